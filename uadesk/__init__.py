@@ -1,0 +1,1 @@
+"""uadesk: the desk of an Urgent Action network."""

@@ -1,0 +1,105 @@
+"""Staff edit campaigns and actions here, with individuals, targets and letters inline."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Action, Campaign, Individual, ModelLetter, Target
+
+
+class RequiredOnPublishFormSet(BaseInlineFormSet):
+    """Refuses to publish an action whose inline rows (targets, letters) would be left empty."""
+
+    empty_message = ""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.status != Action.Status.PUBLISHED:
+            return
+        kept = [
+            f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.has_changed()
+        ] + [f for f in self.initial_forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError(self.empty_message)
+
+
+class TargetFormSet(RequiredOnPublishFormSet):
+    empty_message = _("A published action needs at least one target to write to.")
+
+
+class LetterFormSet(RequiredOnPublishFormSet):
+    empty_message = _("A published action needs a model letter.")
+
+
+class IndividualInline(admin.TabularInline):
+    model = Individual
+    extra = 0
+    fields = ["name", "pronoun", "status", "position"]
+
+
+class TargetInline(admin.StackedInline):
+    model = Target
+    formset = TargetFormSet
+    extra = 0
+    fieldsets = [
+        (None, {"fields": [("role", "position"), ("honorific", "name"), "title", "salutation"]}),
+        (_("Post"), {"fields": ["address", "native_address", ("native_language", "country")]}),
+        (_("Email, fax, phone"), {"fields": ["emails", "faxes", "phones", "social"]}),
+    ]
+
+
+class ModelLetterInline(admin.StackedInline):
+    model = ModelLetter
+    formset = LetterFormSet
+    extra = 0
+    fields = ["language", "salutation", "body", "closing"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "deadline", "deadline_extended_to", "campaign", "updated_at"]
+    list_filter = ["status", "kind", "campaign"]
+    search_fields = ["title", "ua_number", "index_number", "targets__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "deadline"
+    inlines = [IndividualInline, TargetInline, ModelLetterInline]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "campaign", "status", "kind"]}),
+        (_("Reference"), {"fields": [("ua_number", "index_number"), "issued_on", "previous_ua_urls"]}),
+        (_("Case"), {"fields": ["summary", "asks", "additional_information"]}),
+        (
+            _("Deadline and languages"),
+            {
+                "fields": [
+                    "deadline",
+                    ("deadline_extended_to", "deadline_extension_reason"),
+                    "preferred_languages",
+                    "own_language_welcome",
+                    "delivery_notes",
+                ]
+            },
+        ),
+        (_("History"), {"fields": ["published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    actions = ["close_actions"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Action.Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Close the selected actions"))
+    def close_actions(self, request, queryset):
+        for action in queryset:
+            action.close()
+        self.message_user(request, _("%(count)d actions closed.") % {"count": queryset.count()})

@@ -1,0 +1,389 @@
+"""Campaigns, Urgent Actions, the individuals they are about, their targets and model letters."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+# BCP 47 as UAs use it: a language, optionally a script or region ("zh", "zh-Hans", "pt-BR").
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+FAX_RE = re.compile(r"^\+?[\d\s().\-/]{6,}$")
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a one-item-per-line field, trimmed."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def local_today() -> datetime.date:
+    return timezone.localdate()
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActionQuerySet(models.QuerySet):
+    def with_effective_deadline(self) -> "ActionQuerySet":
+        return self.annotate(effective_deadline_db=Coalesce("deadline_extended_to", "deadline"))
+
+    def public(self) -> "ActionQuerySet":
+        """What supporters may see: published actions and closed ones, never drafts."""
+        return self.filter(status__in=[Action.Status.PUBLISHED, Action.Status.CLOSED])
+
+    def open_on(self, day: datetime.date) -> "ActionQuerySet":
+        return (
+            self.with_effective_deadline()
+            .filter(status=Action.Status.PUBLISHED, effective_deadline_db__gte=day)
+            .order_by("effective_deadline_db", "title")
+        )
+
+    def closed_on(self, day: datetime.date) -> "ActionQuerySet":
+        return (
+            self.public()
+            .with_effective_deadline()
+            .filter(Q(status=Action.Status.CLOSED) | Q(effective_deadline_db__lt=day))
+            .order_by("-effective_deadline_db", "title")
+        )
+
+
+class Action(models.Model):
+    """One Urgent Action: a case, its targets, its letter and its deadline."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+
+    class Kind(models.TextChoices):
+        URGENT_ACTION = "urgent_action", _("Urgent Action")
+        UPDATE = "update", _("Update")
+        FURTHER_INFORMATION = "further_information", _("Further information")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="actions",
+    )  # fmt: skip
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.URGENT_ACTION)
+    ua_number = models.CharField(_("UA number"), max_length=40, blank=True)
+    index_number = models.CharField(_("index number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    summary = models.TextField(_("summary"))
+    additional_information = models.TextField(_("additional information"), blank=True)
+    asks = models.TextField(_("asks"), blank=True, help_text=_("One demand per line."))
+    preferred_languages = models.CharField(
+        _("preferred languages"), max_length=100, blank=True,
+        help_text=_("Language codes in the order the UA gives them, separated by commas, e.g. “zh, en”."),
+    )  # fmt: skip
+    own_language_welcome = models.BooleanField(
+        _("supporters may also write in their own language"), default=True
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline_extended_to = models.DateField(_("deadline extended to"), null=True, blank=True)
+    deadline_extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
+    delivery_notes = models.TextField(
+        _("delivery advice"), blank=True, help_text=_("One piece of advice per line.")
+    )
+    previous_ua_urls = models.TextField(
+        _("links to previous UAs"), blank=True, help_text=_("One address per line.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    source_sha256 = models.CharField(
+        _("source document checksum"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    source_text = models.TextField(_("source document text"), blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(deadline__isnull=False),
+                name="action_deadline_unless_draft",
+                violation_error_message=_("A published or closed action needs a deadline."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_extended_to__isnull=True) | Q(deadline_extended_to__gt=models.F("deadline")),
+                name="action_extension_after_deadline",
+                violation_error_message=_("An extended deadline must come after the original deadline."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def effective_deadline(self) -> datetime.date | None:
+        return self.deadline_extended_to or self.deadline
+
+    def is_open(self, today: datetime.date | None = None) -> bool:
+        """Supporters may act: published, and the deadline (extension included) not yet passed."""
+        if self.status != self.Status.PUBLISHED or self.effective_deadline is None:
+            return False
+        return self.effective_deadline >= (today or local_today())
+
+    def is_closed(self, today: datetime.date | None = None) -> bool:
+        return self.status == self.Status.CLOSED or (
+            self.status == self.Status.PUBLISHED and not self.is_open(today)
+        )
+
+    def days_left(self, today: datetime.date | None = None) -> int | None:
+        """Whole days until the deadline; 0 on its last day, None once closed."""
+        if not self.is_open(today):
+            return None
+        return (self.effective_deadline - (today or local_today())).days
+
+    def publish(self) -> None:
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+        self.full_clean()
+        self.save()
+
+    def close(self) -> None:
+        self.status = self.Status.CLOSED
+        self.save(update_fields=["status", "updated_at"])
+
+    def extend_deadline(self, until: datetime.date, reason: str) -> None:
+        self.deadline_extended_to = until
+        self.deadline_extension_reason = reason
+        self.full_clean()
+        self.save()
+
+    @property
+    def ask_list(self) -> list[str]:
+        return lines(self.asks)
+
+    @property
+    def delivery_note_list(self) -> list[str]:
+        return lines(self.delivery_notes)
+
+    @property
+    def previous_ua_url_list(self) -> list[str]:
+        return lines(self.previous_ua_urls)
+
+    @property
+    def preferred_language_codes(self) -> list[str]:
+        return [c.strip() for c in self.preferred_languages.split(",") if c.strip()]
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        for code in self.preferred_language_codes:
+            if not LANGUAGE_CODE_RE.match(code):
+                errors.setdefault("preferred_languages", []).append(
+                    _("“%(code)s” is not a language code such as “en” or “zh”.") % {"code": code}
+                )
+        validate_url = URLValidator(schemes=["http", "https"])
+        for url in self.previous_ua_url_list:
+            try:
+                validate_url(url)
+            except ValidationError:
+                errors.setdefault("previous_ua_urls", []).append(
+                    _("“%(url)s” is not a web address.") % {"url": url}
+                )
+        if self.deadline_extended_to:
+            if self.deadline and self.deadline_extended_to <= self.deadline:
+                errors.setdefault("deadline_extended_to", []).append(
+                    _("The extended deadline must come after the deadline (%(deadline)s).")
+                    % {"deadline": date_format(self.deadline)}
+                )
+            if not self.deadline_extension_reason.strip():
+                errors.setdefault("deadline_extension_reason", []).append(
+                    _("Say why the deadline is extended; supporters and sections will see it.")
+                )
+        if self.status != self.Status.DRAFT and self.deadline is None:
+            errors.setdefault("deadline", []).append(_("A published action needs a deadline."))
+        elif self.status == self.Status.PUBLISHED and self.effective_deadline < local_today():
+            errors.setdefault("deadline", []).append(
+                _(
+                    "The deadline %(deadline)s has passed: an action cannot be published after its "
+                    "deadline. Extend the deadline or set the action to closed."
+                )
+                % {"deadline": date_format(self.effective_deadline)}
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Individual(models.Model):
+    """A person, or a group, the action is about."""
+
+    class Status(models.TextChoices):
+        AT_RISK = "at_risk", _("At risk")
+        DETAINED = "detained", _("Detained")
+        SENTENCED = "sentenced", _("Sentenced")
+        MISSING = "missing", _("Missing")
+        RELEASED = "released", _("Released")
+        DIED_IN_CUSTODY = "died_in_custody", _("Died in custody")
+        OTHER = "other", _("Other")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="individuals")
+    name = models.CharField(_("name"), max_length=200)
+    pronoun = models.CharField(_("pronoun"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DETAINED)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("individual")
+        verbose_name_plural = _("individuals")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.Model):
+    """An official supporters write to, with every way of reaching them."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", _("Primary target")
+        ADDITIONAL = "additional", _("Additional target")
+        COPY = "copy", _("Copy to")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="targets")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PRIMARY)
+    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("position"), max_length=300, blank=True)
+    address = models.TextField(_("postal address"), blank=True, help_text=_("One line per line of the envelope."))
+    native_address = models.TextField(
+        _("postal address in the country's own script"), blank=True,
+        help_text=_("As the UA gives it, e.g. in Chinese; printed on the envelope where the UA asks for it."),
+    )  # fmt: skip
+    native_language = models.CharField(_("language of that address"), max_length=20, blank=True)
+    country = models.CharField(_("country code"), max_length=2, blank=True, help_text=_("ISO code, e.g. CN"))
+    emails = models.TextField(_("email addresses"), blank=True, help_text=_("One per line."))
+    faxes = models.TextField(_("fax numbers"), blank=True, help_text=_("One per line."))
+    phones = models.TextField(_("phone numbers"), blank=True, help_text=_("One per line."))
+    social = models.TextField(_("social media"), blank=True, help_text=_("One handle or link per line."))
+    salutation = models.CharField(_("salutation"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def address_lines(self) -> list[str]:
+        return lines(self.address)
+
+    @property
+    def native_address_lines(self) -> list[str]:
+        return lines(self.native_address)
+
+    @property
+    def email_list(self) -> list[str]:
+        return lines(self.emails)
+
+    @property
+    def fax_list(self) -> list[str]:
+        return lines(self.faxes)
+
+    @property
+    def phone_list(self) -> list[str]:
+        return lines(self.phones)
+
+    @property
+    def social_list(self) -> list[str]:
+        return lines(self.social)
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        validate_email = EmailValidator()
+        for email in self.email_list:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.setdefault("emails", []).append(
+                    _("“%(email)s” is not an email address.") % {"email": email}
+                )
+        for fax in self.fax_list:
+            if not FAX_RE.match(fax):
+                errors.setdefault("faxes", []).append(
+                    _("“%(fax)s” is not a fax number: use digits, spaces and a leading +.") % {"fax": fax}
+                )
+        if self.country:
+            self.country = self.country.strip().upper()
+            if not re.fullmatch(r"[A-Z]{2}", self.country):
+                errors.setdefault("country", []).append(_("Use the two-letter ISO code, e.g. CN or GB."))
+        if self.native_language and not LANGUAGE_CODE_RE.match(self.native_language):
+            errors.setdefault("native_language", []).append(_("Use a language code such as “zh” or “ar”."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class ModelLetter(models.Model):
+    """The model letter of an action in one language; a translation is another letter."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="letters")
+    language = models.CharField(_("language"), max_length=20, help_text=_("Language code, e.g. en or zh."))
+    salutation = models.CharField(_("salutation"), max_length=200, blank=True)
+    body = models.TextField(_("body"))
+    closing = models.CharField(_("closing"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("model letter")
+        verbose_name_plural = _("model letters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "language"],
+                name="one_letter_per_language",
+                violation_error_message=_("This action already has a model letter in this language."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.language})"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in re.split(r"\n\s*\n", self.body) if p.strip()]
+
+    def as_text(self) -> str:
+        """The whole letter as a supporter would send it, before their own name."""
+        parts = [f"{self.salutation}," if self.salutation else "", self.body.strip(), self.closing]
+        return "\n\n".join(p for p in parts if p)
+
+    def clean(self) -> None:
+        if not self.body.strip():
+            raise ValidationError({"body": _("A model letter cannot be empty: write the letter's text.")})
+        if not LANGUAGE_CODE_RE.match(self.language or ""):
+            raise ValidationError({"language": _("Use a language code such as “en” or “zh”.")})

@@ -1,0 +1,85 @@
+"""Work on actions that spans several models: building an action from a parsed UA, closing at the deadline."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from .models import Action, Individual, ModelLetter, Target
+
+
+def unique_slug(title: str) -> str:
+    base = (slugify(title) or "action")[:100].strip("-")
+    slug, n = base, 2
+    while Action.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def action_create_from_document(
+    *, document: dict, source_text: str = "", source_sha256: str = "", letter_language: str = "en"
+) -> Action:
+    """A draft action with its individuals, targets and model letter from a parsed UA (the ingest contract)."""
+    kind = document.get("kind")
+    action = Action.objects.create(
+        slug=unique_slug(document["title"]),
+        title=document["title"][:300],
+        kind=kind if kind in Action.Kind.values else Action.Kind.URGENT_ACTION,
+        ua_number=document.get("ua_number") or "",
+        index_number=document.get("index_number") or "",
+        issued_on=_date(document.get("issued_on")),
+        summary=document.get("summary") or "",
+        additional_information=document.get("additional_information") or "",
+        asks="\n".join(document.get("asks") or []),
+        preferred_languages=", ".join(document.get("preferred_languages") or []),
+        deadline=_date(document.get("deadline")),
+        delivery_notes="\n".join(document.get("delivery_notes") or []),
+        previous_ua_urls="\n".join(document.get("previous_ua_urls") or []),
+        source_text=source_text,
+        source_sha256=source_sha256,
+    )
+    Individual.objects.bulk_create(
+        Individual(action=action, name=person["name"][:200], pronoun=person.get("pronoun") or "", position=i)
+        for i, person in enumerate(document.get("individuals") or [])
+    )
+    Target.objects.bulk_create(
+        Target(
+            action=action,
+            position=i,
+            role=t.get("role") or Target.Role.PRIMARY,
+            honorific=t.get("honorific") or "",
+            name=t["name"][:200],
+            title=t.get("title") or "",
+            address="\n".join(t.get("address_lines") or []),
+            native_address="\n".join(t.get("native_address_lines") or []),
+            native_language=t.get("native_language") or "",
+            country=t.get("country") or "",
+            emails="\n".join(t.get("emails") or []),
+            faxes="\n".join(t.get("faxes") or []),
+            phones="\n".join(t.get("phones") or []),
+            social="\n".join(t.get("social") or []),
+            salutation=t.get("salutation") or "",
+        )
+        for i, t in enumerate(document.get("targets") or [])
+    )
+    if letter := document.get("model_letter"):
+        ModelLetter.objects.create(
+            action=action,
+            language=letter_language,
+            salutation=letter.get("salutation") or "",
+            body=letter["body"],
+            closing=letter.get("closing") or "",
+        )
+    return action
+
+
+def actions_close_expired(*, today: datetime.date) -> int:
+    """Closes every published action whose deadline (extension included) has passed; safe to run twice."""
+    expired = Q(deadline_extended_to__lt=today) | Q(deadline_extended_to__isnull=True, deadline__lt=today)
+    return Action.objects.filter(expired, status=Action.Status.PUBLISHED).update(status=Action.Status.CLOSED)

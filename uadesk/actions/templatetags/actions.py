@@ -1,0 +1,35 @@
+"""Template helpers for action pages: language names and mailto links."""
+
+from urllib.parse import quote
+
+from django import template
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# Django names "zh-hans" and "zh-hant" but not the bare codes that UAs use.
+_NAMES = {"zh": _("Chinese"), "pt": _("Portuguese"), "sr": _("Serbian")}
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """The language's name in the reader's language, or the code itself if unknown."""
+    code = (code or "").strip()
+    if code.lower() in _NAMES:
+        return str(_NAMES[code.lower()])
+    try:
+        return get_language_info(code.lower())["name_translated"]
+    except KeyError:
+        return code
+
+
+@register.simple_tag
+def mailto(address: str, subject: str, body: str) -> str:
+    """A mailto: link that opens the supporter's own mail app with the letter filled in."""
+    return f"mailto:{quote(address, safe='@')}?subject={quote(subject)}&body={quote(body)}"
+
+
+@register.filter
+def days_left(action, today):
+    return action.days_left(today)

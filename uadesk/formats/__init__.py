@@ -1,0 +1,1 @@
+"""Date and number formats uadesk uses instead of Django's defaults."""

@@ -1,0 +1,1 @@
+"""Ingest: Urgent Action documents (text, PDF, DOCX) turned into draft actions."""

@@ -1,0 +1,103 @@
+"""`uadesk run`: migrate, load the demo, make a staff account, then serve the desk and run the task worker."""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from uadesk.actions.tasks import close_expired_actions
+
+STAFF_USERNAME = "staff"
+
+
+class Command(BaseCommand):
+    help = "Sets up the database and starts the web server and the task worker; Ctrl-C stops both."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo action.")
+
+    def handle(self, *args, no_demo: bool = False, **options):
+        host = os.environ.get("HOST", "127.0.0.1")
+        port = os.environ.get("PORT", "8000")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise CommandError(f"PORT must be a port number, not {port!r}")
+
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database ready.")
+        if not no_demo:
+            call_command("demo", stdout=self.stdout)
+        self.ensure_staff_account()
+        close_expired_actions.enqueue()
+
+        bin_dir = os.path.dirname(sys.executable)
+        processes = {
+            "web server": subprocess.Popen(
+                [
+                    os.path.join(bin_dir, "gunicorn"),
+                    "uadesk.wsgi",
+                    f"--bind={host}:{port}",
+                    f"--workers={os.environ.get('WEB_WORKERS', '2')}",
+                    "--threads=4",
+                    "--access-logfile=-",
+                    "--graceful-timeout=5",
+                    "--no-control-socket",
+                ]
+            ),
+            "task worker": subprocess.Popen([os.path.join(bin_dir, "uadesk"), "db_worker", "--interval=1"]),
+        }
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(self.style.SUCCESS(f"uadesk is running: open http://{shown_host}:{port}/"))
+        self.stdout.write(f"Staff desk: http://{shown_host}:{port}/staff/  ·  Ctrl-C stops the server and worker.")
+        self.supervise(processes)
+
+    def ensure_staff_account(self) -> None:
+        users = get_user_model()
+        if users.objects.filter(is_superuser=True).exists():
+            self.stdout.write(
+                f"Staff account exists (its password was printed at the first start; "
+                f"`uadesk changepassword {STAFF_USERNAME}` sets a new one)."
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        users.objects.create_superuser(STAFF_USERNAME, email="", password=password)
+        self.stdout.write(
+            self.style.WARNING(
+                f"Created the staff account “{STAFF_USERNAME}” with password {password} "
+                "(shown this once: keep it now)."
+            )
+        )
+
+    def supervise(self, processes: dict[str, subprocess.Popen]) -> None:
+        """Waits until Ctrl-C or until one process ends, then stops the other."""
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        failed = None
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    failed = name
+                    stopping = True
+            time.sleep(0.2)
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if failed:
+            raise CommandError(f"The {failed} stopped unexpectedly; the desk is stopped. See the lines above.")
+        self.stdout.write("Stopped the web server and the task worker.")

@@ -1,0 +1,17 @@
+"""Routes: the public pages in the reader's language, and the staff admin."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "uadesk"
+admin.site.site_title = "uadesk staff"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("uadesk.actions.urls")),
+    prefix_default_language=False,
+)
