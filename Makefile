@@ -1,6 +1,7 @@
 # The two commands a new user needs: `make run` and `make test`. Everything they
 # need is installed here, into .venv, from pinned versions in pyproject.toml.
 VENV := .venv
+export PYTHON
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 

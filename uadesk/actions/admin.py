@@ -1,12 +1,13 @@
 """Staff edit campaigns and actions here, with individuals, targets and letters inline."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Action, Campaign, Individual, ModelLetter, Target
+from .models import EMPTY_LETTER, Action, Campaign, Individual, ModelLetter, Target
 
 
 class RequiredOnPublishFormSet(BaseInlineFormSet):
@@ -50,8 +51,16 @@ class TargetInline(admin.StackedInline):
     ]
 
 
+class ModelLetterForm(forms.ModelForm):
+    class Meta:
+        model = ModelLetter
+        fields = ["language", "salutation", "body", "closing"]
+        error_messages = {"body": {"required": EMPTY_LETTER}}
+
+
 class ModelLetterInline(admin.StackedInline):
     model = ModelLetter
+    form = ModelLetterForm
     formset = LetterFormSet
     extra = 0
     fields = ["language", "salutation", "body", "closing"]

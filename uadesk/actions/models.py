@@ -130,7 +130,8 @@ class Action(models.Model):
                 violation_error_message=_("A published or closed action needs a deadline."),
             ),
             models.CheckConstraint(
-                condition=Q(deadline_extended_to__isnull=True) | Q(deadline_extended_to__gt=models.F("deadline")),
+                condition=Q(deadline_extended_to__isnull=True)
+                | Q(deadline_extended_to__gt=models.F("deadline")),
                 name="action_extension_after_deadline",
                 violation_error_message=_("An extended deadline must come after the original deadline."),
             ),
@@ -274,7 +275,9 @@ class Target(models.Model):
     honorific = models.CharField(_("honorific"), max_length=40, blank=True)
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("position"), max_length=300, blank=True)
-    address = models.TextField(_("postal address"), blank=True, help_text=_("One line per line of the envelope."))
+    address = models.TextField(
+        _("postal address"), blank=True, help_text=_("One line per line of the envelope.")
+    )
     native_address = models.TextField(
         _("postal address in the country's own script"), blank=True,
         help_text=_("As the UA gives it, e.g. in Chinese; printed on the envelope where the UA asks for it."),
@@ -349,6 +352,9 @@ class Target(models.Model):
             raise ValidationError(errors)
 
 
+EMPTY_LETTER = _("A model letter cannot be empty: write the letter's text.")
+
+
 class ModelLetter(models.Model):
     """The model letter of an action in one language; a translation is another letter."""
 
@@ -384,6 +390,6 @@ class ModelLetter(models.Model):
 
     def clean(self) -> None:
         if not self.body.strip():
-            raise ValidationError({"body": _("A model letter cannot be empty: write the letter's text.")})
+            raise ValidationError({"body": EMPTY_LETTER})
         if not LANGUAGE_CODE_RE.match(self.language or ""):
             raise ValidationError({"language": _("Use a language code such as “en” or “zh”.")})

@@ -25,7 +25,7 @@ def _date(value: str | None) -> datetime.date | None:
 def action_create_from_document(
     *, document: dict, source_text: str = "", source_sha256: str = "", letter_language: str = "en"
 ) -> Action:
-    """A draft action with its individuals, targets and model letter from a parsed UA (the ingest contract)."""
+    """A draft action with individuals, targets and model letter from a parsed UA (the ingest contract)."""
     kind = document.get("kind")
     action = Action.objects.create(
         slug=unique_slug(document["title"]),

@@ -37,7 +37,9 @@ def demo_load(*, reopen: bool = True) -> tuple[Action, bool]:
         action.status = Action.Status.PUBLISHED
         action.publish()
     else:
-        # Published as the document stands: past its deadline it shows as closed.
-        action.status = Action.Status.PUBLISHED if action.deadline >= today else Action.Status.CLOSED
-        action.save()
+        # As the document stands: past its deadline it shows as closed.
+        if action.deadline >= today:
+            action.publish()
+        else:
+            action.close()
     return action, True

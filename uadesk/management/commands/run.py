@@ -53,7 +53,9 @@ class Command(BaseCommand):
         }
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"uadesk is running: open http://{shown_host}:{port}/"))
-        self.stdout.write(f"Staff desk: http://{shown_host}:{port}/staff/  ·  Ctrl-C stops the server and worker.")
+        self.stdout.write(
+            f"Staff desk: http://{shown_host}:{port}/staff/  ·  Ctrl-C stops the server and worker."
+        )
         self.supervise(processes)
 
     def ensure_staff_account(self) -> None:
@@ -99,5 +101,7 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 process.kill()
         if failed:
-            raise CommandError(f"The {failed} stopped unexpectedly; the desk is stopped. See the lines above.")
+            raise CommandError(
+                f"The {failed} stopped unexpectedly; the desk is stopped. See the lines above."
+            )
         self.stdout.write("Stopped the web server and the task worker.")

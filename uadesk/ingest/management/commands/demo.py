@@ -18,4 +18,6 @@ class Command(BaseCommand):
     def handle(self, *args, keep_deadline: bool = False, **options):
         action, created = demo_load(reopen=not keep_deadline)
         verb = "Loaded" if created else "Already loaded:"
-        self.stdout.write(f"{verb} demo action “{action.title}” ({action.get_status_display()}), {action.slug}")
+        self.stdout.write(
+            f"{verb} demo action “{action.title}” ({action.get_status_display()}), {action.slug}"
+        )

@@ -1,0 +1,1 @@
+"""The uadesk test suite; it mirrors the uadesk package."""

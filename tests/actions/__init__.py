@@ -1,0 +1,1 @@
+"""Tests of actions: models, public pages, admin, tasks."""

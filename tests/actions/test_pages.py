@@ -1,0 +1,140 @@
+"""The public pages show a supporter everything the UA gives, open or closed."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import SEED_DEADLINE, at
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_open_action_page_shows_everything_from_the_ua(client, seed_action):
+    with at(datetime.date(2022, 9, 1)):
+        html = page(client, seed_action.get_absolute_url())
+    for expected in [
+        "MISSING AND ARBITRARILY DETAINED IN XINJIANG",
+        "48 individuals from predominantly Muslim ethnic groups",
+        "[Group]",
+        "(they/them)",
+        "Xi Jinping",
+        "President of the People’s Republic of China",
+        "Zhongnanhai",
+        "Xichangan’jie Xichengqu, Beijing Shi 100017",
+        '<address lang="zh" dir="auto">北京市西城区西长安街街道 100017</address>',
+        "新疆维吾尔自治区乌鲁木齐市830041天山区中山路479号",
+        "479 Zhongshan Lu, Tianshan Qu, Urumqi,",
+        "Ma Xingrui",
+        "Erkin Tuniyaz",
+        "Mr Zheng Zeguang",
+        "+86 10 6238 1025",
+        "english@mail.gov.cn",
+        "Dear President Xi Jinping",
+        "I am distressed to learn that 120 people",
+        "Pending their release, disclose their whereabouts",
+        "Yours sincerely,",
+        '<time datetime="2022-09-23">23 September 2022</time>',
+        "22 days left",
+        "please print out the address in Chinese and stick it on to the envelope",
+        'href="https://www.amnesty.org/en/documents/ASA17/4243/2021/en/"',
+        "You can also write in your own language.",
+    ]:
+        assert expected in html, expected
+    languages = re.search(r"Preferred languages to address the targets:(.*?)</p>", html, re.S).group(1)
+    assert languages.index("Chinese") < languages.index("English")
+    assert 'class="button send"' in html
+    assert "This action is closed" not in html
+
+
+def test_each_target_is_shown_with_its_position(client, seed_action):
+    with at(datetime.date(2022, 9, 1)):
+        html = page(client, seed_action.get_absolute_url())
+    targets = re.findall(
+        r'<div class="target role-(\w+)">\s*<h3>(.*?)</h3>\s*(?:<p class="position">(.*?)</p>)?', html
+    )
+    assert targets == [
+        ("primary", "Xi Jinping", "President of the People’s Republic of China"),
+        ("additional", "Ma Xingrui", "party secretary of Xinjiang"),
+        (
+            "additional",
+            "Erkin Tuniyaz",
+            "Xinjiang’s government chairman and deputy party secretary of Xinjiang",
+        ),
+        ("copy", "Mr Zheng Zeguang", ""),
+    ]
+
+
+def test_last_day_says_so(client, seed_action):
+    with at(SEED_DEADLINE):
+        html = page(client, seed_action.get_absolute_url())
+    assert "last day today" in html
+    assert 'class="button send"' in html
+
+
+def test_after_the_deadline_the_page_is_closed_without_send_button(client, seed_action):
+    with at(SEED_DEADLINE + datetime.timedelta(days=1)):
+        html = page(client, seed_action.get_absolute_url())
+    assert "This action is closed" in html
+    assert "Its deadline was 23 September 2022." in html
+    assert "Please check with the office in your country" in html
+    assert 'class="button send"' not in html
+    assert "mailto:" not in html
+    # The case and its targets stay readable for the record.
+    assert "北京市西城区西长安街街道 100017" in html
+
+
+def test_list_shows_open_and_closed_actions_apart(client, seed_action):
+    with at(datetime.date(2022, 9, 20)):
+        html = page(client, reverse("actions:list"))
+    open_part, _, closed_part = html.partition('id="closed-heading"')
+    assert seed_action.title in open_part
+    assert "3 days left" in open_part
+    assert seed_action.title not in closed_part
+
+    with at(datetime.date(2022, 10, 1)):
+        html = page(client, reverse("actions:list"))
+    open_part, _, closed_part = html.partition('id="closed-heading"')
+    assert seed_action.title not in open_part
+    assert "There is no open action right now" in open_part
+    assert seed_action.title in closed_part
+    assert "Deadline was 23 September 2022" in closed_part
+
+
+def test_drafts_are_hidden_from_supporters_and_shown_to_staff(staff_client, seed_action):
+    seed_action.status = seed_action.Status.DRAFT
+    seed_action.save()
+    client = Client()
+    assert client.get(seed_action.get_absolute_url()).status_code == 404
+    assert seed_action.title not in page(client, reverse("actions:list"))
+    with at(datetime.date(2022, 9, 1)):
+        html = page(staff_client, seed_action.get_absolute_url())
+    assert "Draft: only staff can see this page." in html
+
+
+def test_pages_request_nothing_from_another_origin(client, seed_action):
+    with at(datetime.date(2022, 9, 1)):
+        for url in [reverse("actions:list"), seed_action.get_absolute_url()]:
+            html = page(client, url)
+            # Anything the browser fetches by itself: stylesheets, scripts, images, frames, fonts.
+            fetched = re.findall(
+                r'<(?:link|script|img|iframe|source|video|audio)\b[^>]*?(?:href|src)="([^"]*)"', html
+            )
+            assert fetched, "the page links its stylesheet"
+            assert all(u.startswith("/") and not u.startswith("//") for u in fetched), fetched
+    css = b"".join(client.get("/static/uadesk/site.css").streaming_content).decode()
+    assert "url(" not in css and "@import" not in css
+
+
+def test_pages_follow_the_readers_language_in_the_url(client, seed_action):
+    with at(datetime.date(2022, 9, 1)):
+        html = page(client, "/ar/")
+    assert '<html lang="ar" dir="rtl">' in html

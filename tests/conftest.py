@@ -1,0 +1,64 @@
+"""Fixtures shared by the whole suite: the seed action, staff users, and a worker's environment."""
+
+import datetime
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import connection
+
+from uadesk.ingest.demo import demo_load
+
+SEED_DEADLINE = datetime.date(2022, 9, 23)
+
+
+def at(day: datetime.date, hour: int = 12):
+    """Freezes the clock at noon UTC of a day."""
+    return time_machine.travel(
+        datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC), tick=False
+    )
+
+
+@pytest.fixture
+def seed_action(db):
+    """The seed UA published as the document stands, deadline 23 September 2022, on 1 September 2022."""
+    with at(datetime.date(2022, 9, 1)):
+        action, _ = demo_load(reopen=False)
+    return action
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="a long staff password", is_staff=True)
+    user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def process_env():
+    """The environment for a `uadesk` subprocess that must use this test's database."""
+    env = dict(os.environ)
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(settings_dict["NAME"])
+    else:
+        host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+        user = settings_dict["USER"] or ""
+        env["DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
+    return env
+
+
+@pytest.fixture
+def uadesk_bin() -> str:
+    return str(Path(sys.executable).with_name("uadesk"))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Strong hashing is the point in production and only slows the suite down.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,154 @@
+"""`uadesk run` sets the desk up, serves it with a worker beside it, stops on Ctrl-C and keeps the data."""
+
+import os
+import queue
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+import urllib.request
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Desk:
+    """A `uadesk run` process whose output is read line by line."""
+
+    def __init__(self, uadesk_bin, env):
+        self.process = subprocess.Popen(
+            [uadesk_bin, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                assert self.process.poll() is None, "".join(self.output)
+                continue
+            self.output.append(line)
+            if text in line:
+                return
+        raise AssertionError(f"no {text!r} in:\n{''.join(self.output)}")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=30)
+        self.reader.join(timeout=10)
+        while not self.lines.empty():
+            self.output.append(self.lines.get())
+        return code
+
+
+def get(url: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (the test's own http URL)
+                return response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def worker_finished_a_task(database: Path, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with closing(sqlite3.connect(database)) as db:
+            done = db.execute(
+                "select count(*) from django_tasks_database_dbtaskresult where status='SUCCESSFUL'"
+            )
+            if done.fetchone()[0]:
+                return True
+        time.sleep(0.3)
+    return False
+
+
+@pytest.fixture
+def desk_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    return env | {
+        "UADESK_DATA_DIR": str(tmp_path),
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        "WEB_WORKERS": "1",
+    }
+
+
+def test_run_serves_the_demo_with_a_worker_and_keeps_data_across_restarts(uadesk_bin, desk_env, tmp_path):
+    port = desk_env["PORT"]
+    desk = Desk(uadesk_bin, desk_env)
+    desk.wait_for(f"uadesk is running: open http://127.0.0.1:{port}/")
+    html = get(f"http://127.0.0.1:{port}/")
+    assert "MISSING AND ARBITRARILY DETAINED IN XINJIANG" in html
+    # The worker took the start-up task off the queue.
+    assert worker_finished_a_task(tmp_path / "uadesk.sqlite3")
+    assert desk.stop() == 0
+    first = "".join(desk.output)
+    password = re.search(r"Created the staff account “staff” with password (\S+)", first)
+    assert password, first
+    assert "Stopped the web server and the task worker." in first
+
+    desk = Desk(uadesk_bin, desk_env)
+    desk.wait_for("uadesk is running")
+    get(f"http://127.0.0.1:{port}/")
+    assert desk.stop() == 0
+    second = "".join(desk.output)
+    assert "Already loaded: demo action" in second
+    assert "Staff account exists" in second
+    assert password.group(1) not in second
+    with closing(sqlite3.connect(tmp_path / "uadesk.sqlite3")) as db:
+        assert db.execute("select count(*) from actions_action").fetchone() == (1,)
+        assert db.execute("select count(*) from auth_user").fetchone() == (1,)
+
+
+def test_run_refuses_a_bad_port_in_one_line(uadesk_bin, desk_env):
+    result = subprocess.run(
+        [uadesk_bin, "run"], env=desk_env | {"PORT": "eighty"}, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip() == "CommandError: PORT must be a port number, not 'eighty'"
+
+
+def test_setup_finds_a_python_of_312_or_newer():
+    found = subprocess.run([ROOT / "scripts" / "find-python"], capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [found.stdout.strip(), "-c", "import sys; print(sys.version_info[:2] >= (3, 12))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert version.stdout.strip() == "True"
+
+
+def test_setup_explains_when_no_python_is_found(tmp_path):
+    if list(Path("/usr/bin").glob("python3.1[2-9]")) + list(Path("/usr/local/bin").glob("python3.1[2-9]")):
+        pytest.skip("this machine has a system Python 3.12+, which the script rightly finds")
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path), "PYENV_ROOT": str(tmp_path)}
+    result = subprocess.run(
+        ["/bin/sh", ROOT / "scripts" / "find-python"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "uadesk needs Python 3.12 or newer and found none" in result.stderr
