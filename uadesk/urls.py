@@ -4,12 +4,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 admin.site.site_header = "uadesk"
 admin.site.site_title = "uadesk staff"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", admin.site.urls),
+    path("health/", views.health, name="health"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("uadesk.actions.urls")),
