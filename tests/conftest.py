@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
 
-from uadesk.ingest.demo import demo_load
+# Django is imported inside the fixtures: the parser's tests run without it (-p no:django).
 
 SEED_DEADLINE = datetime.date(2022, 9, 23)
 
@@ -24,6 +23,8 @@ def at(day: datetime.date, hour: int = 12):
 @pytest.fixture
 def seed_action(db):
     """The seed UA published as the document stands, deadline 23 September 2022, on 1 September 2022."""
+    from uadesk.ingest.demo import demo_load
+
     with at(datetime.date(2022, 9, 1)):
         action, _ = demo_load(reopen=False)
     return action
@@ -41,6 +42,8 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def process_env():
     """The environment for a `uadesk` subprocess that must use this test's database."""
+    from django.db import connection
+
     env = dict(os.environ)
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -58,7 +61,9 @@ def uadesk_bin() -> str:
     return str(Path(sys.executable).with_name("uadesk"))
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Strong hashing is the point in production and only slows the suite down.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("django"):
+        from django.conf import settings
+
+        # Strong hashing is the point in production and only slows the suite down.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

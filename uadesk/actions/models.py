@@ -114,6 +114,7 @@ class Action(models.Model):
         _("source document checksum"), max_length=64, blank=True, db_index=True, editable=False
     )
     source_text = models.TextField(_("source document text"), blank=True, editable=False)
+    ingest_warnings = models.TextField(_("what the import was unsure of"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,6 +125,12 @@ class Action(models.Model):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         constraints = [
+            # One action per imported document, even when two staff upload it at once.
+            models.UniqueConstraint(
+                fields=["source_sha256"],
+                condition=~Q(source_sha256=""),
+                name="one_action_per_source_document",
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(deadline__isnull=False),
                 name="action_deadline_unless_draft",
@@ -191,6 +198,10 @@ class Action(models.Model):
     @property
     def previous_ua_url_list(self) -> list[str]:
         return lines(self.previous_ua_urls)
+
+    @property
+    def ingest_warning_list(self) -> list[str]:
+        return lines(self.ingest_warnings)
 
     @property
     def preferred_language_codes(self) -> list[str]:

@@ -43,6 +43,7 @@ def action_create_from_document(
         previous_ua_urls="\n".join(document.get("previous_ua_urls") or []),
         source_text=source_text,
         source_sha256=source_sha256,
+        ingest_warnings="\n".join(document.get("warnings") or []),
     )
     Individual.objects.bulk_create(
         Individual(action=action, name=person["name"][:200], pronoun=person.get("pronoun") or "", position=i)
