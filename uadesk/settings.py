@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "uadesk",
     "uadesk.actions",
     "uadesk.ingest",
+    "uadesk.supporters",
+    "uadesk.petitions",
+    "uadesk.delivery",
+    "uadesk.appeals",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +208,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uadesk <appeals@local
 # Limits for documents staff upload or ingest (issue: ingest).
 INGEST_MAX_BYTES = envint("INGEST_MAX_BYTES", 20 * 1024 * 1024)
 INGEST_MAX_PAGES = envint("INGEST_MAX_PAGES", 60)
+FILE_UPLOAD_HANDLERS = [
+    "uadesk.ingest.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -102,6 +102,13 @@ class ActionAdmin(admin.ModelAdmin):
     ]
     actions = ["close_actions"]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_publish" in request.POST:
+            # "Save and publish" is a save with the status set, so the same rules apply.
+            request.POST = request.POST.copy()
+            request.POST["status"] = Action.Status.PUBLISHED
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if obj.status == Action.Status.PUBLISHED and obj.published_at is None:
             obj.published_at = timezone.now()

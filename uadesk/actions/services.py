@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -21,15 +21,25 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _fit[M: models.Model](instance: M) -> M:
+    """Cuts text a document gave at the column's length, so no database refuses a long line."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField) and field.max_length:
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and len(value) > field.max_length:
+                setattr(instance, field.attname, value[: field.max_length].rstrip())
+    return instance
+
+
 @transaction.atomic
 def action_create_from_document(
     *, document: dict, source_text: str = "", source_sha256: str = "", letter_language: str = "en"
 ) -> Action:
     """A draft action with individuals, targets and model letter from a parsed UA (the ingest contract)."""
     kind = document.get("kind")
-    action = Action.objects.create(
+    action = Action(
         slug=unique_slug(document["title"]),
-        title=document["title"][:300],
+        title=document["title"],
         kind=kind if kind in Action.Kind.values else Action.Kind.URGENT_ACTION,
         ua_number=document.get("ua_number") or "",
         index_number=document.get("index_number") or "",
@@ -45,38 +55,43 @@ def action_create_from_document(
         source_sha256=source_sha256,
         ingest_warnings="\n".join(document.get("warnings") or []),
     )
+    _fit(action).save()
     Individual.objects.bulk_create(
-        Individual(action=action, name=person["name"][:200], pronoun=person.get("pronoun") or "", position=i)
+        _fit(Individual(action=action, name=person["name"], pronoun=person.get("pronoun") or "", position=i))
         for i, person in enumerate(document.get("individuals") or [])
     )
     Target.objects.bulk_create(
-        Target(
-            action=action,
-            position=i,
-            role=t.get("role") or Target.Role.PRIMARY,
-            honorific=t.get("honorific") or "",
-            name=t["name"][:200],
-            title=t.get("title") or "",
-            address="\n".join(t.get("address_lines") or []),
-            native_address="\n".join(t.get("native_address_lines") or []),
-            native_language=t.get("native_language") or "",
-            country=t.get("country") or "",
-            emails="\n".join(t.get("emails") or []),
-            faxes="\n".join(t.get("faxes") or []),
-            phones="\n".join(t.get("phones") or []),
-            social="\n".join(t.get("social") or []),
-            salutation=t.get("salutation") or "",
+        _fit(
+            Target(
+                action=action,
+                position=i,
+                role=t.get("role") or Target.Role.PRIMARY,
+                honorific=t.get("honorific") or "",
+                name=t["name"],
+                title=t.get("title") or "",
+                address="\n".join(t.get("address_lines") or []),
+                native_address="\n".join(t.get("native_address_lines") or []),
+                native_language=t.get("native_language") or "",
+                country=t.get("country") or "",
+                emails="\n".join(t.get("emails") or []),
+                faxes="\n".join(t.get("faxes") or []),
+                phones="\n".join(t.get("phones") or []),
+                social="\n".join(t.get("social") or []),
+                salutation=t.get("salutation") or "",
+            )
         )
         for i, t in enumerate(document.get("targets") or [])
     )
     if letter := document.get("model_letter"):
-        ModelLetter.objects.create(
-            action=action,
-            language=letter_language,
-            salutation=letter.get("salutation") or "",
-            body=letter["body"],
-            closing=letter.get("closing") or "",
-        )
+        _fit(
+            ModelLetter(
+                action=action,
+                language=letter_language,
+                salutation=letter.get("salutation") or "",
+                body=letter["body"],
+                closing=letter.get("closing") or "",
+            )
+        ).save()
     return action
 
 

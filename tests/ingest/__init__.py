@@ -1,0 +1,1 @@
+"""Tests of uadesk.ingest: the parser, the readers, the command and the staff import."""

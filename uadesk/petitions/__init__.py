@@ -1,0 +1,1 @@
+"""Petitions and their signatures, confirmed by email and counted exactly."""
