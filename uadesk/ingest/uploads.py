@@ -1,4 +1,4 @@
-"""An upload handler that stops reading a file once it passes the size limit, so a huge upload fills no disk."""
+"""An upload handler that stops reading a file past the size limit, so a huge upload fills no disk."""
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
