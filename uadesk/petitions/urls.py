@@ -1,0 +1,4 @@
+"""Public pages of petitions."""
+
+app_name = "petitions"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Public pages of supporters."""
+
+app_name = "supporters"
+urlpatterns: list = []
