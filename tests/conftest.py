@@ -74,6 +74,14 @@ class Mailbox:
 
     def __init__(self):
         self.messages = []
+        # Recipients to refuse, with the reply to give: {"gone@example.org": "550 No such user"}.
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         import email
@@ -81,6 +89,7 @@ class Mailbox:
 
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message.envelope_recipients = list(envelope.rcpt_tos)
+        message.peer = session.peer  # one peer per SMTP connection
         self.messages.append(message)
         return "250 OK"
 

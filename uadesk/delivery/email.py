@@ -1,0 +1,71 @@
+"""The email channel: letters through Django's mail framework, so any SMTP server or email service works."""
+
+import contextlib
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+
+from .transport import OutgoingLetter, TransportError
+
+
+def one_line(text: str) -> str:
+    """Header text on one line: a newline in a subject or name must never start a new header."""
+    return " ".join(text.split())
+
+
+class EmailTransport:
+    """Sends letters over one connection, opened on first use and reused until closed."""
+
+    def __init__(self, connection=None, from_email: str | None = None):
+        self.connection = connection or mailers.default
+        self.from_email = from_email or settings.DEFAULT_FROM_EMAIL
+
+    def __enter__(self) -> "EmailTransport":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        # Closing a connection the server already dropped is not a failed send.
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            self.connection.close()
+
+    def message(self, letter: OutgoingLetter, *, to: str) -> EmailMultiAlternatives:
+        headers = {"Message-ID": letter.message_id} if letter.message_id else {}
+        message = EmailMultiAlternatives(
+            subject=one_line(letter.subject),
+            body=letter.text,
+            from_email=self.from_email,
+            to=[to],
+            reply_to=[letter.reply_to] if letter.reply_to else None,
+            headers=headers,
+            connection=self.connection,
+        )
+        if letter.html:
+            message.attach_alternative(letter.html, "text/html")
+        for filename, content, mimetype in letter.attachments:
+            message.attach(filename, content, mimetype)
+        return message
+
+    def send(self, letter: OutgoingLetter, *, to: str) -> None:
+        try:
+            # Opened here, the connection stays open across sends: Django closes only what send() opened.
+            self.connection.open()
+            sent = self.message(letter, to=to).send()
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            raise TransportError(
+                f"refused by the mail server: {codes}", permanent=all(c >= 500 for c in codes)
+            ) from error
+        except smtplib.SMTPResponseException as error:
+            self.close()
+            raise TransportError(
+                f"mail server said {error.smtp_code}: {error.smtp_error!r}", permanent=error.smtp_code >= 500
+            ) from error
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise TransportError(f"could not reach the mail server: {error}") from error
+        if sent != 1:
+            raise TransportError("the mail server accepted no recipient")
