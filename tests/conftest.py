@@ -128,3 +128,13 @@ def smtp_server(settings):
         yield mailbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(request):
+    """Each test starts in the default language: a page in Arabic must not leave reverse() in Arabic."""
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.utils import translation
+
+        translation.activate("en")
+    yield

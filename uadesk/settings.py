@@ -205,6 +205,14 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uadesk <appeals@localhost>")
 
+# Delivery of appeals: a worker holds an appeal this long before another may take it over;
+# temporary failures are retried APPEAL_MAX_ATTEMPTS times, waiting base x 4^n seconds.
+APPEAL_DELIVERY_LEASE_SECONDS = envint("APPEAL_DELIVERY_LEASE_SECONDS", 300)
+APPEAL_MAX_ATTEMPTS = envint("APPEAL_MAX_ATTEMPTS", 5)
+APPEAL_RETRY_BASE_SECONDS = envint("APPEAL_RETRY_BASE_SECONDS", 60)
+# The fax gateway: <number>@FAX_GATEWAY_DOMAIN receives the letter as a PDF (empty: no fax channel).
+FAX_GATEWAY_DOMAIN = os.environ.get("FAX_GATEWAY_DOMAIN", "")
+
 # Limits for documents staff upload or ingest (issue: ingest).
 INGEST_MAX_BYTES = envint("INGEST_MAX_BYTES", 20 * 1024 * 1024)
 INGEST_MAX_PAGES = envint("INGEST_MAX_PAGES", 60)

@@ -16,6 +16,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("uadesk.actions.urls")),
+    path("", include("uadesk.appeals.urls")),
     path("petitions/", include("uadesk.petitions.urls")),
     path("supporters/", include("uadesk.supporters.urls")),
     prefix_default_language=False,

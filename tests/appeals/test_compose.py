@@ -1,0 +1,122 @@
+"""A supporter composes, previews and sends an appeal; on an error the form keeps what was typed."""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import SEED_DEADLINE, at
+from uadesk.appeals.models import Appeal
+
+pytestmark = pytest.mark.django_db
+OPEN_DAY = datetime.date(2022, 9, 1)
+
+
+def compose_url(action):
+    return reverse("appeals:compose", kwargs={"slug": action.slug})
+
+
+def form_data(action, **changes):
+    xi = action.targets.get(name="Xi Jinping")
+    data = {
+        "key": str(uuid.uuid4()),
+        "targets": [xi.pk],
+        "language": "en",
+        "channel": "email",
+        "body": "Please release everyone detained in Xinjiang.\n\nYours sincerely,",
+        "name": "Ada Lovelace",
+        "town": "Lyon",
+        "country": "fr",
+        "email": "ada@example.org",
+    }
+    return data | changes
+
+
+def test_the_form_starts_with_the_primary_target_and_the_model_letter(client, seed_action):
+    with at(OPEN_DAY):
+        html = client.get(compose_url(seed_action)).content.decode()
+    xi = seed_action.targets.get(name="Xi Jinping")
+    assert re.search(rf'value="{xi.pk}"[^>]*checked', html)
+    assert "I am distressed to learn that 120 people" in html
+    assert "Yours sincerely," in html
+    assert "My own language" in html
+
+
+def test_preview_shows_exactly_what_will_be_sent(client, seed_action):
+    with at(OPEN_DAY):
+        html = client.post(
+            compose_url(seed_action), form_data(seed_action) | {"step": "preview"}
+        ).content.decode()
+    expected = (
+        "Dear President Xi Jinping,\n\nPlease release everyone detained in Xinjiang.\n\n"
+        "Yours sincerely,\n\nAda Lovelace, Lyon"
+    )
+    assert f'<pre class="letter-text" dir="auto">{expected}</pre>' in html
+    assert not Appeal.objects.exists()
+
+
+def test_send_stores_one_appeal_even_when_posted_twice(
+    client, seed_action, django_capture_on_commit_callbacks
+):
+    data = form_data(seed_action) | {"step": "send"}
+    with at(OPEN_DAY), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = client.post(compose_url(seed_action), data)
+        second = client.post(compose_url(seed_action), data)  # a double click
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    appeal = Appeal.objects.get()
+    assert appeal.status == "queued" and appeal.channel == "email"
+    assert appeal.body.startswith("Dear President Xi Jinping,") and appeal.body.endswith("Ada Lovelace, Lyon")
+    assert (appeal.supporter_country, appeal.reply_to) == ("FR", "ada@example.org")
+    assert len(callbacks) == 1  # one delivery queued, after the commit
+    with at(OPEN_DAY):
+        html = client.get(first["Location"]).content.decode()
+    assert "Thank you for acting" in html and "Write to Ma Xingrui" in html
+
+
+def test_several_targets_get_their_own_salutation(client, seed_action):
+    ma = seed_action.targets.get(name="Ma Xingrui")
+    xi = seed_action.targets.get(name="Xi Jinping")
+    data = form_data(seed_action, targets=[xi.pk, ma.pk], channel="post") | {"step": "send"}
+    with at(OPEN_DAY):
+        client.post(compose_url(seed_action), data)
+    letters = dict(Appeal.objects.values_list("target__name", "body"))
+    assert letters["Xi Jinping"].startswith("Dear President Xi Jinping,")
+    assert letters["Ma Xingrui"].startswith("Dear Ma Xingrui,")
+    assert set(Appeal.objects.values_list("status", flat=True)) == {"awaiting"}
+
+
+def test_errors_keep_what_was_typed(client, seed_action):
+    ma = seed_action.targets.get(name="Ma Xingrui")
+    data = form_data(seed_action, targets=[ma.pk], name="", body="My own words, kept.") | {"step": "send"}
+    with at(OPEN_DAY):
+        response = client.post(compose_url(seed_action), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "My own words, kept." in html
+    assert "Ma Xingrui has no email address: choose fax or post for them." in html
+    assert "This field is required." in html
+    assert not Appeal.objects.exists()
+
+
+def test_mailto_counts_only_once_the_supporter_confirms(client, seed_action):
+    data = form_data(seed_action, channel="mailto") | {"step": "send"}
+    with at(OPEN_DAY):
+        sent_url = client.post(compose_url(seed_action), data)["Location"]
+        html = client.get(sent_url).content.decode()
+        assert "mailto:english@mail.gov.cn?subject=MISSING" in html
+        assert not Appeal.objects.counted().exists()
+        client.post(sent_url + "confirm/")
+        client.post(sent_url + "confirm/")
+    appeal = Appeal.objects.get()
+    assert appeal.status == "sent_by_supporter" and appeal.is_counted()
+
+
+def test_a_closed_action_takes_no_appeal(client, seed_action):
+    with at(SEED_DEADLINE + datetime.timedelta(days=1)):
+        assert client.get(compose_url(seed_action)).status_code == 410
+        response = client.post(compose_url(seed_action), form_data(seed_action) | {"step": "send"})
+    assert response.status_code == 410
+    assert not Appeal.objects.exists()

@@ -1,0 +1,170 @@
+"""Appeals are delivered by real worker processes to a real SMTP server: once each, retried, never lost."""
+
+import asyncio
+import datetime
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from uadesk.appeals.models import Appeal
+from uadesk.appeals.services import Supporter, appeal_submit
+from uadesk.appeals.tasks import requeue_stalled_appeals
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+
+@pytest.fixture
+def open_action(seed_action):
+    seed_action.deadline = timezone.localdate() + datetime.timedelta(days=10)
+    seed_action.save()
+    return seed_action
+
+
+@pytest.fixture
+def worker_env(process_env, smtp_server):
+    _, port = smtp_server
+    return process_env | {
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "APPEAL_DELIVERY_LEASE_SECONDS": "2",
+        "APPEAL_RETRY_BASE_SECONDS": "0",
+        "APPEAL_MAX_ATTEMPTS": "3",
+    }
+
+
+def submit(action, count: int) -> list[Appeal]:
+    xi = action.targets.get(name="Xi Jinping")
+    appeals = []
+    for n in range(count):
+        appeals += appeal_submit(
+            action=action, targets=[xi], channel="email", language="en", subject=action.title,
+            letters={xi.pk: f"Dear President Xi Jinping,\n\nLetter {n}.\n\nSupporter {n}, Lyon"},
+            supporter=Supporter(name=f"Supporter {n}", email=f"s{n}@example.org"), key=uuid.uuid4(),
+        )  # fmt: skip
+    return appeals
+
+
+def run_worker(uadesk_bin, env, *, batch=True):
+    args = [uadesk_bin, "db_worker", "--interval=0.1"] + (["--batch"] if batch else [])
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def finish(worker):
+    _, stderr = worker.communicate(timeout=120)
+    assert worker.returncode == 0, stderr.decode()[-3000:]
+
+
+def test_appeals_are_sent_by_the_worker_with_the_supporter_as_reply_to(
+    open_action, uadesk_bin, worker_env, smtp_server
+):
+    mailbox, _ = smtp_server
+    appeals = submit(open_action, 3)
+    finish(run_worker(uadesk_bin, worker_env))
+    messages = mailbox.wait_for(3)
+    assert sorted(m["Reply-To"] for m in messages) == ["s0@example.org", "s1@example.org", "s2@example.org"]
+    assert {m.envelope_recipients[0] for m in messages} == {"english@mail.gov.cn"}
+    assert {m["Message-ID"] for m in messages} == {a.message_id for a in appeals}
+    assert all(m.get_body(("html",)) is not None for m in messages)
+    for appeal in appeals:
+        appeal.refresh_from_db()
+        assert appeal.status == "sent" and appeal.sent_at is not None
+        [attempt] = appeal.attempts_log.all()
+        assert attempt.outcome == "sent" and attempt.finished_at is not None
+
+
+def test_a_failing_server_is_retried_then_the_appeal_fails_and_keeps_the_letter(
+    open_action, uadesk_bin, worker_env, smtp_server
+):
+    mailbox, _ = smtp_server
+    mailbox.refuse["english@mail.gov.cn"] = "451 4.3.0 Try again later"
+    [appeal] = submit(open_action, 1)
+    finish(run_worker(uadesk_bin, worker_env))
+    appeal.refresh_from_db()
+    assert appeal.status == "failed"
+    assert appeal.attempts == 3
+    assert "451" in appeal.last_error
+    assert appeal.body.startswith("Dear President Xi Jinping,\n\nLetter 0.")
+    assert [a.outcome for a in appeal.attempts_log.all()] == ["retry", "retry", "failed"]
+    assert mailbox.messages == []
+
+
+def test_a_permanent_refusal_fails_at_once(open_action, uadesk_bin, worker_env, smtp_server):
+    mailbox, _ = smtp_server
+    mailbox.refuse["english@mail.gov.cn"] = "550 5.1.1 No such user"
+    [appeal] = submit(open_action, 1)
+    finish(run_worker(uadesk_bin, worker_env))
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.attempts) == ("failed", 1)
+
+
+def test_two_workers_send_each_appeal_once(open_action, uadesk_bin, worker_env, smtp_server):
+    mailbox, _ = smtp_server
+    appeals = submit(open_action, 30)
+    workers = [run_worker(uadesk_bin, worker_env) for _ in range(2)]
+    for worker in workers:
+        finish(worker)
+    ids = Counter(m["Message-ID"] for m in mailbox.wait_for(30))
+    assert sorted(ids) == sorted(a.message_id for a in appeals)
+    assert set(ids.values()) == {1}
+    assert Appeal.objects.filter(status="sent").count() == 30
+
+
+class StallOnce:
+    """Holds the SMTP reply to one message until released; if the sender is gone by then, the message
+    is not accepted, as SMTP has it: a server takes responsibility only by answering 250."""
+
+    def __init__(self, mailbox, stall_on: str):
+        self.mailbox, self.stall_on = mailbox, stall_on
+        self.stalled, self.release = threading.Event(), threading.Event()
+        self.dropped = 0
+        self.original = mailbox.handle_DATA
+        mailbox.handle_DATA = self.handle_DATA
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.stall_on.encode() in envelope.content and not self.stalled.is_set():
+            self.stalled.set()
+            try:
+                while not self.release.is_set():
+                    await asyncio.sleep(0.05)
+            except asyncio.CancelledError:
+                # aiosmtpd cancels the handler when the connection drops: the message is not accepted.
+                self.dropped += 1
+                raise
+            if server.transport is None or server.transport.is_closing():
+                self.dropped += 1
+                return "451 sender vanished"
+        return await self.original(server, session, envelope)
+
+
+def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
+    open_action, uadesk_bin, worker_env, smtp_server
+):
+    mailbox, _ = smtp_server
+    appeals = submit(open_action, 12)
+    stall = StallOnce(mailbox, "Letter 5.")
+    worker = run_worker(uadesk_bin, worker_env, batch=False)
+    assert stall.stalled.wait(60), "the worker never reached the sixth letter"
+    worker.send_signal(signal.SIGKILL)  # in the middle of an SMTP conversation
+    worker.communicate(timeout=30)
+    stall.release.set()
+    time.sleep(0.5)
+    assert stall.dropped == 1
+    stalled = Appeal.objects.get(status="sending")
+    assert stalled.attempts_log.get().finished_at is None  # the attempt is on record, unfinished
+
+    time.sleep(2.1)  # the dead worker's lease runs out
+    assert requeue_stalled_appeals.call() >= 1
+    finish(run_worker(uadesk_bin, worker_env))
+
+    ids = Counter(m["Message-ID"] for m in mailbox.messages)
+    assert sorted(ids) == sorted(a.message_id for a in appeals)  # none lost
+    assert set(ids.values()) == {1}  # none twice
+    assert Appeal.objects.filter(status="sent").count() == 12
+    stalled.refresh_from_db()
+    assert [a.finished_at is None for a in stalled.attempts_log.all()] == [True, False]

@@ -1,0 +1,112 @@
+"""The supporter's compose form: targets, letter language, channel, the letter itself, and who signs it."""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from uadesk.actions.models import Action
+from uadesk.actions.templatetags.actions import language_name
+
+from .letters import letter_clean, letter_prefill
+from .models import Appeal
+
+OWN_LANGUAGE = "own"
+
+
+class ComposeForm(forms.Form):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    targets = forms.ModelMultipleChoiceField(
+        label=_("Who to write to"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person to write to.")},
+    )  # fmt: skip
+    language = forms.ChoiceField(label=_("Letter language"), widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        label=_("How to send it"), choices=Appeal.Channel.choices, widget=forms.RadioSelect
+    )
+    body = forms.CharField(
+        label=_("Your letter"), widget=forms.Textarea(attrs={"rows": 18}), max_length=10000,
+        help_text=_("Each person's salutation is added above it, your name and town below it."),
+        error_messages={"required": _("Write your letter, or start from the model letter.")},
+    )  # fmt: skip
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    town = forms.CharField(label=_("Your town"), max_length=120, required=False)
+    country = forms.CharField(
+        label=_("Your country"),
+        max_length=2,
+        required=False,
+        help_text=_("Two-letter code, e.g. FR. Optional."),
+    )
+    email = forms.EmailField(
+        label=_("Your email"), required=False,
+        help_text=_("Optional: the official can reply to you. Only used for this letter."),
+    )  # fmt: skip
+
+    def __init__(self, *args, action: Action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.letters = {letter.language: letter for letter in action.letters.all()}
+        self.fields["targets"].queryset = action.targets.all()
+        self.fields["targets"].label_from_instance = lambda t: (
+            f"{t.display_name} — {t.title}" if t.title else t.display_name
+        )
+        self.fields["language"].choices = [(code, language_name(code)) for code in self.letters] + [
+            (OWN_LANGUAGE, _("My own language (start from an empty letter)"))
+        ]
+        if not self.is_bound:
+            primary = [t.pk for t in action.targets.all() if t.role == t.Role.PRIMARY][:1]
+            first = next(iter(self.letters), OWN_LANGUAGE)
+            self.initial |= {
+                "key": uuid.uuid4(),
+                "targets": primary,
+                "language": first,
+                "channel": Appeal.Channel.EMAIL,
+                "body": self.model_body(first),
+            }
+
+    def model_body(self, language: str) -> str:
+        letter = self.letters.get(language)
+        if not letter:
+            return ""
+        return letter_prefill(
+            salutation="", model_body=letter.body, model_closing=letter.closing, name="", town=""
+        )
+
+    def clean_body(self) -> str:
+        return letter_clean(self.cleaned_data["body"])
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        channel, targets = data.get("channel"), data.get("targets") or []
+        for target in targets:
+            problem = None
+            if channel in (Appeal.Channel.EMAIL, Appeal.Channel.MAILTO) and not target.email_list:
+                problem = _("%(name)s has no email address: choose fax or post for them.")
+            elif channel == Appeal.Channel.FAX and not target.fax_list:
+                problem = _("%(name)s has no fax number: choose email or post for them.")
+            elif channel == Appeal.Channel.FAX and not settings.FAX_GATEWAY_DOMAIN:
+                problem = _("This desk cannot send faxes yet: choose email or post.")
+            elif channel == Appeal.Channel.POST and not (target.address_lines or target.native_address_lines):
+                problem = _("%(name)s has no postal address: choose email or fax for them.")
+            if problem:
+                self.add_error("channel", problem % {"name": target.display_name})
+        return data
+
+    def letter_for(self, target) -> str:
+        """The whole letter one target receives: their salutation, the supporter's text, name and town."""
+        data = self.cleaned_data
+        signature = ", ".join(p for p in (data["name"].strip(), data["town"].strip()) if p)
+        salutation = target.salutation
+        if not salutation and target.role == target.Role.PRIMARY and data["language"] in self.letters:
+            salutation = self.letters[data["language"]].salutation
+        salutation = salutation or _("Dear %(name)s") % {"name": target.display_name}
+        return letter_prefill(
+            salutation=salutation, model_body=data["body"], model_closing="", name=signature, town=""
+        )
+
+    def subject(self) -> str:
+        return self.action.title

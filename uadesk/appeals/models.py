@@ -1,0 +1,194 @@
+"""Appeals: what one supporter sent to one target by one channel, and every attempt to deliver it."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from uadesk.actions.models import Action, Target
+from uadesk.delivery.transport import OutgoingLetter
+
+from .letters import letter_html
+
+
+def backoff(attempt: int) -> datetime.timedelta:
+    """Retries of a temporary failure wait 1, 4, 16, 64 ... minutes (scaled by a setting in tests)."""
+    return datetime.timedelta(seconds=settings.APPEAL_RETRY_BASE_SECONDS * 4 ** (attempt - 1))
+
+
+class AppealQuerySet(models.QuerySet):
+    def counted(self) -> "AppealQuerySet":
+        """Appeals that went out, whoever sent them."""
+        return self.filter(status__in=Appeal.COUNTED)
+
+
+class Appeal(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email sent by the desk")
+        MAILTO = "mailto", _("Email from my own mail app")
+        FAX = "fax", _("Fax")
+        POST = "post", _("Post")
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held for review")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        AWAITING_SUPPORTER = "awaiting", _("Waiting for the supporter to send it")
+        SENT_BY_SUPPORTER = "sent_by_supporter", _("Sent by the supporter")
+        POSTED = "posted", _("Posted")
+        BOUNCED = "bounced", _("Bounced")
+        FAILED = "failed", _("Failed")
+
+    COUNTED = [Status.SENT, Status.SENT_BY_SUPPORTER, Status.POSTED]
+    # The desk sends these itself, on the task worker.
+    DESK_CHANNELS = [Channel.EMAIL, Channel.FAX]
+
+    # The compose form's one-time key: a double click or a reload posts the same key and finds
+    # the appeals it made; the database allows one appeal per key and target.
+    submission = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="appeals")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="appeals")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    language = models.CharField(
+        _("letter language"), max_length=20, blank=True, help_text=_("Empty: the supporter's own")
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("letter"))
+    supporter_name = models.CharField(_("supporter's name"), max_length=200)
+    supporter_town = models.CharField(_("supporter's town"), max_length=200, blank=True)
+    supporter_country = models.CharField(_("supporter's country"), max_length=2, blank=True)
+    reply_to = models.EmailField(_("supporter's email for replies"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "target"], name="one_appeal_per_submission_and_target"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["sending"]) | Q(channel__in=["email", "fax"]),
+                name="appeal_only_desk_channels_send",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.target} ({self.get_status_display()})"
+
+    @property
+    def message_id(self) -> str:
+        """The same for every attempt, so a retried email is recognisable as the same letter."""
+        return f"<appeal-{self.submission}-{self.target_id}@uadesk>"
+
+    def outgoing_letter(self, *, with_pdf: bool = False) -> OutgoingLetter:
+        """The letter as a channel carries it; a fax carries it as a PDF."""
+        attachments = []
+        if with_pdf:
+            from .printing import appeal_pdf  # fonts and the PDF engine load only when a fax goes out
+
+            attachments.append(("letter.pdf", appeal_pdf(self, envelope=None), "application/pdf"))
+        return OutgoingLetter(
+            subject=self.subject,
+            text=self.body,
+            html=letter_html(self.body),
+            reply_to=self.reply_to or None,
+            message_id=self.message_id,
+            attachments=attachments,
+        )
+
+    def is_counted(self) -> bool:
+        return self.status in self.COUNTED
+
+    def claim(self, now: datetime.datetime) -> bool:
+        """Takes this appeal for one delivery attempt; only one worker can win it."""
+        claimable = Q(status=self.Status.QUEUED) | Q(status=self.Status.SENDING, claimed_until__lt=now)
+        won = (
+            Appeal.objects.filter(claimable, pk=self.pk)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .update(
+                status=self.Status.SENDING,
+                claimed_until=now + datetime.timedelta(seconds=settings.APPEAL_DELIVERY_LEASE_SECONDS),
+                attempts=models.F("attempts") + 1,
+            )
+        )
+        if won:
+            self.refresh_from_db()
+        return bool(won)
+
+    def record_sent(self, attempt: "DeliveryAttempt") -> None:
+        with transaction.atomic():
+            now = timezone.now()
+            Appeal.objects.filter(pk=self.pk).update(status=self.Status.SENT, sent_at=now, claimed_until=None)
+            attempt.finish(DeliveryAttempt.Outcome.SENT)
+
+    def record_failure(
+        self, attempt: "DeliveryAttempt", error: str, *, permanent: bool
+    ) -> datetime.datetime | None:
+        """Back to the queue after a pause, or failed for good; returns when to try again, if ever."""
+        now = timezone.now()
+        give_up = permanent or self.attempts >= settings.APPEAL_MAX_ATTEMPTS
+        retry_at = None if give_up else now + backoff(self.attempts)
+        with transaction.atomic():
+            Appeal.objects.filter(pk=self.pk).update(
+                status=self.Status.FAILED if give_up else self.Status.QUEUED,
+                last_error=error[:500],
+                next_attempt_at=retry_at,
+                claimed_until=None,
+            )
+            attempt.finish(
+                DeliveryAttempt.Outcome.FAILED if give_up else DeliveryAttempt.Outcome.RETRY, error
+            )
+        self.refresh_from_db()
+        return retry_at
+
+    def confirm_sent_by_supporter(self) -> bool:
+        """The supporter says they sent it from their own mail app (or posted it): now it counts, once."""
+        status = self.Status.POSTED if self.channel == self.Channel.POST else self.Status.SENT_BY_SUPPORTER
+        done = Appeal.objects.filter(pk=self.pk, status=self.Status.AWAITING_SUPPORTER).update(
+            status=status, sent_at=timezone.now()
+        )
+        self.refresh_from_db()
+        return bool(done)
+
+
+class DeliveryAttempt(models.Model):
+    """One try at delivering an appeal, written before the send and finished after it."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RETRY = "retry", _("Failed, will retry")
+        FAILED = "failed", _("Failed for good")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attempts_log")
+    number = models.PositiveSmallIntegerField()
+    worker = models.CharField(max_length=100, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [models.UniqueConstraint(fields=["appeal", "number"], name="one_row_per_attempt")]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.appeal_id}: {self.outcome or 'unfinished'}"
+
+    def finish(self, outcome: str, detail: str = "") -> None:
+        self.outcome, self.detail, self.finished_at = outcome, detail[:500], timezone.now()
+        self.save(update_fields=["outcome", "detail", "finished_at"])

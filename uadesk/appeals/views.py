@@ -1,0 +1,121 @@
+"""The supporter's way: compose, preview, send; then a confirmation and the next target."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from uadesk.actions.models import Action
+
+from .forms import ComposeForm
+from .models import Appeal
+from .services import AppealRefused, Supporter, appeal_submit
+
+
+def compose(request, slug):
+    action = get_object_or_404(Action.objects.public(), slug=slug)
+    if not action.is_open():
+        return render(request, "appeals/closed.html", {"action": action}, status=410)
+    if request.method != "POST":
+        initial = {}
+        if target_id := request.GET.get("target", ""):
+            initial["targets"] = [int(target_id)] if target_id.isdigit() else []
+        return render(
+            request,
+            "appeals/compose.html",
+            {"action": action, "form": ComposeForm(action=action, initial=initial)},
+        )
+    form = ComposeForm(request.POST, action=action)
+    step = request.POST.get("step", "preview")
+    if step == "restart" and request.POST.get("language") in form.letters:
+        # "Use the model letter in this language": the letter starts again from that model.
+        data = request.POST.copy()
+        data["body"] = form.model_body(request.POST["language"])
+        form = ComposeForm(data, action=action)
+        return render(request, "appeals/compose.html", {"action": action, "form": form, "restarted": True})
+    if not form.is_valid():
+        return render(request, "appeals/compose.html", {"action": action, "form": form}, status=400)
+    if step == "edit":
+        return render(request, "appeals/compose.html", {"action": action, "form": form})
+    targets = list(form.cleaned_data["targets"])
+    letters = {target.pk: form.letter_for(target) for target in targets}
+    if step != "send":
+        return render(
+            request,
+            "appeals/preview.html",
+            {"action": action, "form": form, "previews": [(t, letters[t.pk]) for t in targets]},
+        )
+    data = form.cleaned_data
+    try:
+        appeal_submit(
+            action=action,
+            targets=targets,
+            channel=data["channel"],
+            language="" if data["language"] == "own" else data["language"],
+            subject=form.subject(),
+            letters=letters,
+            supporter=Supporter(
+                name=data["name"], town=data["town"], country=data["country"], email=data["email"]
+            ),
+            key=data["key"],
+        )
+    except AppealRefused as refusal:
+        form.add_error(None, str(refusal))
+        return render(request, "appeals/compose.html", {"action": action, "form": form}, status=400)
+    return redirect(reverse("appeals:sent", kwargs={"slug": slug, "key": data["key"]}))
+
+
+def _appeals_of(slug, key) -> list[Appeal]:
+    appeals = list(
+        Appeal.objects.filter(action__slug=slug, submission=key)
+        .select_related("target", "action")
+        .order_by("target__position")
+    )
+    if not appeals:
+        raise Http404
+    return appeals
+
+
+def sent(request, slug, key):
+    """The confirmation: what happened to each letter, and who to write to next."""
+    appeals = _appeals_of(slug, key)
+    action = appeals[0].action
+    written = {a.target_id for a in appeals}
+    return render(
+        request,
+        "appeals/sent.html",
+        {
+            "action": action,
+            "appeals": appeals,
+            "next_targets": [t for t in action.targets.all() if t.pk not in written],
+            "key": key,
+        },
+    )
+
+
+@require_POST
+def confirm(request, slug, key):
+    """The supporter says they sent the email from their own app, or posted the letter."""
+    for appeal in _appeals_of(slug, key):
+        appeal.confirm_sent_by_supporter()
+    return redirect(reverse("appeals:sent", kwargs={"slug": slug, "key": key}))
+
+
+def letter_pdf(request, slug, key, target_id):
+    """The printable letter with its envelope page, for one target."""
+    appeal = next((a for a in _appeals_of(slug, key) if a.target_id == target_id), None)
+    if appeal is None or appeal.channel != Appeal.Channel.POST:
+        raise Http404
+    from .printing import appeal_pdf
+
+    paper = "Letter" if request.GET.get("paper") == "Letter" else "A4"
+    envelope = (
+        request.GET.get("envelope", "DL") if request.GET.get("envelope") in ("DL", "C5", "label") else "DL"
+    )
+    response = HttpResponse(
+        appeal_pdf(appeal, paper=paper, envelope=envelope), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="letter-{appeal.target.pk}-{paper}-{envelope}.pdf"'
+    )
+    return response
