@@ -111,7 +111,7 @@ def test_run_serves_the_demo_with_a_worker_and_keeps_data_across_restarts(uadesk
     first = "".join(desk.output)
     password = re.search(r"Created the staff account “staff” with password (\S+)", first)
     assert password, first
-    assert "Stopped the web server and the task worker." in first
+    assert "Stopped the web server, the task worker and the scheduler." in first
 
     desk = Desk(uadesk_bin, desk_env)
     desk.wait_for("uadesk is running")

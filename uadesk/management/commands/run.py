@@ -11,13 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from uadesk.actions.tasks import close_expired_actions
-
 STAFF_USERNAME = "staff"
 
 
 class Command(BaseCommand):
-    help = "Sets up the database and starts the web server and the task worker; Ctrl-C stops both."
+    help = "Sets up the database, then runs the web server, task worker and scheduler; Ctrl-C stops them."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo action.")
@@ -33,7 +31,6 @@ class Command(BaseCommand):
         if not no_demo:
             call_command("demo", stdout=self.stdout)
         self.ensure_staff_account()
-        close_expired_actions.enqueue()
 
         bin_dir = os.path.dirname(sys.executable)
         processes = {
@@ -50,11 +47,14 @@ class Command(BaseCommand):
                 ]
             ),
             "task worker": subprocess.Popen([os.path.join(bin_dir, "uadesk"), "db_worker", "--interval=1"]),
+            "scheduler": subprocess.Popen(
+                [os.path.join(bin_dir, "uadesk"), "scheduler"], stdout=subprocess.DEVNULL
+            ),
         }
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"uadesk is running: open http://{shown_host}:{port}/"))
         self.stdout.write(
-            f"Staff desk: http://{shown_host}:{port}/staff/  ·  Ctrl-C stops the server and worker."
+            f"Staff desk: http://{shown_host}:{port}/staff/ · Ctrl-C stops the server, worker and scheduler."
         )
         self.supervise(processes)
 
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         )
 
     def supervise(self, processes: dict[str, subprocess.Popen]) -> None:
-        """Waits until Ctrl-C or until one process ends, then stops the other."""
+        """Waits until Ctrl-C or until one process ends, then stops the others."""
         stopping = False
 
         def stop(signum, frame):
@@ -104,4 +104,4 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The {failed} stopped unexpectedly; the desk is stopped. See the lines above."
             )
-        self.stdout.write("Stopped the web server and the task worker.")
+        self.stdout.write("Stopped the web server, the task worker and the scheduler.")
