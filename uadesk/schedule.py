@@ -1,10 +1,11 @@
 """Periodic work: which tasks the scheduler queues, and how often. Each is safe to run twice."""
 
 from uadesk.actions.tasks import close_expired_actions
-from uadesk.appeals.tasks import requeue_stalled_appeals
+from uadesk.appeals.tasks import deliver_appeals
 
 # (task, seconds between runs)
 SCHEDULE = [
     (close_expired_actions, 300),
-    (requeue_stalled_appeals, 60),
+    # Picks up retries that are due and appeals whose worker died.
+    (deliver_appeals, 60),
 ]

@@ -121,6 +121,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH") or DATA_DIR / "uadesk.sqlite3",
+            # Kept open: the worker would otherwise reopen (and re-run the PRAGMAs) for every task.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE
                 # takes the write lock at BEGIN, so two writers queue instead of failing.

@@ -1,5 +1,7 @@
 """The email channel against a real SMTP server on loopback."""
 
+import socket
+
 import pytest
 
 from uadesk.delivery.email import EmailTransport
@@ -69,8 +71,6 @@ def test_a_busy_recipient_is_a_temporary_error(smtp_server):
 
 
 def test_an_unreachable_server_is_a_temporary_error(settings):
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens here once the socket closes
@@ -79,3 +79,15 @@ def test_an_unreachable_server_is_a_temporary_error(settings):
         transport.send(LETTER, to="x@example.org")
     assert not error.value.permanent
     assert "could not reach the mail server" in str(error.value)
+
+
+def test_a_connection_dropped_while_idle_is_replaced_before_sending(smtp_server):
+    mailbox, _ = smtp_server
+    with EmailTransport() as transport:
+        transport.send(OutgoingLetter(subject="First", text="x"), to="a@example.org")
+        transport.connection.connection.sock.shutdown(socket.SHUT_RDWR)  # the line went dead meanwhile
+        transport.last_used -= 3600
+        transport.send(OutgoingLetter(subject="Second", text="x"), to="a@example.org")
+    messages = mailbox.wait_for(2)
+    assert [m["Subject"] for m in messages] == ["First", "Second"]
+    assert len({m.peer for m in messages}) == 2

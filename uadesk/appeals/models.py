@@ -25,6 +25,15 @@ class AppealQuerySet(models.QuerySet):
         """Appeals that went out, whoever sent them."""
         return self.filter(status__in=Appeal.COUNTED)
 
+    def due(self, now: datetime.datetime) -> "AppealQuerySet":
+        """The desk's own sends that may go now: queued and due, or held by a worker whose lease ran out."""
+        return self.filter(
+            Q(status=Appeal.Status.QUEUED, next_attempt_at__isnull=True)
+            | Q(status=Appeal.Status.QUEUED, next_attempt_at__lte=now)
+            | Q(status=Appeal.Status.SENDING, claimed_until__lt=now),
+            channel__in=Appeal.DESK_CHANNELS,
+        )
+
 
 class Appeal(models.Model):
     class Channel(models.TextChoices):
@@ -68,6 +77,7 @@ class Appeal(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -114,21 +124,39 @@ class Appeal(models.Model):
     def is_counted(self) -> bool:
         return self.status in self.COUNTED
 
-    def claim(self, now: datetime.datetime) -> bool:
-        """Takes this appeal for one delivery attempt; only one worker can win it."""
-        claimable = Q(status=self.Status.QUEUED) | Q(status=self.Status.SENDING, claimed_until__lt=now)
-        won = (
-            Appeal.objects.filter(claimable, pk=self.pk)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .update(
-                status=self.Status.SENDING,
-                claimed_until=now + datetime.timedelta(seconds=settings.APPEAL_DELIVERY_LEASE_SECONDS),
-                attempts=models.F("attempts") + 1,
-            )
+    @classmethod
+    def claim_due(cls, now: datetime.datetime, *, token: str, limit: int) -> list["Appeal"]:
+        """Takes up to `limit` appeals that are due for delivery; a row goes to one worker only."""
+        lease = now + datetime.timedelta(seconds=settings.APPEAL_DELIVERY_LEASE_SECONDS)
+        ids = list(
+            cls.objects.due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
         )
-        if won:
-            self.refresh_from_db()
-        return bool(won)
+        # The conditions are checked again in the UPDATE itself, so a row another worker took
+        # in the meantime is left alone.
+        cls.objects.due(now).filter(pk__in=ids).update(
+            status=cls.Status.SENDING, claimed_by=token, claimed_until=lease
+        )
+        return list(
+            cls.objects.filter(pk__in=ids, claimed_by=token, status=cls.Status.SENDING)
+            .select_related("target", "action")
+            .order_by("pk")
+        )
+
+    def begin_attempt(self, *, token: str, worker: str = "") -> "DeliveryAttempt | None":
+        """Records the attempt before the send, and renews the lease; None if the claim was lost."""
+        now = timezone.now()
+        with transaction.atomic():
+            # Only the claim's holder counts attempts, so the count read with the claim is current.
+            kept = Appeal.objects.filter(pk=self.pk, claimed_by=token, status=self.Status.SENDING).update(
+                claimed_until=now + datetime.timedelta(seconds=settings.APPEAL_DELIVERY_LEASE_SECONDS),
+                attempts=self.attempts + 1,
+            )
+            if not kept:
+                return None
+            self.attempts += 1
+            return DeliveryAttempt.objects.create(
+                appeal=self, number=self.attempts, worker=worker, started_at=now
+            )
 
     def record_sent(self, attempt: "DeliveryAttempt") -> None:
         with transaction.atomic():
@@ -164,6 +192,15 @@ class Appeal(models.Model):
         )
         self.refresh_from_db()
         return bool(done)
+
+
+class DeliveryKick(models.Model):
+    """One row: is a delivery run already queued? A burst of appeals then queues one run, not one each."""
+
+    pending = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"delivery run {'queued' if self.pending else 'not queued'}"
 
 
 class DeliveryAttempt(models.Model):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from uadesk.actions.models import Action, Target
 
 from .models import Appeal
-from .tasks import deliver_appeal
+from .tasks import deliveries_kick
 
 
 class AppealRefused(Exception):
@@ -62,8 +62,7 @@ def appeal_submit(
                 for target in targets
             ]
             if status == Appeal.Status.QUEUED:
-                for appeal in appeals:
-                    transaction.on_commit(lambda pk=appeal.pk: deliver_appeal.enqueue(pk))
+                transaction.on_commit(deliveries_kick)
     except IntegrityError:
         # Two requests with the same key raced; the first one's appeals stand.
         return list(Appeal.objects.filter(submission=key))

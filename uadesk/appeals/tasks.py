@@ -1,12 +1,12 @@
-"""Delivering appeals on the task worker: each appeal claimed by one worker, sent, and recorded."""
+"""Delivering appeals on the task worker: due appeals claimed in batches, each sent once and recorded."""
 
-import datetime
 import logging
 import os
 import socket
+import time
+import uuid
 
 from django.conf import settings
-from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -14,51 +14,65 @@ from uadesk.delivery.email import EmailTransport
 from uadesk.delivery.fax import EmailToFaxGateway
 from uadesk.delivery.transport import TransportError
 
-from .models import Appeal, DeliveryAttempt
+from .models import Appeal, DeliveryKick
 
 log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
+BATCH = 50
+# A run hands the worker back after this long, so other tasks are not starved by a long queue.
+RUN_SECONDS = 30
+_transport: EmailTransport | None = None
 
 
-@task()
-def deliver_appeal(appeal_id: int) -> str:
-    appeal = Appeal.objects.select_related("action", "target").get(pk=appeal_id)
-    if not appeal.claim(timezone.now()):
-        return "not claimed"  # another worker has it, it is done, or its retry is not due yet
-    # The attempt is on record before the send: a crash leaves an unfinished attempt, not silence.
-    attempt = DeliveryAttempt.objects.create(appeal=appeal, number=appeal.attempts, worker=WORKER)
+def transport() -> EmailTransport:
+    """One SMTP connection per worker process, reused from appeal to appeal."""
+    global _transport
+    if _transport is None:
+        _transport = EmailTransport()
+    return _transport
+
+
+def deliveries_kick(*, run_after=None) -> None:
+    """Queues a delivery run, unless one is already queued and not yet started."""
+    if run_after is not None:
+        deliver_appeals.using(run_after=run_after).enqueue()
+        return
+    DeliveryKick.objects.get_or_create(pk=1)
+    if DeliveryKick.objects.filter(pk=1, pending=False).update(pending=True):
+        deliver_appeals.enqueue()
+
+
+def deliver_one(appeal: Appeal, *, token: str) -> bool:
+    attempt = appeal.begin_attempt(token=token, worker=WORKER)
+    if attempt is None:
+        return False  # its lease ran out and another worker took it over
     try:
-        with EmailTransport() as transport:
-            if appeal.channel == Appeal.Channel.FAX:
-                fax_number = appeal.target.fax_list[0]
-                gateway = EmailToFaxGateway(gateway_domain=settings.FAX_GATEWAY_DOMAIN, transport=transport)
-                gateway.send(appeal.outgoing_letter(with_pdf=True), number=fax_number)
-            else:
-                transport.send(appeal.outgoing_letter(), to=appeal.target.email_list[0])
+        if appeal.channel == Appeal.Channel.FAX:
+            gateway = EmailToFaxGateway(gateway_domain=settings.FAX_GATEWAY_DOMAIN, transport=transport())
+            gateway.send(appeal.outgoing_letter(with_pdf=True), number=appeal.target.fax_list[0])
+        else:
+            transport().send(appeal.outgoing_letter(), to=appeal.target.email_list[0])
     except (TransportError, IndexError, ValueError) as error:
         permanent = not isinstance(error, TransportError) or error.permanent
         retry_at = appeal.record_failure(attempt, str(error) or type(error).__name__, permanent=permanent)
         if retry_at:
-            deliver_appeal.using(run_after=retry_at).enqueue(appeal_id)
-            return f"retry at {retry_at.isoformat()}"
-        log.warning("appeal %s failed for good: %s", appeal_id, error)
-        return "failed"
+            deliveries_kick(run_after=retry_at)
+        else:
+            log.warning("appeal %s failed for good: %s", appeal.pk, error)
+        return False
     appeal.record_sent(attempt)
-    return "sent"
+    return True
 
 
 @task()
-def requeue_stalled_appeals() -> int:
-    """Safe to run at any time: queues again the appeals whose worker died or whose retry is due."""
-    now = timezone.now()
-    lease = datetime.timedelta(seconds=settings.APPEAL_DELIVERY_LEASE_SECONDS)
-    stalled = Appeal.objects.filter(
-        Q(status=Appeal.Status.SENDING, claimed_until__lt=now)
-        | Q(status=Appeal.Status.QUEUED, next_attempt_at__lte=now)
-        # Queued long ago and never claimed: its task was lost with a worker.
-        | Q(status=Appeal.Status.QUEUED, next_attempt_at__isnull=True, created_at__lt=now - lease)
-    )
-    ids = list(stalled.values_list("pk", flat=True))
-    for appeal_id in ids:
-        deliver_appeal.enqueue(appeal_id)
-    return len(ids)
+def deliver_appeals() -> int:
+    """Sends every appeal that is due; safe to run at any time and in several workers at once."""
+    # Cleared first: an appeal queued while this run goes on queues the next run.
+    DeliveryKick.objects.filter(pk=1).update(pending=False)
+    token, sent, stop_at = uuid.uuid4().hex, 0, time.monotonic() + RUN_SECONDS
+    while batch := Appeal.claim_due(timezone.now(), token=token, limit=BATCH):
+        sent += sum(deliver_one(appeal, token=token) for appeal in batch)
+        if time.monotonic() > stop_at:
+            deliveries_kick()
+            break
+    return sent

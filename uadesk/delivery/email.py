@@ -2,6 +2,7 @@
 
 import contextlib
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -14,12 +15,17 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# A connection idle longer than this may have been dropped by the server: check it before use.
+IDLE_CHECK_SECONDS = 20
+
+
 class EmailTransport:
     """Sends letters over one connection, opened on first use and reused until closed."""
 
     def __init__(self, connection=None, from_email: str | None = None):
         self.connection = connection or mailers.default
         self.from_email = from_email or settings.DEFAULT_FROM_EMAIL
+        self.last_used = 0.0
 
     def __enter__(self) -> "EmailTransport":
         return self
@@ -31,6 +37,16 @@ class EmailTransport:
         # Closing a connection the server already dropped is not a failed send.
         with contextlib.suppress(OSError, smtplib.SMTPException):
             self.connection.close()
+
+    def ensure_open(self) -> None:
+        """Opened here, the connection stays open across sends: Django closes only what send() opened."""
+        smtp = getattr(self.connection, "connection", None)
+        if smtp is not None and time.monotonic() - self.last_used > IDLE_CHECK_SECONDS:
+            try:
+                smtp.noop()
+            except (smtplib.SMTPException, OSError):
+                self.close()  # dropped while idle: nothing was sent on it, so open a fresh one
+        self.connection.open()
 
     def message(self, letter: OutgoingLetter, *, to: str) -> EmailMultiAlternatives:
         headers = {"Message-ID": letter.message_id} if letter.message_id else {}
@@ -51,9 +67,9 @@ class EmailTransport:
 
     def send(self, letter: OutgoingLetter, *, to: str) -> None:
         try:
-            # Opened here, the connection stays open across sends: Django closes only what send() opened.
-            self.connection.open()
+            self.ensure_open()
             sent = self.message(letter, to=to).send()
+            self.last_used = time.monotonic()
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             raise TransportError(
