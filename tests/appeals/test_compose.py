@@ -120,3 +120,30 @@ def test_a_closed_action_takes_no_appeal(client, seed_action):
         response = client.post(compose_url(seed_action), form_data(seed_action) | {"step": "send"})
     assert response.status_code == 410
     assert not Appeal.objects.exists()
+
+
+def test_appeals_are_counted_by_target_channel_language_and_country(client, seed_action):
+    from uadesk.appeals.services import appeal_counts
+
+    xi = seed_action.targets.get(name="Xi Jinping")
+    ma = seed_action.targets.get(name="Ma Xingrui")
+    with at(OPEN_DAY):
+        for targets, channel, country in [
+            ([xi.pk, ma.pk], "post", "fr"),
+            ([xi.pk], "mailto", "de"),
+            ([xi.pk], "post", ""),
+        ]:
+            url = client.post(
+                compose_url(seed_action),
+                form_data(seed_action, targets=targets, channel=channel, country=country) | {"step": "send"},
+            )["Location"]
+            client.post(url + "confirm/")
+        client.post(
+            compose_url(seed_action), form_data(seed_action) | {"step": "send"}
+        )  # queued, not yet sent
+    counts = appeal_counts(action=seed_action)
+    assert counts["total"] == {"": 4}
+    assert counts["target"] == {"Ma Xingrui": 1, "Xi Jinping": 3}
+    assert counts["channel"] == {"mailto": 1, "post": 3}
+    assert counts["language"] == {"en": 4}
+    assert counts["country"] == {"": 1, "DE": 1, "FR": 2}

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action, Target
@@ -67,3 +68,18 @@ def appeal_submit(
         # Two requests with the same key raced; the first one's appeals stand.
         return list(Appeal.objects.filter(submission=key))
     return appeals
+
+
+def appeal_counts(*, action: Action) -> dict[str, dict[str, int]]:
+    """Appeals that went out, counted by target, channel, letter language and supporter country."""
+    counted = Appeal.objects.counted().filter(action=action)
+    by = {
+        "target": "target__name",
+        "channel": "channel",
+        "language": "language",
+        "country": "supporter_country",
+    }
+    return {
+        name: dict(counted.values_list(field).annotate(n=Count("pk")).order_by(field).values_list(field, "n"))
+        for name, field in by.items()
+    } | {"total": {"": counted.count()}}

@@ -1,0 +1,53 @@
+"""Staff see every appeal with its state and the log of its delivery attempts; failures come first to hand."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Appeal, DeliveryAttempt
+from .tasks import deliveries_kick
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "started_at", "finished_at", "outcome", "detail", "worker"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "action",
+        "target",
+        "channel",
+        "language",
+        "status",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["status", "channel", "language", "action"]
+    search_fields = ["target__name", "action__title"]
+    date_hierarchy = "created_at"
+    inlines = [DeliveryAttemptInline]
+    readonly_fields = [
+        "submission", "action", "target", "channel", "language", "subject", "body", "supporter_name",
+        "supporter_town", "supporter_country", "reply_to", "status", "attempts", "last_error",
+        "next_attempt_at", "claimed_until", "created_at", "sent_at",
+    ]  # fmt: skip
+    actions = ["requeue"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Try the selected failed appeals again"))
+    def requeue(self, request, queryset):
+        count = queryset.filter(status=Appeal.Status.FAILED).update(
+            status=Appeal.Status.QUEUED, next_attempt_at=None, attempts=0
+        )
+        deliveries_kick()
+        self.message_user(request, _("%(count)d appeals queued again.") % {"count": count})
