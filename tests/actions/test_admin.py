@@ -35,6 +35,7 @@ def action_form(*, targets=None, letters=None, **fields) -> dict:
         "deadline": "2022-09-23",
         "preferred_languages": "ar, en",
         "own_language_welcome": "on",
+        "max_appeals_per_target_per_hour": "60",
     } | fields
     target = {
         "role": "primary", "position": "0", "name": "Minister of Justice", "title": "Minister",

@@ -94,6 +94,9 @@ class ActionAdmin(admin.ModelAdmin):
                     ("deadline_extended_to", "deadline_extension_reason"),
                     "preferred_languages",
                     "own_language_welcome",
+                    "review_letters",
+                    "held_words",
+                    "max_appeals_per_target_per_hour",
                     "delivery_notes",
                 ]
             },

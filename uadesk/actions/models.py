@@ -99,6 +99,17 @@ class Action(models.Model):
     own_language_welcome = models.BooleanField(
         _("supporters may also write in their own language"), default=True
     )
+    review_letters = models.BooleanField(
+        _("staff read letters that differ from the model letter before they go"), default=False
+    )
+    held_words = models.TextField(
+        _("words that hold a letter for review"), blank=True,
+        help_text=_("One word or phrase per line; a letter containing one waits for a staff member."),
+    )  # fmt: skip
+    max_appeals_per_target_per_hour = models.PositiveIntegerField(
+        _("most appeals the desk sends to one target in an hour"), default=60,
+        help_text=_("Protects the targets' inboxes and the desk's reputation; the rest wait their turn."),
+    )  # fmt: skip
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     deadline_extended_to = models.DateField(_("deadline extended to"), null=True, blank=True)
     deadline_extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
@@ -198,6 +209,10 @@ class Action(models.Model):
     @property
     def previous_ua_url_list(self) -> list[str]:
         return lines(self.previous_ua_urls)
+
+    @property
+    def held_word_list(self) -> list[str]:
+        return [w.casefold() for w in lines(self.held_words)]
 
     @property
     def ingest_warning_list(self) -> list[str]:

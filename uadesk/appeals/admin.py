@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appeal, DeliveryAttempt
+from .services import appeals_hold, appeals_release
 from .tasks import deliveries_kick
 
 
@@ -39,10 +40,20 @@ class AppealAdmin(admin.ModelAdmin):
         "supporter_town", "supporter_country", "reply_to", "status", "attempts", "last_error",
         "next_attempt_at", "claimed_until", "created_at", "sent_at",
     ]  # fmt: skip
-    actions = ["requeue"]
+    actions = ["release", "hold", "requeue"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Approve the selected held letters: send them"))
+    def release(self, request, queryset):
+        count = appeals_release(appeals=queryset)
+        self.message_user(request, _("%(count)d letters approved and queued.") % {"count": count})
+
+    @admin.action(description=_("Hold the selected queued letters for review"))
+    def hold(self, request, queryset):
+        count = appeals_hold(appeals=queryset)
+        self.message_user(request, _("%(count)d letters held.") % {"count": count})
 
     @admin.action(description=_("Try the selected failed appeals again"))
     def requeue(self, request, queryset):

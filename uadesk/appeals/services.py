@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action, Target
 
+from .letters import letter_has_link
 from .models import Appeal
 from .tasks import deliveries_kick
 
@@ -42,7 +43,12 @@ def appeal_submit(
         raise AppealRefused(_("This action is closed: it takes no new appeal."))
     if existing := list(Appeal.objects.filter(submission=key)):
         return existing  # the same form posted again: a double click or a reload
-    status = Appeal.Status.QUEUED if channel in Appeal.DESK_CHANNELS else Appeal.Status.AWAITING_SUPPORTER
+    if channel not in Appeal.DESK_CHANNELS:
+        status = Appeal.Status.AWAITING_SUPPORTER
+    elif any(appeal_needs_review(action=action, language=language, letter=letters[t.pk]) for t in targets):
+        status = Appeal.Status.HELD
+    else:
+        status = Appeal.Status.QUEUED
     try:
         with transaction.atomic():
             appeals = [
@@ -68,6 +74,31 @@ def appeal_submit(
         # Two requests with the same key raced; the first one's appeals stand.
         return list(Appeal.objects.filter(submission=key))
     return appeals
+
+
+def appeal_needs_review(*, action: Action, language: str, letter: str) -> bool:
+    """A letter waits for staff if it carries a link or a listed word, or, where the action asks,
+    if it is not the model letter."""
+    text = letter.casefold()
+    if letter_has_link(letter) or any(word in text for word in action.held_word_list):
+        return True
+    if not action.review_letters:
+        return False
+    model = next((m for m in action.letters.all() if m.language == language), None)
+    return model is None or " ".join(model.body.split()) not in " ".join(letter.split())
+
+
+def appeals_release(*, appeals) -> int:
+    """Staff approved these held appeals: they go out now."""
+    count = appeals.filter(status=Appeal.Status.HELD).update(status=Appeal.Status.QUEUED)
+    if count:
+        transaction.on_commit(deliveries_kick)
+    return count
+
+
+def appeals_hold(*, appeals) -> int:
+    """Staff stop these appeals before they go; approving them later sends them."""
+    return appeals.filter(status=Appeal.Status.QUEUED).update(status=Appeal.Status.HELD)
 
 
 def appeal_counts(*, action: Action) -> dict[str, dict[str, int]]:
