@@ -212,6 +212,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uadesk <appeals@local
 APPEAL_DELIVERY_LEASE_SECONDS = envint("APPEAL_DELIVERY_LEASE_SECONDS", 300)
 APPEAL_MAX_ATTEMPTS = envint("APPEAL_MAX_ATTEMPTS", 5)
 APPEAL_RETRY_BASE_SECONDS = envint("APPEAL_RETRY_BASE_SECONDS", 60)
+# Faxes to one target are at least this far apart: a fax line takes one letter at a time.
+FAX_MIN_SPACING_SECONDS = envint("FAX_MIN_SPACING_SECONDS", 120)
 # The fax gateway: <number>@FAX_GATEWAY_DOMAIN receives the letter as a PDF (empty: no fax channel).
 FAX_GATEWAY_DOMAIN = os.environ.get("FAX_GATEWAY_DOMAIN", "")
 

@@ -128,9 +128,7 @@ class Appeal(models.Model):
     def claim_due(cls, now: datetime.datetime, *, token: str, limit: int) -> list["Appeal"]:
         """Takes up to `limit` appeals that are due for delivery; a row goes to one worker only."""
         lease = now + datetime.timedelta(seconds=settings.APPEAL_DELIVERY_LEASE_SECONDS)
-        ids = list(
-            cls.objects.due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
-        )
+        ids = cls._within_target_limits(now, limit)
         # The conditions are checked again in the UPDATE itself, so a row another worker took
         # in the meantime is left alone.
         cls.objects.due(now).filter(pk__in=ids).update(
@@ -141,6 +139,44 @@ class Appeal(models.Model):
             .select_related("target", "action")
             .order_by("pk")
         )
+
+    @classmethod
+    def _within_target_limits(cls, now: datetime.datetime, limit: int) -> list[int]:
+        """Due appeals that their target may receive now: at most the action's number per hour, and
+        faxes to one target spaced apart. The others wait until their target has room again."""
+        candidates = list(
+            cls.objects.due(now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", "target_id", "channel", "action__max_appeals_per_target_per_hour")[: limit * 4]
+        )
+        targets = {target for _, target, _, _ in candidates}
+        recent = cls.objects.filter(target_id__in=targets).filter(
+            Q(status=cls.Status.SENT, sent_at__gte=now - datetime.timedelta(hours=1))
+            | Q(status=cls.Status.SENDING, claimed_until__gte=now)
+        )
+        per_hour = dict(
+            recent.values_list("target_id").annotate(n=models.Count("pk")).values_list("target_id", "n")
+        )
+        fax_spacing = datetime.timedelta(seconds=settings.FAX_MIN_SPACING_SECONDS)
+        faxed = set(
+            recent.filter(channel=cls.Channel.FAX)
+            .filter(Q(sent_at__gte=now - fax_spacing) | Q(status=cls.Status.SENDING))
+            .values_list("target_id", flat=True)
+        )
+        chosen, waiting = [], {}
+        for pk, target, channel, quota in candidates:
+            if per_hour.get(target, 0) >= quota:
+                waiting[pk] = now + datetime.timedelta(seconds=3600 / max(quota, 1))
+            elif channel == cls.Channel.FAX and target in faxed:
+                waiting[pk] = now + fax_spacing
+            elif len(chosen) < limit:
+                chosen.append(pk)
+                per_hour[target] = per_hour.get(target, 0) + 1
+                if channel == cls.Channel.FAX:
+                    faxed.add(target)
+        for pk, when in waiting.items():
+            cls.objects.filter(pk=pk, status=cls.Status.QUEUED).update(next_attempt_at=when)
+        return chosen
 
     def begin_attempt(self, *, token: str, worker: str = "") -> "DeliveryAttempt | None":
         """Records the attempt before the send, and renews the lease; None if the claim was lost."""
