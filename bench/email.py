@@ -59,6 +59,8 @@ def main() -> None:
     time.sleep(1.0)
     call_command("migrate", verbosity=0)
     action, _ = demo_load()
+    action.max_appeals_per_target_per_hour = COUNT  # one target takes every letter here
+    action.save()
     target = action.targets.get(role="primary")
 
     start = time.perf_counter()
