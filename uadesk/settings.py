@@ -212,6 +212,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uadesk <appeals@local
 APPEAL_DELIVERY_LEASE_SECONDS = envint("APPEAL_DELIVERY_LEASE_SECONDS", 300)
 APPEAL_MAX_ATTEMPTS = envint("APPEAL_MAX_ATTEMPTS", 5)
 APPEAL_RETRY_BASE_SECONDS = envint("APPEAL_RETRY_BASE_SECONDS", 60)
+# Bounces: letters go out with the envelope sender bounces+<appeal>-<signature>@BOUNCE_DOMAIN, and the
+# mail server pipes what comes back to `uadesk bounce` (empty: bounces go to DEFAULT_FROM_EMAIL).
+BOUNCE_DOMAIN = os.environ.get("BOUNCE_DOMAIN", "")
 # Faxes to one target are at least this far apart: a fax line takes one letter at a time.
 FAX_MIN_SPACING_SECONDS = envint("FAX_MIN_SPACING_SECONDS", 120)
 # The fax gateway: <number>@FAX_GATEWAY_DOMAIN receives the letter as a PDF (empty: no fax channel).

@@ -66,6 +66,16 @@ class ModelLetterInline(admin.StackedInline):
     fields = ["language", "salutation", "body", "closing"]
 
 
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    """Every target across actions: where staff find email addresses that bounce, and correct them."""
+
+    list_display = ["display_name", "action", "role", "emails", "email_failing_since"]
+    list_filter = [("email_failing_since", admin.EmptyFieldListFilter), "role", "country"]
+    search_fields = ["name", "emails", "action__title"]
+    list_select_related = ["action"]
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]

@@ -316,6 +316,10 @@ class Target(models.Model):
     social = models.TextField(_("social media"), blank=True, help_text=_("One handle or link per line."))
     salutation = models.CharField(_("salutation"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    email_failing_since = models.DateTimeField(
+        _("email bouncing since"), null=True, blank=True,
+        help_text=_("Set when a letter to this target bounced; clear it once the address is corrected."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["position", "id"]

@@ -86,6 +86,8 @@ class ComposeForm(forms.Form):
             problem = None
             if channel in (Appeal.Channel.EMAIL, Appeal.Channel.MAILTO) and not target.email_list:
                 problem = _("%(name)s has no email address: choose fax or post for them.")
+            elif channel in (Appeal.Channel.EMAIL, Appeal.Channel.MAILTO) and target.email_failing_since:
+                problem = _("Letters to %(name)s's email address come back: choose fax or post for them.")
             elif channel == Appeal.Channel.FAX and not target.fax_list:
                 problem = _("%(name)s has no fax number: choose email or post for them.")
             elif channel == Appeal.Channel.FAX and not settings.FAX_GATEWAY_DOMAIN:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from uadesk.actions.models import Action, Target
 from uadesk.delivery.transport import OutgoingLetter
 
+from .bounces import bounce_address
 from .letters import letter_html
 
 
@@ -119,6 +120,7 @@ class Appeal(models.Model):
             reply_to=self.reply_to or None,
             message_id=self.message_id,
             attachments=attachments,
+            bounce_address=bounce_address(self.pk) if self.channel == self.Channel.EMAIL else None,
         )
 
     def is_counted(self) -> bool:

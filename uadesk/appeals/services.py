@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action, Target
@@ -99,6 +100,23 @@ def appeals_release(*, appeals) -> int:
 def appeals_hold(*, appeals) -> int:
     """Staff stop these appeals before they go; approving them later sends them."""
     return appeals.filter(status=Appeal.Status.QUEUED).update(status=Appeal.Status.HELD)
+
+
+def appeal_bounced(*, appeal_pk: int, permanent: bool) -> Appeal | None:
+    """A letter came back: the appeal is marked bounced and its target's email failing.
+    Temporary trouble changes nothing: the receiving server is still trying."""
+    appeal = Appeal.objects.select_related("target").filter(pk=appeal_pk).first()
+    if appeal is None or not permanent:
+        return appeal
+    with transaction.atomic():
+        Appeal.objects.filter(pk=appeal.pk, status__in=[Appeal.Status.SENT, Appeal.Status.SENDING]).update(
+            status=Appeal.Status.BOUNCED
+        )
+        Target.objects.filter(pk=appeal.target_id, email_failing_since__isnull=True).update(
+            email_failing_since=timezone.now()
+        )
+    appeal.refresh_from_db()
+    return appeal
 
 
 def appeal_counts(*, action: Action) -> dict[str, dict[str, int]]:

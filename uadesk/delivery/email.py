@@ -50,10 +50,13 @@ class EmailTransport:
 
     def message(self, letter: OutgoingLetter, *, to: str) -> EmailMultiAlternatives:
         headers = {"Message-ID": letter.message_id} if letter.message_id else {}
+        if letter.bounce_address:
+            # Django takes the envelope sender from from_email; the reader still sees the desk's address.
+            headers["From"] = self.from_email
         message = EmailMultiAlternatives(
             subject=one_line(letter.subject),
             body=letter.text,
-            from_email=self.from_email,
+            from_email=letter.bounce_address or self.from_email,
             to=[to],
             reply_to=[letter.reply_to] if letter.reply_to else None,
             headers=headers,

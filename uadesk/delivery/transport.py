@@ -22,3 +22,5 @@ class OutgoingLetter:
     # Fixed per appeal, so a resend after a crash carries the same identity downstream.
     message_id: str | None = None
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    # The envelope sender: bounces come back to this address, which names the letter they are about.
+    bounce_address: str | None = None
