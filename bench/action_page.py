@@ -5,14 +5,19 @@ rounds, so that a noisy machine slows both alike and the ratio stays meaningful.
 Run: .venv/bin/python bench/action_page.py
 """
 
-import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# bench/email.py would stand in for the stdlib's email module: keep this folder off the path.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
+
+import os  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
 os.environ.pop("DATABASE_URL", None)
 os.environ["UADESK_DATA_DIR"] = tempfile.mkdtemp(prefix="uadesk-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uadesk.settings")
