@@ -147,3 +147,20 @@ def test_appeals_are_counted_by_target_channel_language_and_country(client, seed
     assert counts["channel"] == {"mailto": 1, "post": 3}
     assert counts["language"] == {"en": 4}
     assert counts["country"] == {"": 1, "DE": 1, "FR": 2}
+
+
+def test_fax_is_offered_only_where_a_gateway_is_set(client, seed_action, settings):
+    with at(OPEN_DAY):
+        settings.FAX_GATEWAY_DOMAIN = ""
+        assert 'value="fax"' not in client.get(compose_url(seed_action)).content.decode()
+        response = client.post(
+            compose_url(seed_action), form_data(seed_action, channel="fax") | {"step": "send"}
+        )
+        assert "Select a valid choice." in response.content.decode()
+        settings.FAX_GATEWAY_DOMAIN = "fax.example.net"
+        assert 'value="fax"' in client.get(compose_url(seed_action)).content.decode()
+        response = client.post(
+            compose_url(seed_action), form_data(seed_action, channel="fax") | {"step": "send"}
+        )
+    assert response.status_code == 302
+    assert Appeal.objects.get().channel == "fax"

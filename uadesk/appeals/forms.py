@@ -48,6 +48,8 @@ class ComposeForm(forms.Form):
         self.action = action
         self.letters = {letter.language: letter for letter in action.letters.all()}
         self.fields["targets"].queryset = action.targets.all()
+        if not settings.FAX_GATEWAY_DOMAIN:
+            self.fields["channel"].choices = [c for c in Appeal.Channel.choices if c[0] != Appeal.Channel.FAX]
         self.fields["targets"].label_from_instance = lambda t: (
             f"{t.display_name} — {t.title}" if t.title else t.display_name
         )
@@ -90,8 +92,6 @@ class ComposeForm(forms.Form):
                 problem = _("Letters to %(name)s's email address come back: choose fax or post for them.")
             elif channel == Appeal.Channel.FAX and not target.fax_list:
                 problem = _("%(name)s has no fax number: choose email or post for them.")
-            elif channel == Appeal.Channel.FAX and not settings.FAX_GATEWAY_DOMAIN:
-                problem = _("This desk cannot send faxes yet: choose email or post.")
             elif channel == Appeal.Channel.POST and not (target.address_lines or target.native_address_lines):
                 problem = _("%(name)s has no postal address: choose email or fax for them.")
             if problem:
