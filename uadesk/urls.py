@@ -5,12 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .ingest import views as ingest_views
 
 admin.site.site_header = "uadesk"
 admin.site.site_title = "uadesk staff"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/ingest/", ingest_views.ingest, name="ingest"),
     path("staff/", admin.site.urls),
     path("health/", views.health, name="health"),
 ]

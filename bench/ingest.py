@@ -1,0 +1,66 @@
+"""Figure: Urgent Action texts parsed a second on one core, against only reading and normalising them.
+
+Parsing and the baseline alternate in rounds over the whole corpus, so a noisy machine slows both alike and
+the ratio stays meaningful. The target is at least 50 text UAs a second.
+Run: .venv/bin/python bench/ingest.py
+"""
+
+import sys
+from pathlib import Path
+
+# bench/email.py would stand in for the stdlib's email module: keep this folder off the path.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
+
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+from uadesk.ingest.parser import normalise_text, parse  # noqa: E402
+from uadesk.ingest.readers import read_text  # noqa: E402
+
+CORPUS = HERE.parent / "tests" / "ingest" / "corpus"
+ROUNDS = 7
+MIN_SECONDS = 0.3
+LIMITS = {"max_bytes": 10 * 1024 * 1024, "max_pages": 50}
+
+
+def per_second(work, documents: list[Path]) -> float:
+    """Documents a second for `work`, repeating the corpus until the round has run long enough to time."""
+    done, start = 0, time.perf_counter()
+    while True:
+        for path in documents:
+            work(path)
+        done += len(documents)
+        elapsed = time.perf_counter() - start
+        if elapsed >= MIN_SECONDS:
+            return done / elapsed
+
+
+def ingest(path: Path) -> None:
+    parse(read_text(path, **LIMITS)).to_dict()
+
+
+def read_and_normalise(path: Path) -> None:
+    normalise_text(read_text(path, **LIMITS))
+
+
+def main() -> None:
+    documents = sorted(CORPUS.glob("*.txt"))
+    if not documents:
+        sys.exit(f"no .txt documents in {CORPUS}")
+    for path in documents:
+        ingest(path)  # warm the regex caches and imports outside the timing
+    parsed, baseline = [], []
+    for _ in range(ROUNDS):
+        baseline.append(per_second(read_and_normalise, documents))
+        parsed.append(per_second(ingest, documents))
+    parsed_rate, baseline_rate = statistics.median(parsed), statistics.median(baseline)
+    print(f"documents: {len(documents)}")
+    print(f"ingest_docs_per_second: {parsed_rate:.0f}")
+    print(f"baseline_read_normalise_docs_per_second: {baseline_rate:.0f}")
+    print(f"ratio: {baseline_rate / parsed_rate:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""The form staff use to bring in an Urgent Action document."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from .errors import IngestError
+from .services import document_read
+
+
+class IngestForm(forms.Form):
+    document = forms.FileField(
+        label=_("Urgent Action document"),
+        required=False,
+        help_text=_("A .txt, .pdf or .docx file."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.pdf,.docx,text/plain,application/pdf"}),
+    )
+    text = forms.CharField(
+        label=_("or paste its text"), required=False, widget=forms.Textarea(attrs={"rows": 8}), strip=False
+    )
+
+    def __init__(self, *args, too_large: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean(self):
+        data = super().clean()
+        if self.too_large:
+            raise forms.ValidationError(
+                _("%(name)s is larger than %(limit)s, the most a UA document may be.")
+                % {"name": self.too_large, "limit": filesizeformat(settings.INGEST_MAX_BYTES)}
+            )
+        if "document" in self.errors:
+            return data  # the file itself was refused (an empty file): that message says it all
+        upload, pasted = data.get("document"), data.get("text") or ""
+        if not upload and not pasted.strip():
+            raise forms.ValidationError(_("Choose a document or paste its text."))
+        try:
+            if upload:
+                text = document_read(data=upload.read(), filename=upload.name)
+            else:
+                text = document_read(data=pasted.encode(), filename="pasted.txt")
+        except IngestError as error:
+            raise forms.ValidationError(str(error)) from None
+        data["source_text"] = text
+        return data

@@ -1,0 +1,1254 @@
+"""Turn the text of an Urgent Action document into the structured draft of urgent-action.schema.json."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .countries import country_in, is_country_name
+from .errors import NotAnUrgentAction
+from .languages import is_native_script, language_code, languages_in, native_language
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass
+class Individual:
+    name: str
+    pronoun: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "pronoun": self.pronoun}
+
+
+@dataclass
+class Target:
+    role: str
+    name: str
+    honorific: str | None = None
+    title: str | None = None
+    address_lines: list[str] = field(default_factory=list)
+    native_address_lines: list[str] = field(default_factory=list)
+    native_language: str | None = None
+    country: str | None = None
+    emails: list[str] = field(default_factory=list)
+    faxes: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    social: list[str] = field(default_factory=list)
+    salutation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "name": self.name,
+            "honorific": self.honorific,
+            "title": self.title,
+            "address_lines": list(self.address_lines),
+            "native_address_lines": list(self.native_address_lines),
+            "native_language": self.native_language,
+            "country": self.country,
+            "emails": list(self.emails),
+            "faxes": list(self.faxes),
+            "phones": list(self.phones),
+            "social": list(self.social),
+            "salutation": self.salutation,
+        }
+
+
+@dataclass
+class ModelLetter:
+    salutation: str | None
+    body: str
+    closing: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"salutation": self.salutation, "body": self.body, "closing": self.closing}
+
+
+@dataclass
+class UADocument:
+    kind: str = "unknown"
+    title: str = ""
+    ua_number: str | None = None
+    index_number: str | None = None
+    issued_on: dt.date | None = None
+    summary: str = ""
+    individuals: list[Individual] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    model_letter: ModelLetter | None = None
+    asks: list[str] = field(default_factory=list)
+    additional_information: str = ""
+    preferred_languages: list[str] = field(default_factory=list)
+    deadline: dt.date | None = None
+    previous_ua_urls: list[str] = field(default_factory=list)
+    delivery_notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # Names standing alone near the letter: the people at risk when no NAME line says so.
+    lone_names: list[str] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": self.kind,
+            "title": self.title,
+            "ua_number": self.ua_number,
+            "index_number": self.index_number,
+            "issued_on": self.issued_on.isoformat() if self.issued_on else None,
+            "summary": self.summary,
+            "individuals": [i.to_dict() for i in self.individuals],
+            "targets": [t.to_dict() for t in self.targets],
+            "model_letter": self.model_letter.to_dict() if self.model_letter else None,
+            "asks": list(self.asks),
+            "additional_information": self.additional_information,
+            "preferred_languages": list(self.preferred_languages),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "previous_ua_urls": list(self.previous_ua_urls),
+            "delivery_notes": list(self.delivery_notes),
+            "warnings": list(self.warnings),
+        }
+
+
+# ---------------------------------------------------------------- text helpers
+
+_SPACE_RE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def normalise_text(text: str) -> list[str]:
+    """Lines of the text, each trimmed with inner whitespace collapsed; blank lines kept as ''."""
+    text = _ZERO_WIDTH_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
+
+
+_BULLET_RE = re.compile(r"^(?:[•●○◦▪▫■□‣∙·*\-–—➢➤►✓]|\(?\d{1,2}[.)]|\(?[a-h][.)])\s+")
+
+
+def strip_bullet(line: str) -> str:
+    return _BULLET_RE.sub("", line, count=1).strip()
+
+
+def is_bullet(line: str) -> bool:
+    return bool(_BULLET_RE.match(line))
+
+
+_SENTENCE_END = tuple(".!?:;”\"')»")
+
+
+def join_wrapped(lines: list[str]) -> list[str]:
+    """Paragraphs from lines: a line that does not end a sentence runs on into the next (PDF wrapping)."""
+    paragraphs: list[str] = []
+    for line in lines:
+        # Blank lines and the page numbers a PDF leaves between pages.
+        if not line or re.fullmatch(r"\d{1,3}|Page \d+(?: of \d+)?", line, re.IGNORECASE):
+            continue
+        if paragraphs and not paragraphs[-1].endswith(_SENTENCE_END) and not is_bullet(line):
+            paragraphs[-1] += " " + line
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def blocks_of(lines: list[str]) -> list[list[str]]:
+    """Runs of non-blank lines."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+# ---------------------------------------------------------------- dates
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "january jan enero janvier janeiro januar",
+            "february feb febrero février fevrier fevereiro februar",
+            "march mar marzo mars março märz",
+            "april apr abril avril",
+            "may mayo mai maio",
+            "june jun junio juin junho juni",
+            "july jul julio juillet julho juli",
+            "august aug agosto août aout",
+            "september sep sept septiembre septembre setembro",
+            "october oct octubre octobre outubro oktober",
+            "november nov noviembre novembre novembro",
+            "december dec diciembre décembre decembre dezembro dezember",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_DMY_RE = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?(\d{{4}})\b",
+    re.IGNORECASE,
+)
+_DATE_MDY_RE = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
+_DATE_NUM_RE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
+_DATE_ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first date in the text, written '23 September 2022', 'September 23, 2022', '23/09/2022' or ISO."""
+    candidates: list[tuple[int, dt.date]] = []
+
+    def add(pos: int, year: str, month: int, day: str) -> None:
+        with contextlib.suppress(ValueError):
+            candidates.append((pos, dt.date(int(year), month, int(day))))
+
+    for m in _DATE_DMY_RE.finditer(text):
+        add(m.start(), m.group(3), _MONTHS[m.group(2).casefold()], m.group(1))
+    for m in _DATE_MDY_RE.finditer(text):
+        add(m.start(), m.group(3), _MONTHS[m.group(1).casefold()], m.group(2))
+    for m in _DATE_ISO_RE.finditer(text):
+        add(m.start(), m.group(1), int(m.group(2)), m.group(3))
+    for m in _DATE_NUM_RE.finditer(text):
+        # Amnesty writes the day first; a second number over 12 can only be a US-style day.
+        first, second = int(m.group(1)), int(m.group(2))
+        if second > 12 and first <= 12:
+            add(m.start(), m.group(3), first, m.group(2))
+        else:
+            add(m.start(), m.group(3), second, m.group(1))
+    return min(candidates)[1] if candidates else None
+
+
+# ---------------------------------------------------------------- section headings
+
+_HEADINGS: list[tuple[str, re.Pattern[str]]] = [
+    ("name", re.compile(r"^NAMES? AND (?:PREF+ERR?ED |GENDER )?PRONOUNS?\b", re.IGNORECASE)),
+    ("previous", re.compile(r"^LINKS? TO (?:THE )?PREVIOUS (?:UAS?|URGENT ACTIONS?)\b", re.IGNORECASE)),
+    ("language", re.compile(r"^PREFERRED LANGUAGES?\b", re.IGNORECASE)),
+    (
+        "deadline",
+        re.compile(
+            r"^(?:PLEASE TAKE ACTION\b.*\bUNTIL\b|APPEAL DEADLINE\b|DEADLINE\b|PLEASE SEND APPEALS\b|"
+            r"SEND APPEALS (?:BEFORE|UNTIL|BY)\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("additional_targets", re.compile(r"^ADDITIONAL TARGETS?\b", re.IGNORECASE)),
+    (
+        "copies",
+        re.compile(
+            r"^(?:(?:AND |ALSO |PLEASE )?(?:SEND )?COPIES\b|COPY TO\b|"
+            r".*\bSEND (?:A )?COP(?:Y|IES) (?:OF [^:]* )?TO\b|"
+            r".*DIPLOMATIC REPRESENTATIVES? ACCREDITED\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("contacts", re.compile(r"^TARGETS?[’']?S?[’']? CONTACT DETAILS\b|^CONTACT DETAILS\b", re.IGNORECASE)),
+    (
+        "additional_information",
+        re.compile(r"^(?:ADDITIONAL|BACKGROUND|FURTHER) INFORMATION\b(?!\s+(?:ON|ABOUT)\b):?", re.IGNORECASE),
+    ),
+    ("additional_information", re.compile(r"^BACKGROUND\s*(?:INFORMATION)?\s*(?:\(.*\))?:?$", re.IGNORECASE)),
+    (
+        "action",
+        re.compile(
+            r"^(?:TAKE ACTION\b|WRITE AN? (?:APPEAL|LETTER)\b|(?:URGENT ACTION )?(?:MODEL |SAMPLE )?LETTER:|"
+            r"URGENT ACTION LETTER\b|RECOMMENDED ACTIONS?\b|PLEASE WRITE\b|WHAT YOU CAN DO\b|"
+            r"HOW YOU CAN HELP\b|"
+            r"(?:PLEASE )?WRITE TO\b.*:$|APPEALS TO\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("summary", re.compile(r"^(?:URGENT ACTION )?SUMMARY\s*:", re.IGNORECASE)),
+]
+
+
+def heading_of(line: str) -> str | None:
+    if not line or len(line) > 160:
+        return None
+    for kind, pattern in _HEADINGS:
+        if pattern.match(line):
+            return kind
+    return None
+
+
+@dataclass
+class Section:
+    kind: str
+    heading: str
+    lines: list[str]
+
+
+def split_sections(lines: list[str]) -> list[Section]:
+    sections = [Section("preamble", "", [])]
+    for line in lines:
+        kind = heading_of(line)
+        if kind:
+            sections.append(Section(kind, line, []))
+        else:
+            sections[-1].lines.append(line)
+    return sections
+
+
+def heading_value(heading: str) -> str:
+    """What follows the label on the heading's line: 'Chinese, English' after 'PREFERRED LANGUAGE ...:'."""
+    if ":" in heading:
+        return heading.split(":", 1)[1].strip()
+    return ""
+
+
+# ---------------------------------------------------------------- header: kind, numbers, title
+
+_MARKER_RE = re.compile(r"\bURGENT\s+ACTIONS?\b|^UA\b|\bUA\s*:?\s*\d|\bUAA?\s+\d+[/.]\d+", re.IGNORECASE)
+_FURTHER_RE = re.compile(
+    r"\bFURTHER\s+INFORMATION\s+(?:ON|ABOUT)\s+(?:UA|URGENT ACTION)\b|^FURTHER INFORMATION\b", re.IGNORECASE
+)
+_UPDATE_RE = re.compile(
+    r"\bUA\s+UPDATE\b|\bUPDATE\s+(?:ON|TO|OF)\s+(?:UA|URGENT ACTION)\b|\bURGENT ACTION\s+UPDATE\b|"
+    r"\b(?:FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|FINAL|\d+(?:ST|ND|RD|TH))\s+"
+    r"(?:UPDATE\b|UA\b)|\bFOLLOW-?UP\s+(?:ON|TO)\s+UA\b|^UPDATE\b",
+    re.IGNORECASE,
+)
+_UA_NUMBER_RE = re.compile(
+    r"\bUAA?\s*(?:number|no\.?|#)?\s*[:-]?\s*(\d{1,3}\s*[/.]\s*\d{2,4})\b", re.IGNORECASE
+)
+_INDEX_RE = re.compile(r"\b([A-Z]{3})\s?(\d{2})\s?/\s?(\d{3,5})\s?/\s?(\d{4})\b")
+_INDEX_LABEL_RE = re.compile(r"\b(?:AI\s+)?INDEX(?:\s+(?:NUMBER|NO\.?))?\s*:", re.IGNORECASE)
+_DATE_LABEL_RE = re.compile(
+    r"\b(?:DATE|ISSUED(?:\s+ON)?|PUBLICATION DATE|DATE OF ISSUE)\s*:\s*", re.IGNORECASE
+)
+_TITLE_LABEL_RE = re.compile(r"^(?:URGENT ACTION\s+)?TITLE\s*:\s*", re.IGNORECASE)
+_BARE_MARKER_RE = re.compile(
+    r"^(?:AMNESTY INTERNATIONAL\s*)?(?:URGENT\s+ACTIONS?|UA)(?:\s+(?:UPDATE|APPEAL|NETWORK))?[\s:.!-]*$",
+    re.IGNORECASE,
+)
+
+
+def is_metadata_line(line: str) -> bool:
+    """Header lines that carry numbers, dates or the UA marker, not the headline."""
+    if _BARE_MARKER_RE.match(line) or _FURTHER_RE.search(line) or _UPDATE_RE.search(line):
+        return True
+    if _UA_NUMBER_RE.search(line) and len(line) < 120:
+        return True
+    if _INDEX_LABEL_RE.search(line) or re.match(r"^(?:PUBLICATION )?DATE\s*:", line, re.IGNORECASE):
+        return True
+    if re.match(r"^URGENT ACTION TYPE AND NUMBER\b", line, re.IGNORECASE):
+        return True
+    # A line that is nothing but a date.
+    return bool(parse_date(line)) and len(line) <= 30
+
+
+def find_index(lines: list[str]) -> str | None:
+    for line in lines:
+        m = _INDEX_RE.search(line)
+        if m and (_INDEX_LABEL_RE.search(line) or line.strip() == m.group(0) or _UA_NUMBER_RE.search(line)):
+            return f"{m.group(1)} {m.group(2)}/{m.group(3)}/{m.group(4)}"
+    return None
+
+
+def find_issued_on(lines: list[str]) -> dt.date | None:
+    for line in lines:
+        m = _DATE_LABEL_RE.search(line)
+        if m:
+            found = parse_date(line[m.end() :])
+            if found:
+                return found
+    for line in lines:
+        if (
+            parse_date(line)
+            and len(line) <= 30
+            and not re.search(r"\bUNTIL\b|\bDEADLINE\b", line, re.IGNORECASE)
+        ):
+            return parse_date(line)
+    return None
+
+
+def find_kind(header: list[str], has_marker: bool) -> str:
+    text = "\n".join(header)
+    if _FURTHER_RE.search(text):
+        return "further_information"
+    if _UPDATE_RE.search(text):
+        return "update"
+    return "urgent_action" if has_marker else "unknown"
+
+
+# ---------------------------------------------------------------- targets
+
+_POSITION_WORDS = re.compile(
+    r"\b(?:President|Vice[- ]President|Prime Minister|Premier|Minister|Secretary|Attorney|Prosecutor|"
+    r"Procurator|Governor|Ambassador|Chargé|Charge d'Affaires|High Commissioner|Commissioner|Director|"
+    r"Chief|Head|"
+    r"Chair(?:man|woman|person)?|King|Queen|Emir|Amir|Sultan|Crown Prince|Prince|Sheikh|Judge|Justice|"
+    r"Magistrate|"
+    r"Speaker|Mayor|Commander|Commandant|General|Inspector|Superintendent|Warden|Ombuds(?:man|person)|"
+    r"Chancellor|Leader|Supreme Leader|Deputy|Representative|Consul|Envoy|Officer|Coordinator|Rapporteur|"
+    r"Procureur|Ministre|Ministro|Ministra|Presidente|Président|Fiscal|Secretario|Secretaria|Gobernador|Director[a]?|"
+    r"party secretary|chief executive|CEO|head of state|Member of Parliament|MP|Senator|Counsellor|"
+    r"Counselor)\b",
+    re.IGNORECASE,
+)
+_ORG_WORDS = re.compile(
+    r"\b(?:Embassy|High Commission|Consulate|Mission|Ministry|Office|Department|Bureau|Secretariat|Palace|"
+    r"Prison|Court|Council|Commission|Government|Agency|Directorate|Headquarters|Parliament|Assembly|"
+    r"Street|St\.|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd|Lane|Square|Place|Building|Floor|Suite|Box|"
+    r"Calle|Avenida|Rue|Strasse|Straße|Ulitsa|Prospekt|Secretaría|Procuraduría|Fiscalía|Ministerio|"
+    r"Presidencia|Palacio|Casa|Edificio|Zone|District|Province|City|Region)\b",
+    re.IGNORECASE,
+)
+_REPRESENTATION_RE = re.compile(
+    r"\b(?:Embassy|High Commission|Consulate|Permanent Mission|Ambassador|Chargé|Charge d'Affaires|"
+    r"Consul|Diplomatic)\b",
+    re.IGNORECASE,
+)
+_MISSION_RE = re.compile(r"\b(?:Embassy|High Commission|Consulate|Permanent Mission)\b", re.IGNORECASE)
+_HONORIFIC_RE = re.compile(
+    r"^(?:(?:His|Her|Your)\s+(?:Excellency|Majesty|Highness|Royal Highness)|H\.\s?E\.|HE|HRH|HM|"
+    r"The\s+Hon(?:ou?rable|\.)?|Hon\.?|Rt\.?\s+Hon\.?|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|"
+    r"Sheikh|Shaikh|Sheikha|Imam|Ayatollah|Rev(?:erend)?|Father|Sr|Sra|Srta|Dña|Doña|Don|Lic|Licenciado|Licenciada|"
+    r"Dra|Ing|Abg|Abogado|Abogada|Mme|Mlle|M|Me|Maître|Herr|Frau|Lt\.?\s*Gen(?:eral)?|"
+    r"Maj(?:or)?\.?\s*Gen(?:eral)?|Brig(?:adier)?\.?\s*Gen(?:eral)?|Col(?:onel)?|Capt(?:ain)?|Judge|Justice|(?:Gen(?:eral)?|Coronel|Teniente|Capitán|Comisario|Comisionado)(?:\s+(?:de|of)\s+(?:División|Brigada|Ejército|Policía))?)\.?"
+    r"(?:\s+|$)",
+    re.IGNORECASE,
+)
+_NAME_PARTICLES = {
+    "al",
+    "el",
+    "bin",
+    "bint",
+    "ibn",
+    "abu",
+    "de",
+    "del",
+    "della",
+    "da",
+    "das",
+    "do",
+    "dos",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "ter",
+    "y",
+    "e",
+    "ul",
+    "ud",
+    "bte",
+    "binti",
+    "bin.",
+    "ould",
+    "wa",
+    "ben",
+}
+_CONTACT_LABEL_RE = re.compile(
+    r"(?:^|\s|[,;/])(?P<label>E-?mail|Email address|Fax|Facsimile|Tel(?:ephone)?|Phone|Mobile|Cell|WhatsApp|"
+    r"Twitter|X \(Twitter\)|Twitter/X|X|Facebook|Instagram|Telegram|Website|Web|LinkedIn|TikTok|Salutation)"
+    r"\s*(?:number|no\.?)?\s*[:：]\s*",
+    re.IGNORECASE,
+)
+_EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_HANDLE_RE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
+_URL_RE = re.compile(r"\bhttps?://[^\s<>\"'”)]+|\bwww\.[^\s<>\"'”)]+", re.IGNORECASE)
+_SALUTATION_RE = re.compile(
+    r"^(?:Dear|Your\s+(?:Excellency|Majesty|Highness|Honou?r)|Excellency|Excelentísim[oa]|Estimad[oa]s?|"
+    r"Señor|Señora|Monsieur|Madame|Sehr geehrter?|Exzellenz|Honou?rable|Respected|Distinguished)\b",
+    re.IGNORECASE,
+)
+_ADDRESS_LABEL_RE = re.compile(
+    r"^(?:(?:their|his|her|the|its)\s+)?(?:(?:postal|mailing|official)\s+)?address(?:es)?"
+    r"(?:\s+in\s+(?P<lang>[A-Za-z ]+?))?\s*:?$|^(?:in|address in|written in)\s+(?P<lang2>[A-Za-z ]+?)\s*:$",
+    re.IGNORECASE,
+)
+_CLOSING_RE = re.compile(
+    r"^(?:Yours\s+(?:sincerely|faithfully|truly|respectfully)|Sincerely(?:\s+yours)?|Respectfully(?:\s+yours)?|"
+    r"(?:Kind|Best|Warm)\s+regards|With\s+(?:respect|regards)|Atentamente|Cordialement|"
+    r"Mit freundlichen Grüßen|Hochachtungsvoll|Saludos(?: cordiales)?|Veuillez agréer\b.*|"
+    r"Je vous prie d'agréer\b.*|Com os melhores cumprimentos|Cordiali saluti)\b[,.]?\s*$",
+    re.IGNORECASE,
+)
+_DELIVERY_RE = re.compile(
+    r"\b(?:envelope|chances of delivery|print (?:out )?the address|"
+    r"postal (?:service|system|address)s? (?:is|are|may)|post(?:al)? (?:services?|deliver)|"
+    r"by (?:registered|courier)|letters? (?:may|might|can) not|emails? (?:may|might) (?:bounce|not)|"
+    r"fax (?:numbers? )?(?:may|might|is|are) (?:not|unreliable|busy)|if (?:the )?(?:fax|email)s? "
+    r"(?:fail|bounce|does not|do not)|keep trying)\b",
+    re.IGNORECASE,
+)
+
+
+def strip_honorific(text: str) -> tuple[str | None, str]:
+    """('H.E. Mr', 'Diarra Ibrahima') from 'H.E. Mr Diarra Ibrahima'; honorifics can come in a row."""
+    end = 0
+    while m := _HONORIFIC_RE.match(text[end:]):
+        if end + m.end() >= len(text) or not m.end():
+            break
+        end += m.end()
+    if not end:
+        return None, text
+    return text[:end].strip(), text[end:].strip()
+
+
+_LEADING_POSITION_RE = re.compile(
+    r"^(?P<title>(?:Acting\s+|Deputy\s+|Vice[- ])?(?:President|Prime Minister|Minister|Ambassador|Governor|"
+    r"Mayor|Attorney General|Prosecutor General|Public Prosecutor|Prosecutor|Chief Justice|Judge|Justice|"
+    r"King|Queen|Emir|"
+    r"Sultan|Crown Prince|Prince|Senator|Commissioner|Chargé d'Affaires|Chief|Director|Secretary|Speaker))\s+"
+    r"(?P<rest>.+)$"
+)
+
+
+def split_leading_position(line: str) -> tuple[str, str | None, str] | None:
+    """('Ambassador', honorific, name) from 'Ambassador Tadeous Chifamba'; None if the rest is no name."""
+    m = _LEADING_POSITION_RE.match(line.strip(" ,"))
+    if not m:
+        return None
+    honorific, name = strip_honorific(m.group("rest"))
+    if len(name.split()) < 2 or not looks_like_name(name):
+        return None
+    return m.group("title"), honorific, name
+
+
+def looks_like_name(line: str) -> bool:
+    """A person's name: a few capitalised words, no digits, no position, organisation or country words."""
+    _, rest = strip_honorific(line)
+    rest = rest.strip(" ,.;:")
+    if not rest or len(rest) > 60 or re.search(r"\d|@|:|/|\(|\)", rest):
+        return False
+    if _POSITION_WORDS.search(rest) or _ORG_WORDS.search(rest) or is_country_name(rest):
+        return False
+    words = re.split(r"\s+", rest)
+    if not 1 <= len(words) <= 6:
+        return False
+    for word in words:
+        bare = word.strip("()‘’'\".,").replace("’", "'")
+        if not bare:
+            return False
+        head = (
+            re.split(r"[-']", bare)[-1]
+            if bare.casefold().startswith(("al-", "el-", "ad-", "as-", "ash-", "at-", "az-"))
+            else bare
+        )
+        if head.casefold() in _NAME_PARTICLES:
+            continue
+        if not head[:1].isupper():
+            return False
+    # One-word "names" are usually place names; a lone word counts only beside an honorific.
+    return len(words) >= 2 or rest != line.strip(" ,.;:")
+
+
+def clean_title(text: str) -> str:
+    text = re.sub(r"(?:[,;]\s*|\s+)(?:and|or|&)\s*$", "", text.strip())
+    return text.strip(" ,;.:–—-")
+
+
+def split_person(text: str) -> tuple[str | None, str, str | None]:
+    """(honorific, name, title) from a list item such as 'Ma Xingrui, party secretary of X, and'."""
+    text = clean_title(strip_bullet(text))
+    parts = re.split(r"\s*,\s*|\s+[–—-]\s+|\s*\(\s*", text, maxsplit=1)
+    if len(parts) == 2:
+        first, second = parts[0], clean_title(parts[1].rstrip(")"))
+        if looks_like_name(first):
+            honorific, name = strip_honorific(first)
+            return honorific, name, second or None
+        if looks_like_name(second):
+            honorific, name = strip_honorific(second)
+            return honorific, name, first or None
+    honorific, name = strip_honorific(text)
+    return honorific, name, None
+
+
+def split_contacts(line: str) -> list[tuple[str, str]]:
+    """[(label, value)] for a line like 'Fax: +1 234 Email: a@b.org'; [] when it has no contact label."""
+    matches = list(_CONTACT_LABEL_RE.finditer(line))
+    if not matches or line[: matches[0].start()].strip(" ,;/"):
+        return []
+    pairs = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        pairs.append((m.group("label").casefold(), line[m.end() : end].strip(" ,;/")))
+    return pairs
+
+
+def split_values(value: str) -> list[str]:
+    parts = re.split(r"\s*(?:;|,|/(?!/)|\bor\b|\band\b)\s*", value)
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def clean_salutation(text: str) -> str:
+    return text.strip().rstrip(",:;").strip()
+
+
+@dataclass
+class PendingBlock:
+    """Lines of one contact block, sorted by what they are."""
+
+    latin: list[str] = field(default_factory=list)
+    native: list[str] = field(default_factory=list)
+    native_hint: str | None = None
+    emails: list[str] = field(default_factory=list)
+    faxes: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    social: list[str] = field(default_factory=list)
+    salutation: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def sort_block(lines: list[str]) -> PendingBlock:
+    block = PendingBlock()
+    for raw in lines:
+        line = strip_bullet(raw) if is_bullet(raw) else raw
+        label = _ADDRESS_LABEL_RE.match(line)
+        if label:
+            hint = label.group("lang") or label.group("lang2")
+            if hint and language_code(hint) and language_code(hint) != "en":
+                block.native_hint = language_code(hint)
+            continue
+        pairs = split_contacts(line)
+        if pairs:
+            for name, value in pairs:
+                add_contact(block, name, value)
+            continue
+        if _SALUTATION_RE.match(line) and len(line) < 120:
+            block.salutation = clean_salutation(line)
+            continue
+        if _DELIVERY_RE.search(line) and len(line) > 60:
+            block.notes.append(line)
+            continue
+        if is_native_script(line):
+            block.native.append(line)
+            continue
+        emails = _EMAIL_RE.findall(line)
+        if emails and not _EMAIL_RE.sub("", line).strip(" ,;/"):
+            block.emails.extend(e for e in emails if e not in block.emails)
+            continue
+        handles = _HANDLE_RE.findall(line)
+        if handles and not _HANDLE_RE.sub("", line).strip(" ,;/"):
+            block.social.extend(handles)
+            continue
+        block.latin.append(line)
+    return block
+
+
+def add_contact(block: PendingBlock, label: str, value: str) -> None:
+    if not value:
+        return
+    if label.startswith("e") and "mail" in label:
+        block.emails.extend(e for e in _EMAIL_RE.findall(value) if e not in block.emails)
+    elif label in ("fax", "facsimile"):
+        block.faxes.extend(v for v in split_values(value) if re.search(r"\d{3}", v))
+    elif label in ("tel", "telephone", "phone", "mobile", "cell", "whatsapp"):
+        block.phones.extend(v for v in split_values(value) if re.search(r"\d{3}", v))
+    elif label == "salutation":
+        block.salutation = clean_salutation(value)
+    else:
+        handles = _HANDLE_RE.findall(value) or _URL_RE.findall(value)
+        block.social.extend(handles or [value.strip()])
+
+
+def target_from_block(block: PendingBlock, role: str) -> Target | None:
+    """Name, title and address from the Latin lines of a block: title and name lead, the address follows."""
+    latin = list(block.latin)
+    honorific = name = title = None
+    head_end = 0
+    for i, line in enumerate(latin[:3]):
+        if looks_like_name(line):
+            honorific, name = strip_honorific(line.strip(" ,"))
+            head_end = i + 1
+            break
+    if name is None:
+        # "Ambassador Tadeous Chifamba": the position leads the name on one line.
+        for i, line in enumerate(latin[:2]):
+            split = split_leading_position(line)
+            if split:
+                title, honorific, name = split
+                head_end = i + 1
+                break
+    if name is None and latin and "," in latin[0]:
+        # "Name, Title" on one line, as lists of officials often give it.
+        h, n, t = split_person(latin[0])
+        if looks_like_name(n):
+            honorific, name, title, head_end = h, n, t, 1
+    if name is None:
+        return None
+    title_lines = [
+        line for line in latin[: head_end - 1] if not _ORG_WORDS.search(line) or _POSITION_WORDS.search(line)
+    ]
+    # A position written on the line after the name ("Julián Pacheco / Minister of Security").
+    if not title_lines and title is None and head_end < len(latin):
+        nxt = latin[head_end]
+        if (
+            _POSITION_WORDS.search(nxt)
+            and not _MISSION_RE.search(nxt.split(",")[0])
+            and not re.search(r"\d", nxt)
+            and (not _ORG_WORDS.search(nxt) or re.match(_POSITION_WORDS.pattern, nxt, re.IGNORECASE))
+        ):
+            title_lines = [nxt]
+            head_end += 1
+    if title_lines and title is None:
+        title = clean_title(" ".join(title_lines))
+    address = latin[head_end:]
+    target = Target(
+        role=role,
+        name=name.strip(" ,.;"),
+        honorific=honorific,
+        title=title or None,
+        address_lines=address,
+        native_address_lines=list(block.native),
+        emails=list(block.emails),
+        faxes=list(block.faxes),
+        phones=list(block.phones),
+        social=list(block.social),
+        salutation=block.salutation,
+    )
+    finish_target(target, block.native_hint)
+    return target
+
+
+def finish_target(target: Target, native_hint: str | None) -> None:
+    if target.country is None:
+        target.country = country_in("\n".join(target.address_lines)) if target.address_lines else None
+    if target.country is None and target.title:
+        target.country = country_in(target.title)
+    if target.native_address_lines:
+        target.native_language = native_hint or native_language(
+            " ".join(target.native_address_lines), target.country
+        )
+
+
+def split_contact_runs(lines: list[str]) -> list[list[str]]:
+    """Blocks of a contact list: parted by blank lines, or by a new name after a block's contact lines."""
+    runs: list[list[str]] = []
+    for block in blocks_of(lines):
+        current: list[str] = []
+        seen_contact = False
+        for line in block:
+            is_contact = (
+                bool(split_contacts(line)) or bool(_SALUTATION_RE.match(line)) or is_native_script(line)
+            )
+            if (
+                seen_contact
+                and not is_contact
+                and current
+                and (_POSITION_WORDS.search(line) or looks_like_name(line))
+                and not _ADDRESS_LABEL_RE.match(line)
+            ):
+                runs.append(current)
+                current = []
+                seen_contact = False
+            current.append(line)
+            seen_contact = seen_contact or is_contact
+            # A salutation closes a block in lists where each official has one.
+            if line.lower().startswith("salutation"):
+                runs.append(current)
+                current = []
+                seen_contact = False
+        if current:
+            runs.append(current)
+    return runs
+
+
+def targets_from_lines(lines: list[str], role: str, doc: UADocument) -> list[Target]:
+    targets: list[Target] = []
+    for run in split_contact_runs(lines):
+        block = sort_block(run)
+        doc.delivery_notes.extend(n for n in block.notes if n not in doc.delivery_notes)
+        target = target_from_block(block, role_for(run, role))
+        if target is not None and not (target.title or target.address_lines or has_contacts(target)):
+            # A name alone is the subject line of a letter, not someone to write to.
+            doc.lone_names.append(target.name)
+            continue
+        if target is not None:
+            targets.append(target)
+        elif (
+            targets and not block.latin and (block.native or block.emails or block.faxes or block.salutation)
+        ):
+            # Contact lines split off from the block above by a blank line still belong to it.
+            merge_into(targets[-1], block)
+    return targets
+
+
+def has_contacts(target: Target) -> bool:
+    return bool(
+        target.emails or target.faxes or target.phones or target.social or target.native_address_lines
+    )
+
+
+def merge_into(target: Target, block: PendingBlock) -> None:
+    target.native_address_lines.extend(block.native)
+    target.emails.extend(e for e in block.emails if e not in target.emails)
+    target.faxes.extend(block.faxes)
+    target.phones.extend(block.phones)
+    target.social.extend(block.social)
+    target.salutation = target.salutation or block.salutation
+    finish_target(target, block.native_hint)
+
+
+def role_for(lines: list[str], default: str) -> str:
+    if default == "additional" and any(_REPRESENTATION_RE.search(line) for line in lines[:3]):
+        return "copy"
+    return default
+
+
+def is_prose(line: str) -> bool:
+    """A sentence of instructions rather than a line of an address."""
+    words = line.split()
+    return len(words) >= 9 and bool(
+        re.search(r"\b(?:is|are|please|you|your|it|to|also|if|not|can|the)\b", line, re.I)
+    )
+
+
+def additional_targets(lines: list[str], doc: UADocument) -> list[Target]:
+    """'Additional targets': listed officials that may share one address, and full contact blocks."""
+    people: list[tuple[str | None, str, str | None]] = []
+    shared: list[str] = []
+    rest: list[str] = []
+    state = "intro"
+    for line in lines:
+        if state == "rest":
+            rest.append(line)
+            continue
+        if not line:
+            if state == "shared":
+                shared.append(line)
+            continue
+        if is_bullet(line) and state in ("intro", "people"):
+            h, n, t = split_person(line)
+            if looks_like_name(n) or (h and n):
+                people.append((h, n, t))
+                state = "people"
+                continue
+        if _ADDRESS_LABEL_RE.match(line) and people:
+            state = "shared"
+            shared.append(line)
+            continue
+        if is_prose(line) or (line.endswith(":") and not _ADDRESS_LABEL_RE.match(line)):
+            if _DELIVERY_RE.search(line) and line not in doc.delivery_notes:
+                doc.delivery_notes.append(line)
+            continue
+        if state == "shared" and not (
+            looks_like_name(line) or _POSITION_WORDS.search(line) or _REPRESENTATION_RE.search(line)
+        ):
+            shared.append(line)
+            continue
+        state = "rest"
+        rest.append(line)
+    block = sort_block([line for line in shared if line])
+    targets = []
+    for honorific, name, title in people:
+        target = Target(
+            role="additional",
+            name=name,
+            honorific=honorific,
+            title=title,
+            address_lines=list(block.latin),
+            native_address_lines=list(block.native),
+            emails=list(block.emails),
+            faxes=list(block.faxes),
+            phones=list(block.phones),
+            social=list(block.social),
+        )
+        finish_target(target, block.native_hint)
+        targets.append(target)
+    targets.extend(targets_from_lines(rest, "additional", doc))
+    return targets
+
+
+# ---------------------------------------------------------------- the letter
+
+_ASK_LEAD_RE = re.compile(
+    r"\b(?:urge|call on|call upon|ask|request|demand|implore|appeal to)\s+"
+    r"(?:you|your\s+\w+|the\s+authorities)\b"
+    r"(?:\s+\w+){0,3}\s*(?:to)?\s*:?\s*$|\b(?:urge|call on|ask) you to:?$|:\s*$",
+    re.IGNORECASE,
+)
+
+
+def letter_paragraphs(lines: list[str]) -> list[str]:
+    """Body paragraphs: blank lines part them; list items stand alone; other lines of a block run together."""
+    paragraphs: list[str] = []
+    for block in blocks_of(lines):
+        items: list[str] = []
+        for line in block:
+            if is_bullet(line) or not items or items[-1].endswith((";", ":")):
+                items.append(strip_bullet(line) if is_bullet(line) else line)
+            else:
+                items[-1] += " " + line
+        paragraphs.append("\n".join(items))
+    return paragraphs
+
+
+def asks_from(paragraphs: list[str]) -> list[str]:
+    """The items after the 'I urge you to' line of the letter."""
+    for i, para in enumerate(paragraphs):
+        last_line = para.split("\n")[-1]
+        if _ASK_LEAD_RE.search(last_line) and re.search(
+            r"\b(?:urge|call|ask|request|demand)\b", last_line, re.I
+        ):
+            if "\n" in para:
+                return [item for item in para.split("\n")[1:] if item]
+            asks = []
+            for following in paragraphs[i + 1 :]:
+                asks.extend(item for item in following.split("\n") if item)
+            return asks
+    for para in paragraphs:
+        items = para.split("\n")
+        if len(items) > 1 and re.search(r"\b(?:urge|call|ask)\b", items[0], re.I):
+            return items[1:]
+    # "I urge you to release X." — the demand sits inside the sentence.
+    for para in reversed(paragraphs):
+        m = _INLINE_ASK_RE.search(para)
+        if m:
+            return [next(g for g in m.groups() if g).strip()]
+    return []
+
+
+_INLINE_ASK_RE = re.compile(
+    r"\b(?:I|We)\s+(?:therefore\s+|respectfully\s+|strongly\s+)?(?:urge|call on|call upon|ask|request)\s+"
+    r"(?:you|your \w+(?: \w+)?|the authorities)\s+to\s+(.+)$"
+    r"|\b(?:Ich|Wir)\s+(?:fordere|fordern|bitte|bitten)\s+Sie\s+(?:\w+\s+)?(?:auf|dringend)?\s*,\s*(.+)$"
+    r"|\bJe vous (?:demande|prie|exhorte|appelle)\s+(?:instamment\s+|respectueusement\s+)?(?:de |d'|à )(.+)$"
+    r"|\b(?:Le|Les|Lo|La)\s+(?:insto|pido|solicito|exhorto)\s+(?:respetuosamente\s+)?"
+    r"(?:a que |que |a )?(.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+# ---------------------------------------------------------------- the parse
+
+
+def parse(text: str) -> UADocument:
+    """The structured draft of an Urgent Action; NotAnUrgentAction when the text is empty or not a UA."""
+    if not text or not _ZERO_WIDTH_RE.sub("", text).strip():
+        raise NotAnUrgentAction("The document is empty: there is no text to read.")
+    lines = normalise_text(text)
+    doc = UADocument()
+    sections = split_sections(lines)
+    has_marker = any(_MARKER_RE.search(line) for line in lines[:40] if line)
+
+    preamble = sections[0].lines
+    body_start = parse_header(doc, sections, has_marker)
+
+    action_lines: list[str] = []
+    contact_lines: list[str] = []
+    for section in sections[1:]:
+        kind, value = section.kind, heading_value(section.heading)
+        body = section.lines
+        if kind == "summary":
+            doc.summary = doc.summary or "\n\n".join(join_wrapped([value, *body]))
+        elif kind == "action":
+            action_lines.extend(
+                [heading_rest(section.heading), *body] if heading_rest(section.heading) else body
+            )
+            langs = asked_languages(section.heading)
+            if langs and not doc.preferred_languages:
+                doc.preferred_languages = langs
+            deadline_in_heading(doc, section.heading)
+        elif kind == "contacts":
+            contact_lines.extend(body)
+        elif kind == "additional_information":
+            doc.additional_information = "\n\n".join(join_wrapped([value, *prose_only(body, doc)]))
+        elif kind == "language":
+            doc.preferred_languages = doc.preferred_languages or languages_in(value or first_text(body))
+        elif kind == "deadline":
+            doc.deadline = doc.deadline or parse_date(section.heading) or parse_date(first_text(body))
+            rest = body
+            if re.search(r"\bTO\s*:?\s*$", section.heading, re.IGNORECASE):
+                contact_lines.extend(body)
+                rest = []
+            collect_notes(rest, doc)
+        elif kind == "name":
+            doc.individuals = parse_individuals(value or first_text(body))
+        elif kind == "previous":
+            for line in [value, *body]:
+                doc.previous_ua_urls.extend(u.rstrip(".,;") for u in _URL_RE.findall(line))
+        elif kind == "additional_targets":
+            doc.targets.extend(additional_targets(body, doc))
+        elif kind == "copies":
+            copies = targets_from_lines(body, "copy", doc)
+            doc.targets.extend(copies)
+    if not action_lines and not contact_lines:
+        # No call-to-action heading: the letter, if any, follows the summary in the preamble.
+        action_lines = preamble[body_start + summary_end(preamble[body_start:]) :]
+    parse_action(doc, action_lines, contact_lines)
+    if not doc.preferred_languages:
+        for line in lines:
+            if re.search(r"\bpreferred language|\bwrite\b.*\bin\b.*\byour own language", line, re.IGNORECASE):
+                doc.preferred_languages = languages_in(line.split(":", 1)[-1])
+                if doc.preferred_languages:
+                    break
+    if doc.deadline is None:
+        for line in lines:
+            if re.search(
+                r"\b(?:until|deadline|before|no later than|bis|avant|jusqu|hasta|antes)\b", line, re.I
+            ) and re.search(
+                r"\b(?:appeal|action|send|write|appell|aktion|appel|envo|llamamiento|acci[oó]n)",
+                line,
+                re.IGNORECASE,
+            ):
+                doc.deadline = parse_date(line)
+                if doc.deadline:
+                    break
+    if not doc.previous_ua_urls:
+        content = [line for line in lines if line]
+        for i, line in enumerate(content):
+            # The sentence naming the earlier UA may wrap onto the next line with its link.
+            window = " ".join(content[i : i + 3])
+            if _PREVIOUS_UA_RE.search(line):
+                urls = [u.rstrip(".,;") for u in _URL_RE.findall(window)]
+                doc.previous_ua_urls.extend(u for u in urls if u not in doc.previous_ua_urls)
+                if urls:
+                    break
+    if not doc.individuals and doc.lone_names:
+        doc.individuals = [Individual(name) for name in doc.lone_names]
+    reject_if_not_ua(doc, has_marker)
+    add_warnings(doc)
+    return doc
+
+
+# "Link to previous UA", "This is the first update of UA 209/13. Further information: <url>".
+_PREVIOUS_UA_RE = re.compile(
+    r"\b(?:previous|earlier|original|first)\s+(?:UA|urgent action)\b|\bupdate\s+(?:of|on|to)\s+UA\b|"
+    r"\b(?:original|previous|earlier) (?:document|appeal)\b",
+    re.IGNORECASE,
+)
+
+
+def heading_rest(heading: str) -> str:
+    # "URGENT ACTION LETTER: Dear Minister," — text after a short label belongs to the section.
+    m = re.match(r"^(?:URGENT ACTION\s+)?(?:MODEL\s+|SAMPLE\s+)?LETTER\s*:\s*(.+)$", heading, re.IGNORECASE)
+    return m.group(1) if m else ""
+
+
+def first_text(lines: list[str]) -> str:
+    return next((line for line in lines if line), "")
+
+
+def asked_languages(heading: str) -> list[str]:
+    m = re.search(r"\bin\s+(.+?(?:own language|language of your choice))", heading, re.IGNORECASE)
+    return languages_in(m.group(1)) if m else []
+
+
+def deadline_in_heading(doc: UADocument, heading: str) -> None:
+    if doc.deadline is None and re.search(r"\b(?:before|until|by)\b", heading, re.IGNORECASE):
+        doc.deadline = parse_date(heading)
+
+
+def prose_only(lines: list[str], doc: UADocument) -> list[str]:
+    return [line for line in lines if line]
+
+
+def collect_notes(lines: list[str], doc: UADocument) -> None:
+    for line in lines:
+        if line and _DELIVERY_RE.search(line) and line not in doc.delivery_notes:
+            doc.delivery_notes.append(line)
+
+
+def parse_individuals(value: str) -> list[Individual]:
+    value = value.strip()
+    if not value:
+        return []
+    found = [
+        Individual(m.group(1).strip(" ,;&").removeprefix("and ").strip(), m.group(2).strip())
+        for m in re.finditer(r"([^,;()]+?)\s*\(([^()]*/[^()]*)\)", value)
+    ]
+    if found:
+        return [i for i in found if i.name]
+    parts = [p.strip() for p in re.split(r"\s*;\s*|\s+and\s+", value) if p.strip()]
+    return [Individual(p, None) for p in parts]
+
+
+def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> int:
+    """Kind, numbers, title and summary from the preamble; returns where the preamble's body starts."""
+    preamble = sections[0].lines
+    # Headers of the template form ("URGENT ACTION TITLE: ...") are section-less label lines.
+    header_lines = [line for line in preamble if line][:12]
+    doc.kind = find_kind(header_lines, has_marker)
+    for line in header_lines:
+        m = _UA_NUMBER_RE.search(line)
+        if m:
+            doc.ua_number = re.sub(r"\s+", "", m.group(1))
+            break
+    doc.index_number = find_index(header_lines)
+    doc.issued_on = find_issued_on(header_lines)
+    title_idx = None
+    for i, line in enumerate(preamble):
+        if not line:
+            continue
+        m = _TITLE_LABEL_RE.match(line)
+        if m:
+            doc.title = line[m.end() :].strip()
+            title_idx = i
+            break
+    if title_idx is None:
+        for i, line in enumerate(preamble[:40]):
+            m = _UA_NUMBER_RE.search(line)
+            rest = line[m.end() :].strip(" :-–") if m else ""
+            # "UA 229/10 Risk of forced eviction": the headline follows the number on the same line.
+            if m and len(rest.split()) >= 2 and not re.search(r"\b(?:index|date)\s*:", rest, re.IGNORECASE):
+                doc.title = re.split(r"\.\s", rest, maxsplit=1)[0].strip(" .")
+                title_idx = i
+                break
+    if title_idx is None:
+        for i, line in enumerate(preamble):
+            if not line or is_metadata_line(line):
+                continue
+            if len(line) <= 200 and not line.endswith((".", ",")) or is_upper(line):
+                doc.title = strip_marker_prefix(line)
+                title_idx = i
+            break
+    start = (title_idx + 1) if title_idx is not None else 0
+    summary_lines = []
+    for line in preamble[start:]:
+        if line and (is_metadata_line(line) or _TITLE_LABEL_RE.match(line)):
+            continue
+        if line and _SALUTATION_RE.match(line):
+            break
+        summary_lines.append(line)
+    if not doc.summary:
+        kept = [
+            line for line in summary_lines[: summary_end(summary_lines)] if not line or is_summary_line(line)
+        ]
+        doc.summary = "\n\n".join(join_wrapped(kept))
+    return start
+
+
+def is_summary_line(line: str) -> bool:
+    """Sentences, not the page furniture, form fields and address lines that share the preamble."""
+    return (len(line) >= 40 and not split_contacts(line)) or (line.endswith(".") and len(line.split()) >= 4)
+
+
+def is_upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def strip_marker_prefix(line: str) -> str:
+    return re.sub(r"^URGENT ACTION\s*[:\-–]\s*", "", line, flags=re.IGNORECASE)
+
+
+def summary_end(lines: list[str]) -> int:
+    """Where the summary stops in a preamble with no headings: at the first contact block or letter."""
+    for i, line in enumerate(lines):
+        starts_block = line and (i == 0 or not lines[i - 1])
+        if (
+            starts_block
+            and (looks_like_name(line) or _POSITION_WORDS.match(line))
+            and i + 1 < len(lines)
+            and lines[i + 1]
+        ):
+            return i
+        if line and (_SALUTATION_RE.match(line) or split_contacts(line)):
+            # Walk back over the name/title/address lines of that block.
+            j = i
+            while j > 0 and lines[j - 1]:
+                j -= 1
+            return j
+    return len(lines)
+
+
+def parse_action(doc: UADocument, action_lines: list[str], contact_lines: list[str]) -> None:
+    """The call to action: contact blocks of the primary targets, then (or else) the model letter."""
+    letter_start = None
+    for i, line in enumerate(action_lines):
+        if (
+            line
+            and _SALUTATION_RE.match(line)
+            and not line.lower().startswith("salutation")
+            and looks_like_opening(action_lines, i)
+        ):
+            letter_start = i
+            break
+    before = action_lines if letter_start is None else action_lines[:letter_start]
+    primaries = targets_from_lines(before, "primary", doc)
+    primaries.extend(targets_from_lines(contact_lines, "primary", doc))
+    asks: list[str] = []
+    if letter_start is not None:
+        salutation = clean_salutation(action_lines[letter_start])
+        body_lines: list[str] = []
+        closing = None
+        after: list[str] = []
+        for j, line in enumerate(action_lines[letter_start + 1 :], start=letter_start + 1):
+            if _CLOSING_RE.match(line):
+                closing = line
+                after = action_lines[j + 1 :]
+                break
+            body_lines.append(line)
+        paragraphs = letter_paragraphs(body_lines)
+        doc.model_letter = ModelLetter(salutation, "\n\n".join(paragraphs), closing)
+        asks = asks_from(paragraphs)
+        if after:
+            primaries.extend(targets_from_lines(after, "primary", doc))
+        for target in primaries:
+            if target.salutation is None and len(primaries) == 1:
+                target.salutation = salutation
+    elif before:
+        # No letter: older UAs list the demands as points to make in appeals.
+        items = [strip_bullet(line) for line in before if is_bullet(line)]
+        asks = items
+    doc.asks = [a for a in asks if a]
+    doc.targets[:0] = primaries
+    collect_notes(action_lines, doc)
+
+
+def looks_like_opening(lines: list[str], i: int) -> bool:
+    """A salutation that opens a letter is followed by prose, not by more contact lines."""
+    for line in lines[i + 1 : i + 6]:
+        if not line:
+            continue
+        return len(line) > 60 or not (split_contacts(line) or looks_like_name(line))
+    return False
+
+
+def reject_if_not_ua(doc: UADocument, has_marker: bool) -> None:
+    has_letter = doc.model_letter is not None or bool(doc.asks)
+    if not doc.targets and not has_letter:
+        raise NotAnUrgentAction(
+            "This does not look like an Urgent Action: it has no model letter and no one to write to."
+        )
+    if not has_marker and not (doc.targets and has_letter):
+        raise NotAnUrgentAction(
+            "This does not look like an Urgent Action: no 'Urgent Action' marking, "
+            "and no letter with targets."
+        )
+
+
+def add_warnings(doc: UADocument) -> None:
+    w = doc.warnings
+    if not doc.title:
+        w.append("No title found under URGENT ACTION.")
+    if not doc.summary:
+        w.append("No summary paragraph found before the call to action.")
+    if not doc.individuals:
+        w.append("No individuals found (no NAME AND PREFERRED PRONOUN line).")
+    if not any(t.role == "primary" for t in doc.targets):
+        w.append("No primary target found (the official the letter is addressed to).")
+    for t in doc.targets:
+        if t.role != "primary":
+            continue
+        if not t.address_lines:
+            w.append(f"Target {t.name}: no postal address found.")
+        if t.country is None:
+            w.append(f"Target {t.name}: could not tell the country from the address.")
+        if not t.salutation:
+            w.append(f"Target {t.name}: no salutation found.")
+        if t.native_address_lines and not t.native_language:
+            w.append(f"Target {t.name}: could not tell the language of the native-script address.")
+    if doc.model_letter is None:
+        w.append("No model letter found (no 'Dear ...' opening).")
+    elif not doc.model_letter.closing:
+        w.append("The model letter has no closing line such as 'Yours sincerely'.")
+    if not doc.asks:
+        w.append("No asks found (no list after 'I urge you to' or equivalent).")
+    if not doc.preferred_languages:
+        w.append("No preferred language found (PREFERRED LANGUAGE TO ADDRESS TARGET).")
+    if doc.deadline is None:
+        w.append("No deadline found (PLEASE TAKE ACTION ... UNTIL).")
+    if doc.kind == "unknown":
+        w.append("Could not tell whether this is a new Urgent Action, an update or further information.")

@@ -1,0 +1,63 @@
+"""From an Urgent Action document to a draft action: read it, parse it, and store it once."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from uadesk.actions.models import Action
+from uadesk.actions.services import action_create_from_document
+
+from .letter_language import guess_letter_language
+from .parser import parse
+from .readers import read_bytes, read_text
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    action: Action
+    created: bool
+    document: dict
+
+
+def text_checksum(text: str) -> str:
+    """The same document gives the same checksum, whatever its line endings and spacing."""
+    canonical = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def document_read(*, path: str | Path | None = None, data: bytes | None = None, filename: str = "") -> str:
+    """The text of a UA document from a path or from uploaded bytes; IngestError says what is wrong."""
+    limits = {"max_bytes": settings.INGEST_MAX_BYTES, "max_pages": settings.INGEST_MAX_PAGES}
+    if data is not None:
+        return read_bytes(data, filename, **limits)
+    return read_text(path, **limits)
+
+
+def document_parse(*, text: str) -> dict:
+    return parse(text).to_dict()
+
+
+def action_ingest(*, text: str) -> IngestResult:
+    """A draft action for the document, or the one that already holds it; nothing is written on bad input."""
+    document = document_parse(text=text)
+    checksum = text_checksum(text)
+    if existing := Action.objects.filter(source_sha256=checksum).first():
+        return IngestResult(existing, False, document)
+    letter = document["model_letter"]
+    try:
+        with transaction.atomic():
+            action = action_create_from_document(
+                document=document,
+                source_text=text,
+                source_sha256=checksum,
+                letter_language=guess_letter_language(letter["body"]) if letter else "en",
+            )
+    except IntegrityError:
+        # Another upload of the same document won the race; its draft is the one.
+        if existing := Action.objects.filter(source_sha256=checksum).first():
+            return IngestResult(existing, False, document)
+        raise
+    return IngestResult(action, True, document)
