@@ -207,6 +207,25 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uadesk <appeals@localhost>")
 
+# The shared cache holds rate-limit counters, so every web process sees the same counts: Redis
+# where REDIS_URL is set, else a table in the database.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "uadesk_cache"}
+    }
+# How many proxies of our own stand before the desk (each adds one X-Forwarded-For entry).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# Sends of appeals per hour from one address and from one network (/24 or /48).
+APPEAL_RATE_PER_ADDRESS = envint("APPEAL_RATE_PER_ADDRESS", 30)
+APPEAL_RATE_PER_NETWORK = envint("APPEAL_RATE_PER_NETWORK", 300)
+
 # Delivery of appeals: a worker holds an appeal this long before another may take it over;
 # temporary failures are retried APPEAL_MAX_ATTEMPTS times, waiting base x 4^n seconds.
 APPEAL_DELIVERY_LEASE_SECONDS = envint("APPEAL_DELIVERY_LEASE_SECONDS", 300)

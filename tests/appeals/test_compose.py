@@ -164,3 +164,16 @@ def test_fax_is_offered_only_where_a_gateway_is_set(client, seed_action, setting
         )
     assert response.status_code == 302
     assert Appeal.objects.get().channel == "fax"
+
+
+def test_too_many_sends_from_one_address_are_refused_kindly(client, seed_action, settings):
+    settings.APPEAL_RATE_PER_ADDRESS = 2
+    with at(OPEN_DAY):
+        codes = [
+            client.post(compose_url(seed_action), form_data(seed_action) | {"step": "send"}).status_code
+            for _ in range(3)
+        ]
+        html = client.post(compose_url(seed_action), form_data(seed_action, body="Kept.") | {"step": "send"})
+    assert codes == [302, 302, 429]
+    assert "Please try again later." in html.content.decode() and "Kept." in html.content.decode()
+    assert Appeal.objects.count() == 2

@@ -1,11 +1,14 @@
 """The supporter's way: compose, preview, send; then a confirmation and the next target."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from uadesk.actions.models import Action
+from uadesk.ratelimit import allow_request
 
 from .forms import ComposeForm
 from .models import Appeal
@@ -46,6 +49,16 @@ def compose(request, slug):
             {"action": action, "form": form, "previews": [(t, letters[t.pk]) for t in targets]},
         )
     data = form.cleaned_data
+    if not allow_request(
+        request,
+        "appeals",
+        per_address=settings.APPEAL_RATE_PER_ADDRESS,
+        per_network=settings.APPEAL_RATE_PER_NETWORK,
+    ):
+        form.add_error(
+            None, _("Many letters were sent from your connection in the last hour. Please try again later.")
+        )
+        return render(request, "appeals/compose.html", {"action": action, "form": form}, status=429)
     try:
         appeal_submit(
             action=action,

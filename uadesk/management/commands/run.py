@@ -27,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"PORT must be a port number, not {port!r}")
 
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         self.stdout.write("Database ready.")
         if not no_demo:
             call_command("demo", stdout=self.stdout)
