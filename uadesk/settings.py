@@ -57,6 +57,24 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when UADESK_PRODUCTION is on")
     SECRET_KEY = _development_secret_key()
 
+
+def _development_supporter_key() -> str:
+    path = DATA_DIR / "supporter-key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Supporters' email addresses are encrypted, and looked up by a keyed hash, with keys drawn from
+# this one secret. Keep it apart from the database and its backups: together they reveal the list.
+SUPPORTER_KEY = envsecret("SUPPORTER_KEY")
+if not SUPPORTER_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SUPPORTER_KEY (or SUPPORTER_KEY_FILE) must be set in production")
+    SUPPORTER_KEY = _development_supporter_key()
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:
     if PRODUCTION:
