@@ -20,7 +20,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-bench
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python -P $$b || exit 1; done
 
 ci: test
@@ -31,10 +31,15 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) --upgrade pip
 	$(PIP) -e .
+	$(BIN)/python scripts/install-fonts
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) -e '.[test]'
+	@touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(PIP) -e '.[test,bench]'
 	@touch $@
 
 clean:

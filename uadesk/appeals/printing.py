@@ -1,0 +1,31 @@
+"""An appeal as a printable letter: the bridge from an appeal to the print channel, which knows no appeals."""
+
+from django.utils import timezone
+
+from uadesk.delivery.printing import Address, PrintLetter, letter_pdf
+
+from .models import Appeal
+
+
+def appeal_print_letter(appeal: Appeal) -> PrintLetter:
+    target = appeal.target
+    salutation, _, rest = appeal.body.partition("\n\n")
+    return PrintLetter(
+        recipient=Address(
+            name=target.display_name,
+            lines=[line for line in [target.title, *target.address_lines] if line],
+            native_lines=target.native_address_lines,
+            native_language=target.native_language or None,
+        ),
+        sender_lines=[line for line in (appeal.supporter_name, appeal.supporter_town) if line],
+        date=timezone.localdate(appeal.created_at),
+        salutation=salutation,
+        body=rest,
+        closing="",
+        signature="",
+        language=appeal.language or "en",
+    )
+
+
+def appeal_pdf(appeal: Appeal, *, paper: str = "A4", envelope: str | None = "DL") -> bytes:
+    return letter_pdf(appeal_print_letter(appeal), paper=paper, envelope=envelope)

@@ -1,0 +1,159 @@
+"""What the print channel prints on, measured in points: papers, envelopes, single labels, label sheets."""
+
+from dataclasses import dataclass
+
+MM = 72 / 25.4  # points in a millimetre
+INCH = 72.0
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    typst: str  # Typst's own name for the size, so the page is exactly the standard one
+    width: float
+    height: float
+
+
+# ISO 216 A4 is 210 x 297 mm; US Letter is 8.5 x 11 in.
+PAPERS = {
+    "A4": Paper("A4", "a4", 210 * MM, 297 * MM),
+    "Letter": Paper("Letter", "us-letter", 8.5 * INCH, 11 * INCH),
+}
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A page the size of an envelope (landscape) or of one label, and where its two addresses go."""
+
+    name: str
+    width: float
+    height: float
+    sender: tuple[float, float, float]  # x, y, width of the return address, from the top left
+    recipient: tuple[float, float, float, float]  # x, y, width, height of the recipient's address
+    sender_size: float  # points
+    recipient_sizes: tuple[float, ...]  # the largest that fits is used
+
+
+def _mm(*values: float) -> tuple[float, ...]:
+    return tuple(v * MM for v in values)
+
+
+# ISO 269 DL is 220 x 110 mm and C5 229 x 162 mm. The return address sits top left and the
+# recipient in the lower right part, where UPU and national posts (Royal Mail, Deutsche Post,
+# China Post) expect them, clear of the stamp corner (top right) and the 15 mm barcode strip at the foot.
+ENVELOPES = {
+    "DL": Envelope("DL", *_mm(220, 110), _mm(10, 9, 90), _mm(95, 42, 115, 52), 8, (12, 11, 10, 9, 8, 7)),
+    "C5": Envelope("C5", *_mm(229, 162), _mm(12, 11, 95), _mm(100, 66, 117, 78), 9, (13, 12, 11, 10, 9, 8)),
+    # One shipping label from a label printer, 101 x 54 mm (Dymo 99014), to stick on any envelope.
+    "label": Envelope("label", *_mm(101, 54), _mm(4, 3, 93), _mm(4, 10, 93, 41), 6.5, (11, 10, 9, 8, 7, 6)),
+}
+
+
+@dataclass(frozen=True)
+class LabelSheet:
+    """A sheet of address labels as sold: the page, the label size and where the first label sits.
+
+    `left` and `top` are the page margins to the first label's corner; `pitch_x` and `pitch_y` the
+    distance from one label's corner to the next one's (label plus gap). `padding_*` is how far
+    the address keeps from the label's edge, so that it survives a printer feeding a little crooked.
+    """
+
+    name: str
+    source: str
+    page_width: float
+    page_height: float
+    columns: int
+    rows: int
+    label_width: float
+    label_height: float
+    left: float
+    top: float
+    pitch_x: float
+    pitch_y: float
+    padding_x: float
+    padding_y: float
+
+    @property
+    def per_sheet(self) -> int:
+        return self.columns * self.rows
+
+    def label_box(self, index: int) -> tuple[float, float, float, float]:
+        """(x, y, width, height) of the index-th label on its sheet, from the page's top left, in points."""
+        k = index % self.per_sheet
+        row, column = divmod(k, self.columns)
+        return (
+            self.left + column * self.pitch_x,
+            self.top + row * self.pitch_y,
+            self.label_width,
+            self.label_height,
+        )
+
+    def text_origin(self, index: int) -> tuple[float, float]:
+        """Where the address block of the index-th label starts (top left of its text area), in points."""
+        x, y, _, _ = self.label_box(index)
+        return (x + self.padding_x, y + self.padding_y)
+
+
+_A4_21 = LabelSheet(
+    name="A4-21",
+    # Avery Zweckform 3475 (and compatible Herma, Tanex TW-2021): 21 labels 70 x 42.3 mm, 3 x 7,
+    # edge to edge across the width, so no side margin and no gaps; 7 x 42.3 = 296.1 mm leaves
+    # 0.45 mm at the top and the bottom. Figures from Avery Zweckform's 3475 template.
+    source="Avery Zweckform 3475 template: 70 x 42.3 mm, margins left 0 mm, top 0.45 mm, pitch 70 x 42.3 mm",
+    page_width=210 * MM,
+    page_height=297 * MM,
+    columns=3,
+    rows=7,
+    label_width=70 * MM,
+    label_height=42.3 * MM,
+    left=0,
+    top=0.45 * MM,
+    pitch_x=70 * MM,
+    pitch_y=42.3 * MM,
+    # No printer prints to the paper's edge: 5 mm keeps the outer columns' text on the page.
+    padding_x=5 * MM,
+    padding_y=4 * MM,
+)
+
+_A4_14 = LabelSheet(
+    name="A4-14",
+    # Avery L7163 (J8163): 14 labels 99.1 x 38.1 mm, 2 x 7. Avery's template: top margin 15.15 mm,
+    # side margin 4.65 mm, horizontal pitch 101.6 mm (a 2.5 mm gutter), vertical pitch 38.1 mm
+    # (no gap). Check: 4.65 + 101.6 + 99.1 + 4.65 = 210 and 15.15 + 7 x 38.1 + 15.15 = 297.
+    source="Avery L7163 template: 99.1 x 38.1 mm, margins left 4.65 mm, top 15.15 mm, pitch 101.6 x 38.1 mm",
+    page_width=210 * MM,
+    page_height=297 * MM,
+    columns=2,
+    rows=7,
+    label_width=99.1 * MM,
+    label_height=38.1 * MM,
+    left=4.65 * MM,
+    top=15.15 * MM,
+    pitch_x=101.6 * MM,
+    pitch_y=38.1 * MM,
+    padding_x=5 * MM,
+    padding_y=3 * MM,
+)
+
+_LETTER_30 = LabelSheet(
+    name="Letter-30",
+    # Avery 5160 (and 5260, 8160, 18160): 30 labels 2-5/8 x 1 in, 3 x 10. Avery's template: top
+    # margin 0.5 in, side margin 0.1875 in, horizontal pitch 2.75 in (a 1/8 in gutter), vertical
+    # pitch 1 in. Check: 0.1875 + 2 x 2.75 + 2.625 + 0.1875 = 8.5 and 0.5 + 10 + 0.5 = 11.
+    source="Avery 5160 template: 2.625 x 1 in, margins left 0.1875 in, top 0.5 in, pitch 2.75 x 1 in",
+    page_width=8.5 * INCH,
+    page_height=11 * INCH,
+    columns=3,
+    rows=10,
+    label_width=2.625 * INCH,
+    label_height=1 * INCH,
+    left=0.1875 * INCH,
+    top=0.5 * INCH,
+    pitch_x=2.75 * INCH,
+    pitch_y=1 * INCH,
+    padding_x=0.15 * INCH,
+    padding_y=0.08 * INCH,
+)
+
+# By the name a user picks; "L7163" is the product name of the A4-14 sheet.
+SHEETS: dict[str, LabelSheet] = {"A4-21": _A4_21, "A4-14": _A4_14, "L7163": _A4_14, "Letter-30": _LETTER_30}
