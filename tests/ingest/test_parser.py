@@ -561,3 +561,134 @@ def test_please_also_send_a_copy_to_the_embassy():
     )
     copy = target(parsed(text), "Christian Katsande")
     assert (copy["role"], copy["honorific"], copy["country"]) == ("copy", "H.E. Ms", "GB")
+
+
+GERMAN_SECTION_UA = """Urgent Action: Journalistin freilassen!
+
+UA-Nummer: UA-045/2021-2 AI-Index: EUR 99/1234/2021
+
+Das Bild zeigt das Porträtfoto einer Frau
+Die Journalistin bei einer Kundgebung © Privat
+
+Die Journalistin Anna Beispiel ist seit dem 3. März 2021 in Haft. Sie muss umgehend freigelassen werden.
+
+Appell an
+
+Minister of Justice
+Mr Karel Vzorek
+Ministry of Justice, 12 Example Street
+Ruritania City
+
+Bitte abschicken bis: 15.05.2021
+
+Sende eine Kopie an
+
+Botschaft der Republik Ruritanien
+S. E. Herrn Pavel Muster
+Unter den Linden 1
+10117 Berlin
+
+Fax: 030-123 45 67
+E-Mail: botschaft@example.org
+
+Amnesty fordert:
+
+Ich fordere Sie höflich auf, Anna Beispiel umgehend freizulassen.
+
+Musterbriefe und Online-Teilnahme
+"""
+
+
+def test_german_section_labels_for_target_deadline_copies_and_demands():
+    doc = parsed(GERMAN_SECTION_UA)
+    assert doc["kind"] == "update"  # "UA-045/2021-2" is the second update of UA-045/2021
+    assert doc["ua_number"] == "045/2021"
+    assert doc["deadline"] == "2021-05-15"
+    primary = target(doc, "Karel Vzorek")
+    assert primary["role"] == "primary" and primary["title"] == "Minister of Justice"
+    copy = target(doc, "Pavel Muster")
+    assert copy["role"] == "copy"
+    assert copy["honorific"] == "S. E. Herrn"
+    # The embassy named above the ambassador leads the address; the letter goes to Berlin.
+    assert copy["address_lines"] == [
+        "Botschaft der Republik Ruritanien",
+        "Unter den Linden 1",
+        "10117 Berlin",
+    ]
+    assert copy["country"] == "DE"
+    assert copy["faxes"] == ["030-123 45 67"] and copy["emails"] == ["botschaft@example.org"]
+    # Only the paragraph under "Amnesty fordert:" is the demand, not the links after it.
+    assert doc["asks"] == ["Ich fordere Sie höflich auf, Anna Beispiel umgehend freizulassen."]
+
+
+def test_photo_captions_and_alt_text_stay_out_of_the_summary():
+    doc = parsed(GERMAN_SECTION_UA)
+    assert "©" not in doc["summary"] and "Das Bild zeigt" not in doc["summary"]
+    assert doc["summary"].startswith("Die Journalistin Anna Beispiel ist seit dem 3. März 2021 in Haft.")
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Diese Urgent Action ist beendet.",
+        "No further action is requested. Many thanks to all who sent appeals.",
+        "This Urgent Action is now closed.",
+    ],
+)
+def test_a_closing_update_with_no_one_to_write_to_is_still_a_ua(notice):
+    text = f"""Released
+
+UA-Nr.: UA-010/2020-1 AI-Index: AMR 99/0001/2020
+
+{notice}
+
+The two students held since January were released without charge on 4 March.
+"""
+    doc = parsed(text)
+    assert doc["kind"] == "update"
+    assert doc["targets"] == [] and doc["model_letter"] is None
+    assert "released without charge" in doc["summary"]
+
+
+def test_a_text_with_a_closing_phrase_but_no_ua_number_is_still_refused():
+    with pytest.raises(NotAnUrgentAction):
+        parse("Urgent action needed on the roads.\n\nNo further action is requested by the council.\n")
+
+
+def test_organisation_line_above_the_person_leads_the_address():
+    text = """URGENT ACTION
+UA 12/21 Index: ASA 99/0002/2021
+
+Someone detained
+A teacher was detained on 1 May.
+
+PLEASE WRITE TO:
+Embassy of Ruritania
+H.E. Mr Ivo Primer
+1 Example Square
+Ottawa ON K1N 8G4
+Salutation: Your Excellency
+
+Dear Ambassador,
+
+I am concerned about the teacher detained on 1 May.
+
+Yours sincerely,
+"""
+    doc = parsed(text)
+    t = target(doc, "Ivo Primer")
+    assert t["address_lines"][0] == "Embassy of Ruritania"
+    assert t["country"] == "CA"
+
+
+@pytest.mark.parametrize(
+    "address, code",
+    [
+        ("Tiergartenstr. 19-21\n10785 Berlin", "DE"),
+        ("Botschaft der Republik Türkei\nTiergartenstr. 19-21\n10785 Berlin", "DE"),
+        ("Ambassade de Ruritanie\n12 avenue Example\n75016 Paris", "FR"),
+        ("Embajada de Ruritania\nCalle Ejemplo 3\n28001 Madrid", "ES"),
+    ],
+)
+def test_embassies_in_the_capitals_of_sections_countries(address, code):
+    assert country_in(address) == code

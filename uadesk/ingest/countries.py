@@ -287,6 +287,26 @@ UG Kampala
 UA Kyiv|Kiev
 AE Abu Dhabi|Dubai
 GB London
+DE Berlin
+FR Paris
+ES Madrid
+CH Bern|Berne
+AT Wien|Vienna
+BE Brussels|Bruxelles|Brussel
+NL The Hague|Den Haag
+IE Dublin
+CA Ottawa
+AU Canberra
+NZ Wellington
+SE Stockholm
+NO Oslo
+DK Copenhagen|København
+FI Helsinki
+IT Rome|Roma
+PT Lisbon|Lisboa
+PL Warsaw|Warszawa
+JP Tokyo
+KR Seoul
 US Washington DC|Washington, DC|Washington, D.C.
 UZ Tashkent
 VE Caracas
@@ -337,7 +357,10 @@ _CA_POSTCODE_RE = re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCE
 _REPRESENTATION_RE = re.compile(
     r"\b(?:embassy|high commission|consulate(?: general)?|permanent mission|mission|delegation|ambassador|"
     r"chargé d'affaires)"
-    r"\s+(?:of|to)\s+(?:the\s+)?[^,\n]*",
+    r"\s+(?:of|to)\s+(?:the\s+)?[^,\n]*|"
+    # The same in German, French and Spanish: "Botschaft der Republik Türkei", "Ambassade de ...".
+    r"\b(?:botschaft|generalkonsulat|ambassade|consulat|embajada|consulado)"
+    r"\s+(?:de[rsl]?|d'|du|de la)\s*[^,\n]*",
     re.IGNORECASE,
 )
 

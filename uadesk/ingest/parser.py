@@ -233,7 +233,10 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
         "deadline",
         re.compile(
             r"^(?:PLEASE TAKE ACTION\b.*\bUNTIL\b|APPEAL DEADLINE\b|DEADLINE\b|PLEASE SEND APPEALS\b|"
-            r"SEND APPEALS (?:BEFORE|UNTIL|BY)\b)",
+            r"SEND APPEALS (?:BEFORE|UNTIL|BY)\b|"
+            # German, French and Spanish sections' labels: "Bitte abschicken bis:", "Date limite :".
+            r"(?:BITTE )?(?:ABSCHICKEN|SCHREIBEN|APPELLE)\b.*\bBIS\b|"
+            r"DATE LIMITE\b|FECHA L[IÍ]MITE\b|PLAZO\b)",
             re.IGNORECASE,
         ),
     ),
@@ -243,7 +246,8 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"^(?:(?:AND |ALSO |PLEASE )?(?:SEND )?COPIES\b|COPY TO\b|"
             r".*\bSEND (?:A )?COP(?:Y|IES) (?:OF [^:]* )?TO\b|"
-            r".*DIPLOMATIC REPRESENTATIVES? ACCREDITED\b)",
+            r".*DIPLOMATIC REPRESENTATIVES? ACCREDITED\b|"
+            r"(?:BITTE )?(?:SENDE|SENDEN SIE)?\s*(?:EINE )?KOPIEN? AN\b|COPIES? [AÀ]\b|COPIAS? A\b)",
             re.IGNORECASE,
         ),
     ),
@@ -259,11 +263,22 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
             r"^(?:TAKE ACTION\b|WRITE AN? (?:APPEAL|LETTER)\b|(?:URGENT ACTION )?(?:MODEL |SAMPLE )?LETTER:|"
             r"URGENT ACTION LETTER\b|RECOMMENDED ACTIONS?\b|PLEASE WRITE\b|WHAT YOU CAN DO\b|"
             r"HOW YOU CAN HELP\b|"
-            r"(?:PLEASE )?WRITE TO\b.*:$|APPEALS TO\b)",
+            r"(?:PLEASE )?WRITE TO\b.*:$|APPEALS TO\b|"
+            r"(?:APPELLE?|BRIEFE|SCHREIBEN SIE(?: BITTE)?) AN\b\s*:?$|[EÉ]CRIVEZ [AÀ]\b.*:?$|"
+            r"APPELS? [AÀ]\b\s*:?$|ESCRIB(?:A|AN|ID)\b.*\bA\b\s*:?$)",
             re.IGNORECASE,
         ),
     ),
     ("summary", re.compile(r"^(?:URGENT ACTION )?SUMMARY\s*:", re.IGNORECASE)),
+    # "Amnesty fordert:" with the demands on the lines below, where a section gives no model letter.
+    (
+        "demands",
+        re.compile(
+            r"^(?:AMNESTY(?: INTERNATIONAL)? (?:FORDERT|DEMANDE|EXIGE|PIDE|CALLS ON|DEMANDS|URGES)|"
+            r"(?:UNSERE |NOS |OUR )?(?:FORDERUNGEN|REVENDICATIONS|DEMANDS))\s*:$",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 
 
@@ -310,7 +325,9 @@ _FURTHER_RE = re.compile(
 _UPDATE_RE = re.compile(
     r"\bUA\s+UPDATE\b|\bUPDATE\s+(?:ON|TO|OF)\s+(?:UA|URGENT ACTION)\b|\bURGENT ACTION\s+UPDATE\b|"
     r"\b(?:FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|FINAL|\d+(?:ST|ND|RD|TH))\s+"
-    r"(?:UPDATE\b|UA\b)|\bFOLLOW-?UP\s+(?:ON|TO)\s+UA\b|^UPDATE\b",
+    r"(?:UPDATE\b|UA\b)|\bFOLLOW-?UP\s+(?:ON|TO)\s+UA\b|^UPDATE\b|"
+    # German sections number the updates of UA-092/2022 as UA-092/2022-1, -2 ...
+    r"\bUA-\d{1,3}/\d{2,4}-\d{1,2}(?!\d)",
     re.IGNORECASE,
 )
 _UA_NUMBER_RE = re.compile(
@@ -319,7 +336,7 @@ _UA_NUMBER_RE = re.compile(
 _INDEX_RE = re.compile(r"\b([A-Z]{3})\s?(\d{2})\s?/\s?(\d{3,5})\s?/\s?(\d{4})\b")
 _INDEX_LABEL_RE = re.compile(r"\b(?:AI\s+)?INDEX(?:\s+(?:NUMBER|NO\.?))?\s*:", re.IGNORECASE)
 _DATE_LABEL_RE = re.compile(
-    r"\b(?:DATE|ISSUED(?:\s+ON)?|PUBLICATION DATE|DATE OF ISSUE)\s*:\s*", re.IGNORECASE
+    r"\b(?:DATE|ISSUED(?:\s+ON)?|PUBLICATION DATE|DATE OF ISSUE|DATUM|FECHA)\s*:\s*", re.IGNORECASE
 )
 _TITLE_LABEL_RE = re.compile(r"^(?:URGENT ACTION\s+)?TITLE\s*:\s*", re.IGNORECASE)
 _BARE_MARKER_RE = re.compile(
@@ -396,17 +413,25 @@ _ORG_WORDS = re.compile(
     r"Prison|Court|Council|Commission|Government|Agency|Directorate|Headquarters|Parliament|Assembly|"
     r"Street|St\.|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd|Lane|Square|Place|Building|Floor|Suite|Box|"
     r"Calle|Avenida|Rue|Strasse|Straße|Ulitsa|Prospekt|Secretaría|Procuraduría|Fiscalía|Ministerio|"
-    r"Presidencia|Palacio|Casa|Edificio|Zone|District|Province|City|Region)\b",
+    r"Presidencia|Palacio|Casa|Edificio|Zone|District|Province|City|Region|"
+    r"Botschaft|Generalkonsulat|Konsulat|Ministerium|Staatsanwaltschaft|Gericht|Ambassade|Ministère|"
+    r"Embajada|Consulado)\b",
     re.IGNORECASE,
 )
 _REPRESENTATION_RE = re.compile(
     r"\b(?:Embassy|High Commission|Consulate|Permanent Mission|Ambassador|Chargé|Charge d'Affaires|"
-    r"Consul|Diplomatic)\b",
+    r"Consul|Diplomatic|Botschaft|Botschafter(?:in)?|Generalkonsulat|Ambassade|Ambassadeur|Embajada|"
+    r"Embajador[a]?)\b",
     re.IGNORECASE,
 )
-_MISSION_RE = re.compile(r"\b(?:Embassy|High Commission|Consulate|Permanent Mission)\b", re.IGNORECASE)
+_MISSION_RE = re.compile(
+    r"\b(?:Embassy|High Commission|Consulate|Permanent Mission|"
+    r"Botschaft|Generalkonsulat|Ambassade|Embajada)\b",
+    re.IGNORECASE,
+)
 _HONORIFIC_RE = re.compile(
     r"^(?:(?:His|Her|Your)\s+(?:Excellency|Majesty|Highness|Royal Highness)|H\.\s?E\.|HE|HRH|HM|"
+    r"S\.\s?E\.|(?:Seine|Ihre)\s+Exzellenz|(?:Son|Votre)\s+Excellence|Su\s+Excelencia|Herrn|"
     r"The\s+Hon(?:ou?rable|\.)?|Hon\.?|Rt\.?\s+Hon\.?|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|"
     r"Sheikh|Shaikh|Sheikha|Imam|Ayatollah|Rev(?:erend)?|Father|Sr|Sra|Srta|Dña|Doña|Don|Lic|Licenciado|Licenciada|"
     r"Dra|Ing|Abg|Abogado|Abogada|Mme|Mlle|M|Me|Maître|Herr|Frau|Lt\.?\s*Gen(?:eral)?|"
@@ -677,9 +702,8 @@ def target_from_block(block: PendingBlock, role: str) -> Target | None:
             honorific, name, title, head_end = h, n, t, 1
     if name is None:
         return None
-    title_lines = [
-        line for line in latin[: head_end - 1] if not _ORG_WORDS.search(line) or _POSITION_WORDS.search(line)
-    ]
+    above_name = latin[: head_end - 1]
+    title_lines = [line for line in above_name if not _ORG_WORDS.search(line) or _POSITION_WORDS.search(line)]
     # A position written on the line after the name ("Julián Pacheco / Minister of Security").
     if not title_lines and title is None and head_end < len(latin):
         nxt = latin[head_end]
@@ -693,7 +717,9 @@ def target_from_block(block: PendingBlock, role: str) -> Target | None:
             head_end += 1
     if title_lines and title is None:
         title = clean_title(" ".join(title_lines))
-    address = latin[head_end:]
+    # An organisation named above the person ("Embassy of ...", then the ambassador) leads the address.
+    org_lines = [line for line in above_name if line not in title_lines]
+    address = org_lines + latin[head_end:]
     target = Target(
         role=role,
         name=name.strip(" ,.;"),
@@ -937,6 +963,7 @@ def parse(text: str) -> UADocument:
 
     action_lines: list[str] = []
     contact_lines: list[str] = []
+    demands: list[str] = []
     for section in sections[1:]:
         kind, value = section.kind, heading_value(section.heading)
         body = section.lines
@@ -973,10 +1000,16 @@ def parse(text: str) -> UADocument:
         elif kind == "copies":
             copies = targets_from_lines(body, "copy", doc)
             doc.targets.extend(copies)
+        elif kind == "demands":
+            # The demands are the list (or the one paragraph) under the label, not what follows it.
+            items = blocks_of(body)[:1]
+            demands.extend(strip_bullet(line) for block in items for line in block)
     if not action_lines and not contact_lines:
         # No call-to-action heading: the letter, if any, follows the summary in the preamble.
         action_lines = preamble[body_start + summary_end(preamble[body_start:]) :]
     parse_action(doc, action_lines, contact_lines)
+    if not doc.asks and demands:
+        doc.asks = demands
     if not doc.preferred_languages:
         for line in lines:
             if re.search(r"\bpreferred language|\bwrite\b.*\bin\b.*\byour own language", line, re.IGNORECASE):
@@ -1007,7 +1040,7 @@ def parse(text: str) -> UADocument:
                     break
     if not doc.individuals and doc.lone_names:
         doc.individuals = [Individual(name) for name in doc.lone_names]
-    reject_if_not_ua(doc, has_marker)
+    reject_if_not_ua(doc, has_marker, lines)
     add_warnings(doc)
     return doc
 
@@ -1119,8 +1152,18 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
     return start
 
 
+_PICTURE_RE = re.compile(
+    r"©|\((?:c|photo)\)|"
+    r"^(?:the (?:image|picture|photo) shows|das bild zeigt|l['’]image montre|la imagen muestra)\b",
+    re.IGNORECASE,
+)
+
+
 def is_summary_line(line: str) -> bool:
     """Sentences, not the page furniture, form fields and address lines that share the preamble."""
+    if _PICTURE_RE.search(line):
+        # A photo's caption, credit or alternative text on a web page.
+        return False
     return (len(line) >= 40 and not split_contacts(line)) or (line.endswith(".") and len(line.split()) >= 4)
 
 
@@ -1206,8 +1249,20 @@ def looks_like_opening(lines: list[str], i: int) -> bool:
     return False
 
 
-def reject_if_not_ua(doc: UADocument, has_marker: bool) -> None:
+# A last update says the action is over and so has no one to write to: "No further action is requested".
+_CLOSED_RE = re.compile(
+    r"\bno further (?:action|appeals?)\b|\bthis urgent action (?:is|has) (?:now )?(?:closed|ended|over)\b|"
+    r"\b(?:diese )?urgent action ist (?:beendet|abgeschlossen)\b|\bkeine weiteren (?:appelle|aktionen)\b|"
+    r"\bplus aucune action\b|\bno se requiere(?:n)? m[aá]s\b",
+    re.IGNORECASE,
+)
+
+
+def reject_if_not_ua(doc: UADocument, has_marker: bool, lines: list[str]) -> None:
     has_letter = doc.model_letter is not None or bool(doc.asks)
+    closed = has_marker and (doc.ua_number or doc.index_number) and any(_CLOSED_RE.search(x) for x in lines)
+    if closed:
+        return
     if not doc.targets and not has_letter:
         raise NotAnUrgentAction(
             "This does not look like an Urgent Action: it has no model letter and no one to write to."
