@@ -46,7 +46,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
 
 from uadesk.appeals.models import Appeal  # noqa: E402
-from uadesk.appeals.services import Supporter, appeal_submit  # noqa: E402
+from uadesk.appeals.services import Writer, appeal_submit  # noqa: E402
 from uadesk.delivery.email import EmailTransport  # noqa: E402
 from uadesk.ingest.demo import demo_load  # noqa: E402
 
@@ -76,7 +76,7 @@ def main() -> None:
         appeal_submit(
             action=action, targets=[target], channel="email", language="en", subject=action.title,
             letters={target.pk: f"Dear President Xi Jinping,\n\nLetter {n}.\n\nSupporter {n}"},
-            supporter=Supporter(name=f"Supporter {n}", email=f"s{n}@example.org"), key=uuid.uuid4(),
+            writer=Writer(name=f"Supporter {n}", email=f"s{n}@example.org"), key=uuid.uuid4(),
         )  # fmt: skip
     worker = subprocess.run(
         [str(Path(sys.executable).with_name("uadesk")), "db_worker", "--batch", "--interval=0.05"],

@@ -240,6 +240,8 @@ else:
     }
 # How many proxies of our own stand before the desk (each adds one X-Forwarded-For entry).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# Appeals one supporter (known by their email) may write to one target in one action.
+APPEALS_PER_SUPPORTER_PER_TARGET = envint("APPEALS_PER_SUPPORTER_PER_TARGET", 1)
 # Sends of appeals per hour from one address and from one network (/24 or /48).
 APPEAL_RATE_PER_ADDRESS = envint("APPEAL_RATE_PER_ADDRESS", 30)
 APPEAL_RATE_PER_NETWORK = envint("APPEAL_RATE_PER_NETWORK", 300)
@@ -275,3 +277,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Petitions (issue 5)
+# People of one household who share an address may each sign under their own name, up to this many.
+PETITION_SIGNATURES_PER_EMAIL = envint("PETITION_SIGNATURES_PER_EMAIL", 4)
+# The proof of work: the browser tries up to this many numbers (half of them on average) before it
+# may sign; a signed challenge is good for this long, once.
+PETITION_POW_MAX_NUMBER = envint("PETITION_POW_MAX_NUMBER", 100_000)
+PETITION_CHALLENGE_SECONDS = envint("PETITION_CHALLENGE_SECONDS", 2 * 3600)
+# Signatures per hour from one address and one network; the stricter pair applies to forms sent
+# without the proof of work (JavaScript off). 0 turns a limit off.
+PETITION_RATE_PER_ADDRESS = envint("PETITION_RATE_PER_ADDRESS", 30)
+PETITION_RATE_PER_NETWORK = envint("PETITION_RATE_PER_NETWORK", 300)
+PETITION_NOJS_RATE_PER_ADDRESS = envint("PETITION_NOJS_RATE_PER_ADDRESS", 5)
+PETITION_NOJS_RATE_PER_NETWORK = envint("PETITION_NOJS_RATE_PER_NETWORK", 30)
+# Unconfirmed signatures (and their links) are deleted after this many days.
+PETITION_CONFIRM_DAYS = envint("PETITION_CONFIRM_DAYS", 7)
+# The count shown is at most this old: it is counted once per period, not written per signature.
+PETITION_COUNT_SECONDS = envint("PETITION_COUNT_SECONDS", 2)
+
+# Supporters' data (issue 5)
+# The desk's own address, for links in emails (https://desk.example.org); empty: links are paths only.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# The modules of apps that hold supporters' personal data, each with supporter_data(supporter) and
+# forget_supporter(supporter): the data page, the download and erasure go through them all.
+SUPPORTER_DATA_HOLDERS = ["uadesk.petitions.services", "uadesk.appeals.services"]
+# Supporters who have done nothing for this many months are erased (0: never); counts stay.
+SUPPORTER_RETENTION_MONTHS = envint("SUPPORTER_RETENTION_MONTHS", 24)
+# A link to a supporter's data page rides in every email we send them, so it lives long; a new
+# link, or erasure, ends it sooner.
+SUPPORTER_LINK_MAX_AGE_DAYS = envint("SUPPORTER_LINK_MAX_AGE_DAYS", 365)
+# Requests for a new link per hour from one address and from one network (/24 or /48).
+SUPPORTER_LINK_RATE_PER_ADDRESS = envint("SUPPORTER_LINK_RATE_PER_ADDRESS", 5)
+SUPPORTER_LINK_RATE_PER_NETWORK = envint("SUPPORTER_LINK_RATE_PER_NETWORK", 50)

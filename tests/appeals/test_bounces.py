@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.conftest import at
 from uadesk.appeals.bounces import bounce_address, bounced_appeal
 from uadesk.appeals.models import Appeal
-from uadesk.appeals.services import Supporter, appeal_submit
+from uadesk.appeals.services import Writer, appeal_submit
 
 OPEN_DAY = datetime.date(2022, 9, 1)
 
@@ -47,7 +47,7 @@ def sent_appeal(action):
     with at(OPEN_DAY):
         [appeal] = appeal_submit(
             action=action, targets=[xi], channel="email", language="en", subject="s",
-            letters={xi.pk: "Release them."}, supporter=Supporter(name="Ada"), key=uuid.uuid4(),
+            letters={xi.pk: "Release them."}, writer=Writer(name="Ada"), key=uuid.uuid4(),
         )  # fmt: skip
     Appeal.objects.filter(pk=appeal.pk).update(status="sent", sent_at=timezone.now())
     return appeal

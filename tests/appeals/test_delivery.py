@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from uadesk.appeals.models import Appeal
-from uadesk.appeals.services import Supporter, appeal_submit
+from uadesk.appeals.services import Writer, appeal_submit
 from uadesk.appeals.tasks import deliver_appeals
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -45,7 +45,7 @@ def submit(action, count: int) -> list[Appeal]:
         appeals += appeal_submit(
             action=action, targets=[xi], channel="email", language="en", subject=action.title,
             letters={xi.pk: f"Dear President Xi Jinping,\n\nLetter {n}.\n\nSupporter {n}, Lyon"},
-            supporter=Supporter(name=f"Supporter {n}", email=f"s{n}@example.org"), key=uuid.uuid4(),
+            writer=Writer(name=f"Supporter {n}", email=f"s{n}@example.org"), key=uuid.uuid4(),
         )  # fmt: skip
     return appeals
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.conftest import at
 from uadesk.appeals.models import Appeal
-from uadesk.appeals.services import Supporter, appeal_submit
+from uadesk.appeals.services import Writer, appeal_submit
 
 pytestmark = pytest.mark.django_db
 OPEN_DAY = datetime.date(2022, 9, 1)
@@ -20,7 +20,7 @@ def submit(action, count, channel="email"):
         for n in range(count):
             appeal_submit(
                 action=action, targets=[xi], channel=channel, language="en", subject="s",
-                letters={xi.pk: f"Letter {n}"}, supporter=Supporter(name=f"S{n}"), key=uuid.uuid4(),
+                letters={xi.pk: f"Letter {n}"}, writer=Writer(name=f"S{n}"), key=uuid.uuid4(),
             )  # fmt: skip
 
 

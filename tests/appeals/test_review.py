@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import at
 from uadesk.appeals.models import Appeal, DeliveryKick
-from uadesk.appeals.services import Supporter, appeal_submit, appeals_hold, appeals_release
+from uadesk.appeals.services import Writer, appeal_submit, appeals_hold, appeals_release
 
 pytestmark = pytest.mark.django_db
 OPEN_DAY = datetime.date(2022, 9, 1)
@@ -18,7 +18,7 @@ def submit(action, letter, language="en"):
     with at(OPEN_DAY):
         [appeal] = appeal_submit(
             action=action, targets=[xi], channel="email", language=language, subject="s",
-            letters={xi.pk: letter}, supporter=Supporter(name="Ada"), key=uuid.uuid4(),
+            letters={xi.pk: letter}, writer=Writer(name="Ada"), key=uuid.uuid4(),
         )  # fmt: skip
     return appeal
 

@@ -37,7 +37,7 @@ class AppealAdmin(admin.ModelAdmin):
     inlines = [DeliveryAttemptInline]
     readonly_fields = [
         "submission", "action", "target", "channel", "language", "subject", "body", "supporter_name",
-        "supporter_town", "supporter_country", "reply_to", "status", "attempts", "last_error",
+        "supporter_town", "supporter_country", "supporter", "status", "attempts", "last_error",
         "next_attempt_at", "claimed_until", "created_at", "sent_at",
     ]  # fmt: skip
     actions = ["release", "hold", "requeue"]

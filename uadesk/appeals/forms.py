@@ -40,7 +40,10 @@ class ComposeForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Your email"), required=False,
-        help_text=_("Optional: the official can reply to you. Only used for this letter."),
+        help_text=_(
+            "Optional: the official can reply to you, and you can see or erase your letters later. "
+            "Kept encrypted; never shown to anyone."
+        ),
     )  # fmt: skip
 
     def __init__(self, *args, action: Action, **kwargs):

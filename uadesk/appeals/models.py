@@ -72,7 +72,11 @@ class Appeal(models.Model):
     supporter_name = models.CharField(_("supporter's name"), max_length=200)
     supporter_town = models.CharField(_("supporter's town"), max_length=200, blank=True)
     supporter_country = models.CharField(_("supporter's country"), max_length=2, blank=True)
-    reply_to = models.EmailField(_("supporter's email for replies"), blank=True)
+    # The supporter, when they gave their email: the target's reply goes to them, and one supporter
+    # writes once to a target per action. Their address is kept sealed there, not in this row.
+    supporter = models.ForeignKey(
+        "supporters.Supporter", on_delete=models.SET_NULL, null=True, blank=True, related_name="appeals"
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -117,7 +121,7 @@ class Appeal(models.Model):
             subject=self.subject,
             text=self.body,
             html=letter_html(self.body),
-            reply_to=self.reply_to or None,
+            reply_to=self.supporter.email if self.supporter_id else None,
             message_id=self.message_id,
             attachments=attachments,
             bounce_address=bounce_address(self.pk) if self.channel == self.Channel.EMAIL else None,

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action, Target
+from uadesk.supporters.models import Supporter
 
 from .letters import letter_has_link
 from .models import Appeal
@@ -19,7 +21,7 @@ class AppealRefused(Exception):
 
 
 @dataclass(frozen=True)
-class Supporter:
+class Writer:
     """Who writes: as little as the letter and a reply need."""
 
     name: str
@@ -36,7 +38,7 @@ def appeal_submit(
     language: str,
     subject: str,
     letters: dict[int, str],
-    supporter: Supporter,
+    writer: Writer,
     key,
 ) -> list[Appeal]:
     """Stores one appeal per target, once per form key, and queues the desk's own sends after commit."""
@@ -50,8 +52,18 @@ def appeal_submit(
         status = Appeal.Status.HELD
     else:
         status = Appeal.Status.QUEUED
+    supporter = Supporter.for_email(writer.email) if writer.email else None
     try:
         with transaction.atomic():
+            if supporter is not None:
+                # Locking the supporter's row makes two of their forms, sent at once, wait in turn.
+                Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
+                if written := already_written(action=action, targets=targets, supporter=supporter):
+                    raise AppealRefused(
+                        _("You have already written to %(names)s for this action. Thank you!")
+                        % {"names": ", ".join(t.display_name for t in written)}
+                    )
+                supporter.touch()
             appeals = [
                 Appeal.objects.create(
                     submission=key,
@@ -61,10 +73,10 @@ def appeal_submit(
                     language=language,
                     subject=subject,
                     body=letters[target.pk],
-                    supporter_name=supporter.name,
-                    supporter_town=supporter.town,
-                    supporter_country=supporter.country,
-                    reply_to=supporter.email,
+                    supporter_name=writer.name,
+                    supporter_town=writer.town,
+                    supporter_country=writer.country,
+                    supporter=supporter,
                     status=status,
                 )
                 for target in targets
@@ -75,6 +87,55 @@ def appeal_submit(
         # Two requests with the same key raced; the first one's appeals stand.
         return list(Appeal.objects.filter(submission=key))
     return appeals
+
+
+def already_written(*, action: Action, targets: list[Target], supporter) -> list[Target]:
+    """The targets this supporter has used up their appeals to, in this action: a letter that
+    failed or bounced does not count against them."""
+    limit = settings.APPEALS_PER_SUPPORTER_PER_TARGET
+    if limit <= 0:
+        return []
+    used = dict(
+        Appeal.objects.filter(action=action, supporter=supporter, target__in=targets)
+        .exclude(status__in=[Appeal.Status.FAILED, Appeal.Status.BOUNCED])
+        .values_list("target")
+        .annotate(n=Count("pk"))
+        .values_list("target", "n")
+    )
+    return [t for t in targets if used.get(t.pk, 0) >= limit]
+
+
+def supporter_data(supporter) -> dict:
+    """What the appeals hold of one supporter, for their own data page and download."""
+    return {
+        "appeals": [
+            {
+                "action": a.action.title,
+                "target": a.target.display_name,
+                "channel": a.channel,
+                "status": a.status,
+                "written_at": a.created_at.isoformat(),
+                "name": a.supporter_name,
+                "town": a.supporter_town,
+                "country": a.supporter_country,
+                "letter": a.body,
+            }
+            for a in Appeal.objects.filter(supporter=supporter).select_related("action", "target")
+        ]
+    }
+
+
+def forget_supporter(supporter) -> None:
+    """Erasure: names and letters go, the appeals stay as anonymous counts. Letters not yet sent
+    are withdrawn, since the supporter no longer stands behind them."""
+    mine = Appeal.objects.filter(supporter=supporter)
+    unsent = [Appeal.Status.HELD, Appeal.Status.QUEUED, Appeal.Status.AWAITING_SUPPORTER]
+    mine.filter(status__in=unsent).update(
+        status=Appeal.Status.FAILED, last_error="withdrawn: the supporter erased their data"
+    )
+    # A letter being sent right now cannot be stopped; it keeps its text, and loses the names.
+    mine.exclude(status=Appeal.Status.SENDING).update(body="")
+    mine.update(supporter_name="", supporter_town="")
 
 
 def appeal_needs_review(*, action: Action, language: str, letter: str) -> bool:

@@ -12,7 +12,7 @@ from uadesk.ratelimit import allow_request
 
 from .forms import ComposeForm
 from .models import Appeal
-from .services import AppealRefused, Supporter, appeal_submit
+from .services import AppealRefused, Writer, appeal_submit
 
 
 def compose(request, slug):
@@ -67,9 +67,7 @@ def compose(request, slug):
             language="" if data["language"] == "own" else data["language"],
             subject=form.subject(),
             letters=letters,
-            supporter=Supporter(
-                name=data["name"], town=data["town"], country=data["country"], email=data["email"]
-            ),
+            writer=Writer(name=data["name"], town=data["town"], country=data["country"], email=data["email"]),
             key=data["key"],
         )
     except AppealRefused as refusal:
