@@ -142,7 +142,7 @@ class Appeal(models.Model):
         )
         return list(
             cls.objects.filter(pk__in=ids, claimed_by=token, status=cls.Status.SENDING)
-            .select_related("target", "action")
+            .select_related("target", "action", "supporter")
             .order_by("pk")
         )
 

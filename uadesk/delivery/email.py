@@ -1,6 +1,8 @@
 """The email channel: letters through Django's mail framework, so any SMTP server or email service works."""
 
 import contextlib
+import email.policy
+import functools
 import smtplib
 import time
 
@@ -13,6 +15,51 @@ from .transport import OutgoingLetter, TransportError
 def one_line(text: str) -> str:
     """Header text on one line: a newline in a subject or name must never start a new header."""
     return " ".join(text.split())
+
+
+class _RememberingHeaders:
+    """The policy's header factory, remembering what it parsed: letters of one action share their
+    From, Subject, To and MIME headers, and parsing them is most of the cost of a letter."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.parsed = functools.lru_cache(maxsize=4096)(factory.__call__)
+
+    def __call__(self, name, value):
+        return self.parsed(name, value)
+
+    def __getitem__(self, name):
+        return self.factory[name]
+
+    def __getattr__(self, name):
+        return getattr(self.factory, name)
+
+
+class _RememberingPolicy(email.policy.EmailPolicy):
+    """The same policy, folding each distinct header once; header objects are immutable, so one
+    parsed or folded header serves every letter that carries it. The bytes are the same."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        object.__setattr__(self, "_folded", functools.lru_cache(maxsize=4096)(super().fold_binary))
+
+    def fold_binary(self, name, value):
+        return self._folded(name, value)
+
+
+@functools.cache
+def remembering(policy: email.policy.EmailPolicy) -> email.policy.EmailPolicy:
+    # A policy keeps what differs from the defaults in its __dict__, as clone() relies on too.
+    return _RememberingPolicy(
+        **(vars(policy) | {"header_factory": _RememberingHeaders(policy.header_factory)})
+    )
+
+
+class Letter(EmailMultiAlternatives):
+    """Django's email message, built with a policy that remembers headers (see _RememberingPolicy)."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=remembering(policy))
 
 
 # A connection idle longer than this may have been dropped by the server: check it before use.
@@ -53,7 +100,7 @@ class EmailTransport:
         if letter.bounce_address:
             # Django takes the envelope sender from from_email; the reader still sees the desk's address.
             headers["From"] = self.from_email
-        message = EmailMultiAlternatives(
+        message = Letter(
             subject=one_line(letter.subject),
             body=letter.text,
             from_email=letter.bounce_address or self.from_email,
