@@ -2,10 +2,13 @@
 
 from uadesk.actions.tasks import close_expired_actions
 from uadesk.appeals.tasks import deliver_appeals
+from uadesk.supporters.tasks import forget_inactive_supporters
 
 # (task, seconds between runs)
 SCHEDULE = [
     (close_expired_actions, 300),
     # Picks up retries that are due and appeals whose worker died.
     (deliver_appeals, 60),
+    # The retention rule: supporters inactive for SUPPORTER_RETENTION_MONTHS are erased.
+    (forget_inactive_supporters, 24 * 3600),
 ]

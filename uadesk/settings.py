@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "uadesk.petitions",
     "uadesk.delivery",
     "uadesk.appeals",
+    "uadesk.reports",
 ]
 
 MIDDLEWARE = [
@@ -310,3 +311,5 @@ SUPPORTER_LINK_MAX_AGE_DAYS = envint("SUPPORTER_LINK_MAX_AGE_DAYS", 365)
 # Requests for a new link per hour from one address and from one network (/24 or /48).
 SUPPORTER_LINK_RATE_PER_ADDRESS = envint("SUPPORTER_LINK_RATE_PER_ADDRESS", 5)
 SUPPORTER_LINK_RATE_PER_NETWORK = envint("SUPPORTER_LINK_RATE_PER_NETWORK", 50)
+# Links emailed to one address per hour, whoever asks: more requests get the same answer, no email.
+SUPPORTER_LINK_RATE_PER_EMAIL = envint("SUPPORTER_LINK_RATE_PER_EMAIL", 3)

@@ -13,6 +13,7 @@ admin.site.site_title = "uadesk staff"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/ingest/", ingest_views.ingest, name="ingest"),
+    path("staff/reports/", include("uadesk.reports.urls")),
     path("staff/", admin.site.urls),
     path("health/", views.health, name="health"),
 ]

@@ -1,10 +1,18 @@
 """A supporter: one person known by their email address, which is kept sealed and found by a keyed hash."""
 
+import secrets
+
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import crypto
+
+
+def new_link_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Supporter(models.Model):
@@ -15,6 +23,8 @@ class Supporter(models.Model):
     language = models.CharField(_("language"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("first seen"), default=timezone.now, editable=False)
     last_active_at = models.DateTimeField(_("last active"), default=timezone.now, db_index=True)
+    # Part of every link to the supporter's data page (see links.py): a new key ends every older link.
+    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
 
     class Meta:
         verbose_name = _("supporter")
@@ -26,6 +36,12 @@ class Supporter(models.Model):
     @property
     def email(self) -> str:
         return crypto.unseal(self.email_sealed)
+
+    @property
+    def page_language(self) -> str:
+        """The language of emails and links for them: their own where the desk speaks it."""
+        spoken = {code for code, _ in settings.LANGUAGES}
+        return self.language if self.language in spoken else settings.LANGUAGE_CODE
 
     @classmethod
     def find(cls, email: str) -> "Supporter | None":
@@ -51,3 +67,44 @@ class Supporter(models.Model):
         now = timezone.now()
         type(self).objects.filter(pk=self.pk).update(last_active_at=now)
         self.last_active_at = now
+
+    def renew_link_key(self) -> None:
+        """Every link sent before stops working; the next email carries a new one."""
+        self.link_key = new_link_key()
+        type(self).objects.filter(pk=self.pk).update(link_key=self.link_key)
+
+    def own_data(self) -> dict:
+        """What this row holds, in the words of the export."""
+        return {
+            "email": self.email,
+            "language": self.language,
+            "first_seen": self.created_at,
+            "last_active": self.last_active_at,
+        }
+
+
+class Erasure(models.Model):
+    """How many supporters were erased on a day, and why: what the desk did, never to whom.
+
+    `by` is "supporter" (from their own link), "retention", "command" or "staff:<username>".
+    """
+
+    day = models.DateField(_("day"))
+    by = models.CharField(_("by"), max_length=200)
+    count = models.PositiveIntegerField(_("supporters erased"), default=0)
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-day", "by"]
+        constraints = [models.UniqueConstraint(fields=["day", "by"], name="one_erasure_count_per_day_and_by")]
+
+    def __str__(self):
+        return f"{self.day} {self.by}: {self.count}"
+
+    @classmethod
+    def record(cls, *, by: str) -> None:
+        """Counts one erasure, inside the erasing transaction: an erasure rolled back is not counted."""
+        day = timezone.localdate()
+        row, _ = cls.objects.get_or_create(day=day, by=by[:200])
+        cls.objects.filter(pk=row.pk).update(count=F("count") + 1)

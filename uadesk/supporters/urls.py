@@ -1,4 +1,15 @@
-"""Public pages of supporters."""
+"""Public pages of supporters: their own data, by the signed link in our emails, and asking for a new link."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "supporters"
-urlpatterns: list = []
+urlpatterns = [
+    path("data/<str:token>/", views.data, name="data"),
+    path("data/<str:token>/download/", views.download, name="download"),
+    path("data/<str:token>/erase/", views.erase, name="erase"),
+    path("erased/", views.erased, name="erased"),
+    path("link/", views.link_request, name="link"),
+    path("link/sent/", views.link_sent, name="link_sent"),
+]

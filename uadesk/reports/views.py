@@ -1,0 +1,98 @@
+"""Staff dashboards of what supporters did, with their exports: CSV, XLSX and a one-page PDF."""
+
+import csv
+import io
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from uadesk.actions.models import Action
+
+from . import charts
+from .forms import PeriodForm
+from .pdf import report_pdf
+from .services import appeal_report, export_rows
+
+EXPORT_HEADER = ["day", "action", "target", "channel", "appeals"]
+
+
+def _allowed(request) -> None:
+    # Counts are for staff who may see appeals; no view here shows a supporter's name or address.
+    if not request.user.has_perm("appeals.view_appeal"):
+        raise PermissionDenied
+
+
+@staff_member_required
+def dashboard(request, slug=None):
+    _allowed(request)
+    action = get_object_or_404(Action, slug=slug) if slug else None
+    form = PeriodForm(request.GET or None)
+    report = appeal_report(action, **form.period())
+    sections = [
+        (_("By channel"), report.by_channel),
+        (_("By target"), report.by_target),
+        (_("By letter language"), report.by_language),
+        (_("By supporter's country"), report.by_country),
+    ]
+    if action is None:
+        sections.append((_("By action"), report.by_action))
+    context = {
+        "title": action.title if action else _("All actions"),
+        "action": action,
+        "form": form,
+        "report": report,
+        "query": request.GET.urlencode(),
+        "per_day_chart": charts.column_chart(
+            [charts.Bar(day.isoformat(), n) for day, n in report.per_day], title=_("Appeals per day")
+        ),
+        "charts": [
+            (heading, charts.bar_chart([charts.Bar(str(k), n) for k, n in pairs[:15]], title=heading), pairs)
+            for heading, pairs in sections
+        ],
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_member_required
+def export(request, fmt, slug=None):
+    _allowed(request)
+    action = get_object_or_404(Action, slug=slug) if slug else None
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(" ".join(e for errors in form.errors.values() for e in errors), status=400)
+    name = f"uadesk-{action.slug if action else 'all'}"
+    if fmt == "pdf":
+        report = appeal_report(action, **form.period())
+        pdf = report_pdf(report, title=action.title if action else _("All actions"))
+        response = HttpResponse(pdf, content_type="application/pdf")
+    else:
+        rows = [[day.isoformat(), *rest] for day, *rest in export_rows(action=action, **form.period())]
+        if fmt == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerows([EXPORT_HEADER, *rows])
+            response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def xlsx(rows: list[list]) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+        sheet = book.add_worksheet("appeals")
+        bold = book.add_format({"bold": True})
+        sheet.write_row(0, 0, EXPORT_HEADER, bold)
+        for i, row in enumerate(rows, start=1):
+            sheet.write_row(i, 0, row)
+        sheet.set_column(0, 0, 12)
+        sheet.set_column(1, 2, 30)
+    return buffer.getvalue()

@@ -1,0 +1,101 @@
+"""Staff see supporters without their addresses, find one by exact address, and erase on request."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import crypto
+from .models import Erasure, Supporter
+from .services import erase
+
+
+@admin.register(Supporter)
+class SupporterAdmin(admin.ModelAdmin):
+    # No address in the list or on the page: staff who need one for a request use `uadesk supporters show`.
+    list_display = ["__str__", "language", "created_at", "last_active_at"]
+    fields = ["language", "created_at", "last_active_at"]
+    readonly_fields = fields
+    list_filter = ["language"]
+    date_hierarchy = "last_active_at"
+    search_fields = ["email_hash"]  # only turns the search box on; get_search_results does the work
+    search_help_text = _("An exact email address (in any spelling of it), or a supporter number.")
+    actions = ["erase_selected"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The address is hashed with the desk's key and compared with the stored hash: the exact
+        # person or nobody, never a partial match over a list of addresses.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.lstrip("#").isdigit():
+            return queryset.filter(pk=int(term.lstrip("#"))), False
+        try:
+            validate_email(term)
+        except ValidationError:
+            return queryset.none(), False
+        return queryset.filter(email_hash=crypto.email_hash(term)), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the row alone would leave their names on signatures and letters: erase instead.
+        return False
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("supporters.delete_supporter")
+
+    @admin.action(
+        permissions=["erase"], description=_("Erase the selected supporters and their data (counts stay)")
+    )
+    def erase_selected(self, request, queryset):
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "supporters/admin_erase.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Erase supporters' data"),
+                    "opts": self.model._meta,
+                    "queryset": queryset,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        by = f"staff:{request.user.get_username()}"
+        count = sum(erase(supporter, by=by) for supporter in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d supporter erased; their letters and signatures still count.",
+                "%(count)d supporters erased; their letters and signatures still count.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        return None
+
+
+@admin.register(Erasure)
+class ErasureAdmin(admin.ModelAdmin):
+    """The count of erasures per day and by whom: the audit of erasure, naming no supporter."""
+
+    list_display = ["day", "by", "count"]
+    list_filter = ["by"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,137 @@
+"""The supporter's own data: see it, download it, erase it; and a new link to it by email."""
+
+import contextlib
+import datetime
+import functools
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from uadesk.ratelimit import allow, allow_request
+
+from . import crypto, services
+from .forms import LinkRequestForm
+from .links import LinkExpired, LinkInvalid, supporter_for
+from .tasks import send_data_link
+
+
+def by_link(view):
+    """The view gets the supporter of the link's token; a dead link gets a page saying so.
+    Nothing here is cached or indexed: the page is personal data."""
+
+    @functools.wraps(view)
+    @never_cache
+    def wrapped(request, token):
+        try:
+            supporter = supporter_for(token)
+        except LinkInvalid as error:
+            response = render(
+                request,
+                "supporters/link_invalid.html",
+                {"expired": isinstance(error, LinkExpired)},
+                status=404,
+            )
+        else:
+            response = view(request, supporter, token)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapped
+
+
+def readable(value):
+    """Any app's data as nested pairs and lists for the page, keys in plain words."""
+    if isinstance(value, dict):
+        return {"pairs": [(str(key).replace("_", " ").capitalize(), readable(v)) for key, v in value.items()]}
+    if isinstance(value, list | tuple):
+        return {"entries": [readable(v) for v in value]}
+    if isinstance(value, bool):
+        return {"text": _("yes") if value else _("no")}
+    if value is None or value == "":
+        return {"text": "—"}
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):  # holders may give times as ISO text
+            value = parse_datetime(value) or value
+    if isinstance(value, datetime.datetime):
+        return {"when": timezone.localtime(value) if timezone.is_aware(value) else value}
+    return {"text": value}
+
+
+@by_link
+def data(request, supporter, token):
+    return render(
+        request,
+        "supporters/data.html",
+        {
+            "supporter": supporter,
+            "token": token,
+            "language": dict(settings.LANGUAGES).get(supporter.language, supporter.language),
+            "held": [(holder.name, readable(held)) for holder, held in services.held_data(supporter)],
+            "link_days": settings.SUPPORTER_LINK_MAX_AGE_DAYS,
+            "retention_months": settings.SUPPORTER_RETENTION_MONTHS,
+        },
+    )
+
+
+@by_link
+def download(request, supporter, token):
+    exported = services.export(supporter)
+    response = HttpResponse(
+        json.dumps(exported, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+@by_link
+def erase(request, supporter, token):
+    """GET asks to confirm; the POST from that page erases."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.erase(supporter, by="supporter")
+        return redirect("supporters:erased")
+    return render(
+        request, "supporters/erase.html", {"token": token}, status=400 if request.method == "POST" else 200
+    )
+
+
+def erased(request):
+    return render(request, "supporters/erased.html")
+
+
+def link_request(request):
+    """Always the same answer, known address or not: the page never tells whether someone is a supporter."""
+    form = LinkRequestForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return render(request, "supporters/link_request.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "supporters/link_request.html", {"form": form}, status=400)
+    if not allow_request(
+        request,
+        "supporter-link",
+        per_address=settings.SUPPORTER_LINK_RATE_PER_ADDRESS,
+        per_network=settings.SUPPORTER_LINK_RATE_PER_NETWORK,
+    ):
+        form.add_error(
+            None, _("Many links were asked for from your connection. Please try again in an hour.")
+        )
+        return render(request, "supporters/link_request.html", {"form": form}, status=429)
+    # The same work for every address: the task looks the supporter up, and does nothing for a stranger.
+    email_hash = crypto.email_hash(form.cleaned_data["email"])
+    # One inbox gets a few links an hour however many connections ask: over that, the same answer
+    # and no email, so neither the limit nor the answer tells whether the address is known.
+    if allow("supporter-link:email", email_hash, limit=settings.SUPPORTER_LINK_RATE_PER_EMAIL, window=3600):
+        transaction.on_commit(lambda: send_data_link.enqueue(email_hash))
+    return redirect("supporters:link_sent")
+
+
+def link_sent(request):
+    return render(request, "supporters/link_sent.html")
