@@ -1,12 +1,14 @@
 """Periodic work: which tasks the scheduler queues, and how often. Each is safe to run twice."""
 
-from uadesk.actions.tasks import close_expired_actions
+from uadesk.actions.tasks import close_expired_actions, send_reminders
 from uadesk.appeals.tasks import deliver_appeals
 from uadesk.supporters.tasks import forget_inactive_supporters
 
 # (task, seconds between runs)
 SCHEDULE = [
     (close_expired_actions, 300),
+    # Each reminder goes once; hourly, so one set the day before the window still goes in time.
+    (send_reminders, 3600),
     # Picks up retries that are due and appeals whose worker died.
     (deliver_appeals, 60),
     # The retention rule: supporters inactive for SUPPORTER_RETENTION_MONTHS are erased.

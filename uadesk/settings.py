@@ -241,6 +241,10 @@ else:
     }
 # How many proxies of our own stand before the desk (each adds one X-Forwarded-For entry).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# Reminders go this many days before an action's deadline, to supporters who asked and have not acted.
+REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
+REMINDER_RATE_PER_ADDRESS = envint("REMINDER_RATE_PER_ADDRESS", 10)
+REMINDER_RATE_PER_NETWORK = envint("REMINDER_RATE_PER_NETWORK", 100)
 # Appeals one supporter (known by their email) may write to one target in one action.
 APPEALS_PER_SUPPORTER_PER_TARGET = envint("APPEALS_PER_SUPPORTER_PER_TARGET", 1)
 # Sends of appeals per hour from one address and from one network (/24 or /48).

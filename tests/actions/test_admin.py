@@ -47,6 +47,7 @@ def action_form(*, targets=None, letters=None, **fields) -> dict:
     data |= inline("individuals", [])
     data |= inline("targets", [target] if targets is None else targets)
     data |= inline("letters", [letter] if letters is None else letters)
+    data |= inline("outcomes", [])
     return data
 
 

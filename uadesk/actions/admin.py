@@ -7,7 +7,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import EMPTY_LETTER, Action, Campaign, Individual, ModelLetter, Target
+from .models import EMPTY_LETTER, Action, Campaign, Individual, ModelLetter, Outcome, Target
+from .services import outcome_record
 
 
 class RequiredOnPublishFormSet(BaseInlineFormSet):
@@ -66,6 +67,20 @@ class ModelLetterInline(admin.StackedInline):
     fields = ["language", "salutation", "body", "closing"]
 
 
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 0
+    fields = [("individual", "kind", "happened_on"), "public_note"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the people of the action being edited.
+        if db_field.name == "individual":
+            match = request.resolver_match
+            object_id = match.kwargs.get("object_id") if match else None
+            kwargs["queryset"] = Individual.objects.filter(action_id=object_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
     """Every target across actions: where staff find email addresses that bounce, and correct them."""
@@ -90,11 +105,15 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ["title", "ua_number", "index_number", "targets__name"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "deadline"
-    inlines = [IndividualInline, TargetInline, ModelLetterInline]
+    inlines = [IndividualInline, TargetInline, ModelLetterInline, OutcomeInline]
+    autocomplete_fields = ["earlier"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "campaign", "status", "kind"]}),
-        (_("Reference"), {"fields": [("ua_number", "index_number"), "issued_on", "previous_ua_urls"]}),
+        (
+            _("Reference"),
+            {"fields": [("ua_number", "index_number"), "issued_on", "earlier", "previous_ua_urls"]},
+        ),
         (_("Case"), {"fields": ["summary", "asks", "additional_information"]}),
         (
             _("Deadline and languages"),
@@ -126,6 +145,18 @@ class ActionAdmin(admin.ModelAdmin):
         if obj.status == Action.Status.PUBLISHED and obj.published_at is None:
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Outcome:
+            return super().save_formset(request, form, formset, change)
+        # New outcomes go through the service: the individual's status follows, the news is emailed.
+        for outcome in formset.save(commit=False):
+            if outcome.pk is None:
+                outcome_record(outcome)
+            else:
+                outcome.save()
+        for outcome in formset.deleted_objects:
+            outcome.delete()
 
     @admin.action(description=_("Close the selected actions"))
     def close_actions(self, request, queryset):

@@ -119,6 +119,10 @@ class Action(models.Model):
     previous_ua_urls = models.TextField(
         _("links to previous UAs"), blank=True, help_text=_("One address per line.")
     )
+    earlier = models.ForeignKey(
+        "self", verbose_name=_("earlier UA on this desk"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="updates", help_text=_("The action this one updates: its page will point here."),
+    )  # fmt: skip
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     source_sha256 = models.CharField(
@@ -198,6 +202,33 @@ class Action(models.Model):
         self.full_clean()
         self.save()
 
+    def chain(self) -> list["Action"]:
+        """The case's UAs on this desk, from the first to the newest published, this one included."""
+        earlier, seen = [], {self.pk}
+        node = self.earlier
+        while node is not None and node.pk not in seen:  # a loop in bad data must not hang a page
+            seen.add(node.pk)
+            earlier.insert(0, node)
+            node = node.earlier
+        later, node = [], self
+        while True:
+            following = (
+                node.updates.exclude(status=Action.Status.DRAFT)
+                .exclude(pk__in=seen)
+                .order_by("-published_at")
+            ).first()
+            if following is None:
+                break
+            seen.add(following.pk)
+            later.append(following)
+            node = following
+        return [*earlier, self, *later]
+
+    def newest_update(self) -> "Action | None":
+        """The latest published UA of this case, if it is not this one."""
+        newest = self.chain()[-1]
+        return None if newest.pk == self.pk else newest
+
     @property
     def ask_list(self) -> list[str]:
         return lines(self.asks)
@@ -247,6 +278,13 @@ class Action(models.Model):
                 errors.setdefault("deadline_extension_reason", []).append(
                     _("Say why the deadline is extended; supporters and sections will see it.")
                 )
+        if self.earlier_id is not None and self.pk is not None:
+            node, hops = self.earlier, 0
+            while node is not None and hops < 100:
+                if node.pk == self.pk:
+                    errors.setdefault("earlier", []).append(_("An action cannot be its own earlier UA."))
+                    break
+                node, hops = node.earlier, hops + 1
         if self.status != self.Status.DRAFT and self.deadline is None:
             errors.setdefault("deadline", []).append(_("A published action needs a deadline."))
         elif self.status == self.Status.PUBLISHED and self.effective_deadline < local_today():
@@ -423,3 +461,79 @@ class ModelLetter(models.Model):
             raise ValidationError({"body": EMPTY_LETTER})
         if not LANGUAGE_CODE_RE.match(self.language or ""):
             raise ValidationError({"language": _("Use a language code such as “en” or “zh”.")})
+
+
+class Outcome(models.Model):
+    """What happened to an individual, told to supporters who acted and asked to hear."""
+
+    class Kind(models.TextChoices):
+        RELEASED = "released", _("Released")
+        SENTENCED = "sentenced", _("Sentenced")
+        MISSING = "missing", _("Missing")
+        DIED_IN_CUSTODY = "died_in_custody", _("Died in custody")
+        OTHER = "other", _("Other news")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="outcomes")
+    individual = models.ForeignKey(
+        Individual, verbose_name=_("individual"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="outcomes", help_text=_("Empty: news of the whole case."),
+    )  # fmt: skip
+    kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
+    happened_on = models.DateField(_("on"))
+    public_note = models.TextField(
+        _("public note"), help_text=_("Shown on the action page and sent by email.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.individual or self.action}"
+
+    def clean(self) -> None:
+        if self.individual_id and self.action_id and self.individual.action_id != self.action_id:
+            raise ValidationError({"individual": _("This person is not part of this action.")})
+
+    # The individual's status follows their latest outcome, so the page and the counts agree.
+    STATUS_OF_KIND = {
+        Kind.RELEASED: Individual.Status.RELEASED,
+        Kind.SENTENCED: Individual.Status.SENTENCED,
+        Kind.MISSING: Individual.Status.MISSING,
+        Kind.DIED_IN_CUSTODY: Individual.Status.DIED_IN_CUSTODY,
+    }
+
+
+class OutcomeNotice(models.Model):
+    """One supporter told of one outcome: the row exists once, so nobody hears the news twice."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="notices")
+    supporter = models.ForeignKey("supporters.Supporter", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "supporter"], name="one_notice_per_supporter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} → #{self.supporter_id}"
+
+
+class Reminder(models.Model):
+    """A supporter asked to be reminded before the deadline, if they have not acted by then."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    supporter = models.ForeignKey("supporters.Supporter", on_delete=models.CASCADE, related_name="reminders")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "supporter"], name="one_reminder_per_action")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} → #{self.supporter_id}"

@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from .models import Action, Individual, ModelLetter, Target
+from .models import Action, Individual, ModelLetter, Outcome, Reminder, Target
 
 
 def unique_slug(title: str) -> str:
@@ -99,3 +99,61 @@ def actions_close_expired(*, today: datetime.date) -> int:
     """Closes every published action whose deadline (extension included) has passed; safe to run twice."""
     expired = Q(deadline_extended_to__lt=today) | Q(deadline_extended_to__isnull=True, deadline__lt=today)
     return Action.objects.filter(expired, status=Action.Status.PUBLISHED).update(status=Action.Status.CLOSED)
+
+
+def case_followers(action: Action) -> list:
+    """Supporters who acted on this action and asked for news of the case: by their letters and,
+    where the petitions app says so, by their signatures."""
+    from uadesk.supporters.models import Supporter
+
+    ids = set(
+        action.appeals.filter(wants_updates=True, supporter__isnull=False).values_list("supporter", flat=True)
+    )
+    try:
+        from uadesk.petitions.services import case_update_supporter_ids
+    except ImportError:
+        pass  # no petitions on this desk yet
+    else:
+        ids |= set(case_update_supporter_ids(action))
+    return list(Supporter.objects.filter(pk__in=ids))
+
+
+def outcome_record(outcome: Outcome) -> Outcome:
+    """Saves the news, brings the individual's status in line, and queues the emails after commit."""
+    from .tasks import send_outcome_news
+
+    with transaction.atomic():
+        outcome.full_clean()
+        outcome.save()
+        status = Outcome.STATUS_OF_KIND.get(outcome.kind)
+        if outcome.individual_id and status:
+            Individual.objects.filter(pk=outcome.individual_id).update(status=status)
+        transaction.on_commit(lambda: send_outcome_news.enqueue(outcome.pk))
+    return outcome
+
+
+def reminders_due(*, today: datetime.date, days_before: int):
+    """Reminders to send today: the action is open and due within `days_before` days, and the
+    supporter has not written to any of its targets."""
+    deadline_by = today + datetime.timedelta(days=days_before)
+    actions = Action.objects.open_on(today).filter(effective_deadline_db__lte=deadline_by)
+    from uadesk.appeals.models import Appeal
+
+    acted = models.Exists(
+        Appeal.objects.filter(action=models.OuterRef("action"), supporter=models.OuterRef("supporter"))
+    )
+    return (
+        Reminder.objects.filter(sent_at__isnull=True, action__in=actions)
+        .exclude(acted)
+        .select_related("action", "supporter")
+    )
+
+
+def reminder_ask(*, action: Action, email: str) -> Reminder:
+    """One reminder per supporter and action, however often they ask."""
+    from uadesk.supporters.models import Supporter
+
+    supporter = Supporter.for_email(email)
+    supporter.touch()
+    reminder, _ = Reminder.objects.get_or_create(action=action, supporter=supporter)
+    return reminder

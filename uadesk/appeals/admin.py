@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Appeal, DeliveryAttempt
+from .models import Appeal, DeliveryAttempt, Reply
 from .services import appeals_hold, appeals_release
 from .tasks import deliveries_kick
 
@@ -62,3 +62,28 @@ class AppealAdmin(admin.ModelAdmin):
         )
         deliveries_kick()
         self.message_user(request, _("%(count)d appeals queued again.") % {"count": count})
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    """Answers from targets, as supporters reported them: a sign of what the letters did."""
+
+    list_display = ["target", "action", "received_on", "created_at"]
+    list_filter = ["appeal__action", "appeal__target__name", "received_on"]
+    search_fields = ["text", "appeal__target__name"]
+    readonly_fields = ["appeal", "created_at"]
+    fields = ["appeal", "received_on", "text", "created_at"]
+
+    @admin.display(description=_("target"), ordering="appeal__target__name")
+    def target(self, reply):
+        return reply.appeal.target
+
+    @admin.display(description=_("action"), ordering="appeal__action__title")
+    def action(self, reply):
+        return reply.appeal.action
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("appeal__target", "appeal__action")
+
+    def has_add_permission(self, request):
+        return False  # replies come from supporters

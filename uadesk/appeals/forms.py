@@ -46,6 +46,11 @@ class ComposeForm(forms.Form):
         ),
     )  # fmt: skip
 
+    wants_updates = forms.BooleanField(
+        label=_("Email me news of this case (what happens to the people it is about)"), required=False,
+        help_text=_("Needs your email above. You can stop it from the link in every email."),
+    )  # fmt: skip
+
     def __init__(self, *args, action: Action, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
@@ -77,6 +82,11 @@ class ComposeForm(forms.Form):
         return letter_prefill(
             salutation="", model_body=letter.body, model_closing=letter.closing, name="", town=""
         )
+
+    def clean_wants_updates(self) -> bool:
+        if self.cleaned_data["wants_updates"] and not self.data.get("email", "").strip():
+            raise forms.ValidationError(_("Give your email above, so that we can send you the news."))
+        return self.cleaned_data["wants_updates"]
 
     def clean_body(self) -> str:
         return letter_clean(self.cleaned_data["body"])
@@ -115,3 +125,43 @@ class ComposeForm(forms.Form):
 
     def subject(self) -> str:
         return self.action.title
+
+
+class ReplyForm(forms.Form):
+    """What the target answered: pasted, or as the document they sent (its text is kept, not the file)."""
+
+    text = forms.CharField(
+        label=_("Their answer"), widget=forms.Textarea(attrs={"rows": 10}), required=False, max_length=20000
+    )
+    document = forms.FileField(
+        label=_("Or the answer as a file"), required=False,
+        help_text=_("Text, PDF or Word (.docx). We keep its text, not the file."),
+    )  # fmt: skip
+    received_on = forms.DateField(
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        from uadesk.ingest.errors import IngestError
+        from uadesk.ingest.readers import read_bytes
+
+        data = super().clean()
+        text = (data.get("text") or "").strip()
+        if document := data.get("document"):
+            try:
+                text = "\n\n".join(
+                    part
+                    for part in (
+                        text,
+                        read_bytes(
+                            document.read(), document.name, max_bytes=settings.INGEST_MAX_BYTES, max_pages=20
+                        ).strip(),
+                    )
+                    if part
+                )
+            except IngestError as error:
+                raise forms.ValidationError(str(error)) from None
+        if not text:
+            raise forms.ValidationError(_("Paste their answer, or choose the file they sent."))
+        data["text"] = text[:20000]
+        return data

@@ -77,6 +77,10 @@ class Appeal(models.Model):
     supporter = models.ForeignKey(
         "supporters.Supporter", on_delete=models.SET_NULL, null=True, blank=True, related_name="appeals"
     )
+    wants_updates = models.BooleanField(
+        _("the supporter asked for news of this case"), default=False,
+        help_text=_("Outcomes of the case are emailed to them, once each."),
+    )  # fmt: skip
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -271,3 +275,20 @@ class DeliveryAttempt(models.Model):
     def finish(self, outcome: str, detail: str = "") -> None:
         self.outcome, self.detail, self.finished_at = outcome, detail[:500], timezone.now()
         self.save(update_fields=["outcome", "detail", "finished_at"])
+
+
+class Reply(models.Model):
+    """A target answered a supporter's letter: the supporter tells us, staff read it as an outcome signal."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="replies")
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    text = models.TextField(_("the answer"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reply from a target")
+        verbose_name_plural = _("replies from targets")
+
+    def __str__(self) -> str:
+        return _("Reply from %(target)s") % {"target": self.appeal.target}

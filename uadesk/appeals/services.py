@@ -28,6 +28,7 @@ class Writer:
     town: str = ""
     country: str = ""
     email: str = ""
+    wants_updates: bool = False
 
 
 def appeal_submit(
@@ -77,6 +78,7 @@ def appeal_submit(
                     supporter_town=writer.town,
                     supporter_country=writer.country,
                     supporter=supporter,
+                    wants_updates=writer.wants_updates and supporter is not None,
                     status=status,
                 )
                 for target in targets

@@ -14,4 +14,5 @@ urlpatterns = [
         views.letter_pdf,
         name="letter_pdf",
     ),
+    path("actions/<slug:slug>/appeals/<uuid:key>/reply-<int:target_id>/", views.reply, name="reply"),
 ]

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from uadesk.actions.models import Action
 from uadesk.ratelimit import allow_request
 
-from .forms import ComposeForm
-from .models import Appeal
+from .forms import ComposeForm, ReplyForm
+from .models import Appeal, Reply
 from .services import AppealRefused, Writer, appeal_submit
 
 
@@ -67,7 +67,13 @@ def compose(request, slug):
             language="" if data["language"] == "own" else data["language"],
             subject=form.subject(),
             letters=letters,
-            writer=Writer(name=data["name"], town=data["town"], country=data["country"], email=data["email"]),
+            writer=Writer(
+                name=data["name"],
+                town=data["town"],
+                country=data["country"],
+                email=data["email"],
+                wants_updates=data["wants_updates"],
+            ),  # fmt: skip
             key=data["key"],
         )
     except AppealRefused as refusal:
@@ -100,6 +106,7 @@ def sent(request, slug, key):
             "appeals": appeals,
             "next_targets": [t for t in action.targets.all() if t.pk not in written],
             "key": key,
+            "replied": request.GET.get("replied") == "1",
         },
     )
 
@@ -130,3 +137,17 @@ def letter_pdf(request, slug, key, target_id):
         f'attachment; filename="letter-{appeal.target.pk}-{paper}-{envelope}.pdf"'
     )
     return response
+
+
+def reply(request, slug, key, target_id):
+    """The supporter tells us the target answered their letter."""
+    appeal = next((a for a in _appeals_of(slug, key) if a.target_id == target_id), None)
+    if appeal is None or not appeal.is_counted():
+        raise Http404
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        Reply.objects.create(
+            appeal=appeal, text=form.cleaned_data["text"], received_on=form.cleaned_data["received_on"]
+        )
+        return redirect(reverse("appeals:sent", kwargs={"slug": slug, "key": key}) + "?replied=1")
+    return render(request, "appeals/reply.html", {"appeal": appeal, "action": appeal.action, "form": form})
