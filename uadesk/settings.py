@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "uadesk.delivery",
     "uadesk.appeals",
     "uadesk.reports",
+    # Last: its roles take in the permissions of every app above.
+    "uadesk.staff",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Staff find a supporter by exact address without seeing addresses, and erase them on request."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from uadesk.supporters.models import Erasure, Supporter
@@ -34,6 +35,13 @@ def test_erase_asks_first_then_erases_and_counts_who_did_it(staff_client, ana, h
     assert not Supporter.objects.filter(pk=ana.pk).exists()
     assert holder.count("Free Ilham Tohti") == 2
     assert list(Erasure.objects.values_list("by", "count")) == [("staff:editor", 1)]
+    # The audit log names who erased whom, by number only.
+    entry = LogEntry.objects.get()
+    assert (entry.user.username, entry.object_repr, entry.is_deletion()) == (
+        "editor",
+        f"supporter #{ana.pk}",
+        True,
+    )
 
 
 def test_staff_cannot_delete_a_row_around_the_erasure(staff_client, ana):

@@ -162,4 +162,5 @@ class ActionAdmin(admin.ModelAdmin):
     def close_actions(self, request, queryset):
         for action in queryset:
             action.close()
+            self.log_change(request, action, "Closed")  # the audit log sees bulk actions too
         self.message_user(request, _("%(count)d actions closed.") % {"count": queryset.count()})

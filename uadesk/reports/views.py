@@ -20,8 +20,8 @@ EXPORT_HEADER = ["day", "action", "target", "channel", "appeals"]
 
 
 def _allowed(request) -> None:
-    # Counts are for staff who may see appeals; no view here shows a supporter's name or address.
-    if not request.user.has_perm("appeals.view_appeal"):
+    # Counts only: no view here shows a supporter's name, address or letter.
+    if not request.user.has_perm("reports.view_reports"):
         raise PermissionDenied
 
 

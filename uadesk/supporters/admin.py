@@ -69,6 +69,8 @@ class SupporterAdmin(admin.ModelAdmin):
                 },
             )
         by = f"staff:{request.user.get_username()}"
+        # Into the audit log first, while the rows exist: it names them only by their number.
+        self.log_deletions(request, queryset)
         count = sum(erase(supporter, by=by) for supporter in queryset)
         self.message_user(
             request,

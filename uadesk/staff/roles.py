@@ -1,0 +1,57 @@
+"""The staff roles, as Django groups kept in step with the code: administrator, editor, analyst, support."""
+
+from django.utils.translation import gettext_lazy as _
+
+# Role -> the permissions it holds, as "app_label.codename"; a trailing "*" takes every permission of
+# that app, "view_*" every view permission. Permissions of apps not installed are left out.
+ROLES: dict[str, list[str]] = {
+    # Everything; they also manage staff accounts and roles.
+    str(_("Administrator")): ["*"],
+    # Actions, targets and letters, the import of UA documents, outcomes, and the review queue of letters.
+    str(_("Editor")): [
+        "actions.*",
+        "appeals.view_appeal",
+        "appeals.change_appeal",
+        "appeals.view_reply",
+        "petitions.view_petition",
+        "petitions.add_petition",
+        "petitions.change_petition",
+        "events.*",
+    ],
+    # Dashboards and counts, never a supporter's name, email or letter.
+    str(_("Analyst")): ["reports.view_reports", "actions.view_action", "actions.view_campaign"],
+    # Supporters' requests about their data: find, show, erase.
+    str(_("Support")): [
+        "supporters.view_supporter",
+        "supporters.delete_supporter",
+        "supporters.view_erasure",
+    ],
+}
+
+
+def role_permissions(spec: list[str]):
+    from django.contrib.auth.models import Permission
+
+    chosen = Permission.objects.none()
+    for entry in spec:
+        if entry == "*":
+            return Permission.objects.all()
+        app_label, _, codename = entry.partition(".")
+        if codename == "*":
+            chosen |= Permission.objects.filter(content_type__app_label=app_label)
+        elif codename.endswith("*"):
+            chosen |= Permission.objects.filter(
+                content_type__app_label=app_label, codename__startswith=codename[:-1]
+            )
+        else:
+            chosen |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return chosen
+
+
+def roles_sync(**kwargs) -> None:
+    """Each role's group holds exactly the permissions listed above."""
+    from django.contrib.auth.models import Group
+
+    for name, spec in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(role_permissions(spec))
