@@ -7,7 +7,17 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import EMPTY_LETTER, Action, Campaign, Individual, ModelLetter, Outcome, Target
+from .models import (
+    EMPTY_LETTER,
+    Action,
+    Campaign,
+    Individual,
+    Localisation,
+    ModelLetter,
+    Outcome,
+    Section,
+    Target,
+)
 from .services import outcome_record
 
 
@@ -51,6 +61,10 @@ class TargetInline(admin.StackedInline):
         (_("Email, fax, phone"), {"fields": ["emails", "faxes", "phones", "social"]}),
     ]
 
+    def get_queryset(self, request):
+        # The action's own targets: those a section added are edited with the section's version.
+        return super().get_queryset(request).filter(localisation__isnull=True)
+
 
 class ModelLetterForm(forms.ModelForm):
     class Meta:
@@ -65,6 +79,9 @@ class ModelLetterInline(admin.StackedInline):
     formset = LetterFormSet
     extra = 0
     fields = ["language", "salutation", "body", "closing"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(localisation__isnull=True)
 
 
 class OutcomeInline(admin.StackedInline):
@@ -164,3 +181,43 @@ class ActionAdmin(admin.ModelAdmin):
             action.close()
             self.log_change(request, action, "Closed")  # the audit log sees bulk actions too
         self.message_user(request, _("%(count)d actions closed.") % {"count": queryset.count()})
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "country"]
+
+
+class SectionTargetInline(admin.StackedInline):
+    model = Target
+    fk_name = "localisation"
+    extra = 1
+    fieldsets = TargetInline.fieldsets
+
+
+class SectionLetterInline(admin.StackedInline):
+    model = ModelLetter
+    fk_name = "localisation"
+    form = ModelLetterForm
+    extra = 0
+    fields = ["language", "salutation", "body", "closing"]
+
+
+@admin.register(Localisation)
+class LocalisationAdmin(admin.ModelAdmin):
+    """A section's version of an action: its embassy, its translations, its later deadline."""
+
+    list_display = ["action", "section", "deadline"]
+    list_filter = ["section"]
+    autocomplete_fields = ["action"]
+    fields = ["action", "section", "deadline", "introduction"]
+    inlines = [SectionTargetInline, SectionLetterInline]
+
+    def save_formset(self, request, form, formset, change):
+        # What the section adds belongs to the action too, so that counts and prints take it in.
+        for item in formset.save(commit=False):
+            item.action = form.instance.action
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()

@@ -202,6 +202,22 @@ class Action(models.Model):
         self.full_clean()
         self.save()
 
+    def targets_for(self, localisation: "Localisation | None" = None) -> list["Target"]:
+        """The action's own targets, then those a section added for its readers."""
+        own = [t for t in self.targets.all() if t.localisation_id is None]
+        added = list(localisation.targets.all()) if localisation else []
+        return own + added
+
+    def letters_for(self, localisation: "Localisation | None" = None) -> list["ModelLetter"]:
+        """The section's translations first, then the action's letters in languages it did not translate."""
+        added = list(localisation.letters.all()) if localisation else []
+        languages = {letter.language for letter in added}
+        return added + [
+            letter
+            for letter in self.letters.all()
+            if letter.localisation_id is None and letter.language not in languages
+        ]
+
     def chain(self) -> list["Action"]:
         """The case's UAs on this desk, from the first to the newest published, this one included."""
         earlier, seen = [], {self.pk}
@@ -354,6 +370,11 @@ class Target(models.Model):
     social = models.TextField(_("social media"), blank=True, help_text=_("One handle or link per line."))
     salutation = models.CharField(_("salutation"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    localisation = models.ForeignKey(
+        "Localisation", verbose_name=_("added by the section"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="targets",
+        help_text=_("Empty: a target of the action itself, shown everywhere."),
+    )  # fmt: skip
     email_failing_since = models.DateTimeField(
         _("email bouncing since"), null=True, blank=True,
         help_text=_("Set when a letter to this target bounced; clear it once the address is corrected."),
@@ -427,6 +448,10 @@ class ModelLetter(models.Model):
     """The model letter of an action in one language; a translation is another letter."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="letters")
+    localisation = models.ForeignKey(
+        "Localisation", verbose_name=_("translated by the section"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="letters",
+    )  # fmt: skip
     language = models.CharField(_("language"), max_length=20, help_text=_("Language code, e.g. en or zh."))
     salutation = models.CharField(_("salutation"), max_length=200, blank=True)
     body = models.TextField(_("body"))
@@ -439,9 +464,16 @@ class ModelLetter(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["action", "language"],
+                condition=Q(localisation__isnull=True),
                 name="one_letter_per_language",
                 violation_error_message=_("This action already has a model letter in this language."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["localisation", "language"],
+                condition=Q(localisation__isnull=False),
+                name="one_section_letter_per_language",
+                violation_error_message=_("This section already has a model letter in this language."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -537,3 +569,71 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} → #{self.supporter_id}"
+
+
+class Section(models.Model):
+    """A national section of the network: it localises actions for the supporters of its country."""
+
+    code = models.SlugField(
+        _("code"), max_length=20, unique=True, help_text=_("In addresses, e.g. “de” or “uk”.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country code"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Localisation(models.Model):
+    """A section's version of an action: its own targets (its country's embassy), translated model letters
+    and a later deadline if it wants one. The action itself is not touched."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="localisations")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="localisations")
+    deadline = models.DateField(
+        _("the section's deadline"), null=True, blank=True, help_text=_("Only later than the action's.")
+    )
+    introduction = models.TextField(_("the section's introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("localisation")
+        verbose_name_plural = _("localisations")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "section"], name="one_localisation_per_section")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.section})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:localised", kwargs={"section": self.section.code, "slug": self.action.slug})
+
+    @property
+    def effective_deadline(self) -> datetime.date | None:
+        action_deadline = self.action.effective_deadline
+        if self.deadline and (action_deadline is None or self.deadline > action_deadline):
+            return self.deadline
+        return action_deadline
+
+    def is_open(self, today: datetime.date | None = None) -> bool:
+        if self.action.status != Action.Status.PUBLISHED or self.effective_deadline is None:
+            return False
+        return self.effective_deadline >= (today or local_today())
+
+    def days_left(self, today: datetime.date | None = None) -> int | None:
+        if not self.is_open(today):
+            return None
+        return (self.effective_deadline - (today or local_today())).days
+
+    def clean(self) -> None:
+        earliest = self.action.effective_deadline if self.action_id else None
+        if self.deadline and earliest and self.deadline <= earliest:
+            raise ValidationError(
+                    {"deadline": _("A section's deadline can only be later than the action's (%(date)s).")
+                     % {"date": date_format(self.action.effective_deadline)}}
+                )  # fmt: skip

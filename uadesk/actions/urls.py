@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.action_list, name="list"),
     path("actions/<slug:slug>/", views.action_detail, name="detail"),
     path("actions/<slug:slug>/remind/", views.remind, name="remind"),
+    path("sections/<slug:section>/actions/<slug:slug>/", views.action_detail, name="localised"),
 ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from uadesk.ratelimit import allow_request
 
 from .forms import ReminderForm
-from .models import Action, local_today
+from .models import Action, Localisation, local_today
 from .services import reminder_ask
 
 
@@ -25,14 +25,22 @@ def action_list(request):
     )
 
 
-def action_detail(request, slug):
+def action_detail(request, slug, section=None):
     action = get_object_or_404(Action, slug=slug)
     # Staff may preview a draft; nobody else learns that it exists.
     if action.status == Action.Status.DRAFT and not request.user.is_staff:
         raise Http404
+    localisation = (
+        get_object_or_404(
+            Localisation.objects.select_related("section"), action=action, section__code=section
+        )
+        if section
+        else None
+    )
+    version = localisation or action  # whose deadline holds on this page
     today = local_today()
-    targets = list(action.targets.all())
-    letters = list(action.letters.all())
+    targets = action.targets_for(localisation)
+    letters = action.letters_for(localisation)
     chain = action.chain() if action.earlier_id or action.updates.exists() else [action]
     position = next(i for i, ua in enumerate(chain) if ua.pk == action.pk)
     return render(
@@ -40,8 +48,11 @@ def action_detail(request, slug):
         "actions/action_detail.html",
         {
             "action": action,
-            "is_open": action.is_open(today),
-            "days_left": action.days_left(today),
+            "localisation": localisation,
+            "deadline": version.effective_deadline,
+            "is_open": version.is_open(today),
+            "days_left": version.days_left(today),
+            "sections": action.localisations.select_related("section") if not localisation else [],
             "individuals": action.individuals.all(),
             "primary_targets": [t for t in targets if t.role == t.Role.PRIMARY],
             "other_targets": [t for t in targets if t.role != t.Role.PRIMARY],

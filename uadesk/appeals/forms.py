@@ -4,9 +4,10 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
-from uadesk.actions.models import Action
+from uadesk.actions.models import Action, Target
 from uadesk.actions.templatetags.actions import language_name
 
 from .letters import letter_clean, letter_prefill
@@ -51,11 +52,17 @@ class ComposeForm(forms.Form):
         help_text=_("Needs your email above. You can stop it from the link in every email."),
     )  # fmt: skip
 
-    def __init__(self, *args, action: Action, **kwargs):
+    def __init__(self, *args, action: Action, localisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
-        self.letters = {letter.language: letter for letter in action.letters.all()}
-        self.fields["targets"].queryset = action.targets.all()
+        self.localisation = localisation
+        self.letters = {letter.language: letter for letter in action.letters_for(localisation)}
+        targets = action.targets_for(localisation)
+        # The section's targets follow the action's own, in the order the page shows them.
+        order = Case(*[When(pk=t.pk, then=i) for i, t in enumerate(targets)], default=len(targets))
+        self.fields["targets"].queryset = Target.objects.filter(pk__in=[t.pk for t in targets]).order_by(
+            order
+        )
         if not settings.FAX_GATEWAY_DOMAIN:
             self.fields["channel"].choices = [c for c in Appeal.Channel.choices if c[0] != Appeal.Channel.FAX]
         self.fields["targets"].label_from_instance = lambda t: (
@@ -65,7 +72,7 @@ class ComposeForm(forms.Form):
             (OWN_LANGUAGE, _("My own language (start from an empty letter)"))
         ]
         if not self.is_bound:
-            primary = [t.pk for t in action.targets.all() if t.role == t.Role.PRIMARY][:1]
+            primary = [t.pk for t in targets if t.role == t.Role.PRIMARY][:1]
             first = next(iter(self.letters), OWN_LANGUAGE)
             self.initial |= {
                 "key": uuid.uuid4(),

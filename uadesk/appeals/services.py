@@ -41,9 +41,10 @@ def appeal_submit(
     letters: dict[int, str],
     writer: Writer,
     key,
+    localisation=None,
 ) -> list[Appeal]:
     """Stores one appeal per target, once per form key, and queues the desk's own sends after commit."""
-    if not action.is_open():
+    if not (localisation or action).is_open():
         raise AppealRefused(_("This action is closed: it takes no new appeal."))
     if existing := list(Appeal.objects.filter(submission=key)):
         return existing  # the same form posted again: a double click or a reload

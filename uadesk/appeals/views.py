@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from uadesk.actions.models import Action
+from uadesk.actions.models import Action, Localisation
 from uadesk.ratelimit import allow_request
 
 from .forms import ComposeForm, ReplyForm
@@ -15,10 +15,22 @@ from .models import Appeal, Reply
 from .services import AppealRefused, Writer, appeal_submit
 
 
+def _localisation(action, request):
+    """The section version the supporter writes from, if they came from a section's page."""
+    code = request.POST.get("section") or request.GET.get("section")
+    if not code:
+        return None
+    return get_object_or_404(
+        Localisation.objects.select_related("section"), action=action, section__code=code
+    )
+
+
 def compose(request, slug):
     action = get_object_or_404(Action.objects.public(), slug=slug)
-    if not action.is_open():
+    localisation = _localisation(action, request)
+    if not (localisation or action).is_open():
         return render(request, "appeals/closed.html", {"action": action}, status=410)
+    page = {"action": action, "localisation": localisation}
     if request.method != "POST":
         initial = {}
         if target_id := request.GET.get("target", ""):
@@ -26,27 +38,27 @@ def compose(request, slug):
         return render(
             request,
             "appeals/compose.html",
-            {"action": action, "form": ComposeForm(action=action, initial=initial)},
+            page | {"form": ComposeForm(action=action, localisation=localisation, initial=initial)},
         )
-    form = ComposeForm(request.POST, action=action)
+    form = ComposeForm(request.POST, action=action, localisation=localisation)
     step = request.POST.get("step", "preview")
     if step == "restart" and request.POST.get("language") in form.letters:
         # "Use the model letter in this language": the letter starts again from that model.
         data = request.POST.copy()
         data["body"] = form.model_body(request.POST["language"])
-        form = ComposeForm(data, action=action)
-        return render(request, "appeals/compose.html", {"action": action, "form": form, "restarted": True})
+        form = ComposeForm(data, action=action, localisation=localisation)
+        return render(request, "appeals/compose.html", page | {"form": form, "restarted": True})
     if not form.is_valid():
-        return render(request, "appeals/compose.html", {"action": action, "form": form}, status=400)
+        return render(request, "appeals/compose.html", page | {"form": form}, status=400)
     if step == "edit":
-        return render(request, "appeals/compose.html", {"action": action, "form": form})
+        return render(request, "appeals/compose.html", page | {"form": form})
     targets = list(form.cleaned_data["targets"])
     letters = {target.pk: form.letter_for(target) for target in targets}
     if step != "send":
         return render(
             request,
             "appeals/preview.html",
-            {"action": action, "form": form, "previews": [(t, letters[t.pk]) for t in targets]},
+            page | {"form": form, "previews": [(t, letters[t.pk]) for t in targets]},
         )
     data = form.cleaned_data
     if not allow_request(
@@ -58,7 +70,7 @@ def compose(request, slug):
         form.add_error(
             None, _("Many letters were sent from your connection in the last hour. Please try again later.")
         )
-        return render(request, "appeals/compose.html", {"action": action, "form": form}, status=429)
+        return render(request, "appeals/compose.html", page | {"form": form}, status=429)
     try:
         appeal_submit(
             action=action,
@@ -75,11 +87,17 @@ def compose(request, slug):
                 wants_updates=data["wants_updates"],
             ),  # fmt: skip
             key=data["key"],
+            localisation=localisation,
         )
     except AppealRefused as refusal:
         form.add_error(None, str(refusal))
-        return render(request, "appeals/compose.html", {"action": action, "form": form}, status=400)
+        return render(request, "appeals/compose.html", page | {"form": form}, status=400)
     return redirect(reverse("appeals:sent", kwargs={"slug": slug, "key": data["key"]}))
+
+
+def _written_from(appeals):
+    """The section version these letters were written from: the one whose targets they reached."""
+    return next((a.target.localisation for a in appeals if a.target.localisation_id), None)
 
 
 def _appeals_of(slug, key) -> list[Appeal]:
@@ -104,7 +122,7 @@ def sent(request, slug, key):
         {
             "action": action,
             "appeals": appeals,
-            "next_targets": [t for t in action.targets.all() if t.pk not in written],
+            "next_targets": [t for t in action.targets_for(_written_from(appeals)) if t.pk not in written],
             "key": key,
             "replied": request.GET.get("replied") == "1",
         },
