@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "uadesk.petitions",
     "uadesk.delivery",
     "uadesk.appeals",
+    "uadesk.events",
     "uadesk.reports",
     # Last: its roles take in the permissions of every app above.
     "uadesk.staff",

@@ -77,6 +77,10 @@ class Appeal(models.Model):
     supporter = models.ForeignKey(
         "supporters.Supporter", on_delete=models.SET_NULL, null=True, blank=True, related_name="appeals"
     )
+    # Letters handwritten at a letter-writing event and counted there: posted, with no supporter.
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals"
+    )
     wants_updates = models.BooleanField(
         _("the supporter asked for news of this case"), default=False,
         help_text=_("Outcomes of the case are emailed to them, once each."),

@@ -20,6 +20,8 @@ ROLES: dict[str, list[str]] = {
     ],
     # Dashboards and counts, never a supporter's name, email or letter.
     str(_("Analyst")): ["reports.view_reports", "actions.view_action", "actions.view_campaign"],
+    # Local groups: they make letter-writing events, print the pack and count their letters, no more.
+    str(_("Organisers")): ["events.add_event", "events.change_event", "events.view_event"],
     # Supporters' requests about their data: find, show, erase.
     str(_("Support")): [
         "supporters.view_supporter",
