@@ -36,6 +36,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) -e '.[test]'
+	@# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own here.
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	@touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test

@@ -1,0 +1,1 @@
+"""Property tests (hypothesis) and coverage-guided fuzz targets (atheris) for what reads untrusted text."""

@@ -1,0 +1,1 @@
+"""Security: headers, deploy checks, backup and restore."""
