@@ -42,7 +42,8 @@ class Command(BaseCommand):
                     f"--bind={host}:{port}",
                     f"--workers={os.environ.get('WEB_WORKERS', '2')}",
                     "--threads=4",
-                    "--access-logfile=-",
+                    # No access log: it would keep every supporter's address, and the paths of
+                    # their data pages, which are links that open them.
                     "--graceful-timeout=5",
                     "--no-control-socket",
                 ]
