@@ -2,6 +2,7 @@
 
 from uadesk.actions.tasks import close_expired_actions, send_reminders
 from uadesk.appeals.tasks import deliver_appeals
+from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
 from uadesk.supporters.tasks import forget_inactive_supporters
 
 # (task, seconds between runs)
@@ -13,4 +14,7 @@ SCHEDULE = [
     (deliver_appeals, 60),
     # The retention rule: supporters inactive for SUPPORTER_RETENTION_MONTHS are erased.
     (forget_inactive_supporters, 24 * 3600),
+    # Signing forms the per-second kick missed; then spent challenges and unconfirmed signatures.
+    (submissions_drain, 30),
+    (petitions_housekeeping, 3600),
 ]

@@ -62,6 +62,7 @@ def action_detail(request, slug, section=None):
             "position": position,
             "newest": chain[-1] if chain[-1].pk != action.pk else None,
             "outcomes": action.outcomes.select_related("individual"),
+            "petitions": action.petitions.all(),
             "reminder_days": settings.REMINDER_DAYS_BEFORE,
         },
     )

@@ -1,4 +1,14 @@
 """Public pages of petitions."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "petitions"
-urlpatterns: list = []
+urlpatterns = [
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("<slug:slug>/", views.sign, name="sign"),
+    path("<slug:slug>/thanks/", views.thanks, name="thanks"),
+    path("<slug:slug>/widget/", views.widget, name="widget"),
+    path("<slug:slug>/count.json", views.count, name="count"),
+]

@@ -1,0 +1,246 @@
+"""Figure: signatures taken per second (and p50/p99) by the production server, against a plain one-row view.
+
+gunicorn (gthread, 2 processes x 8 threads) serves the desk on loopback pinned to CPU 0; the load
+generator (asyncio, 32 keep-alive connections) runs pinned to CPU 1. Both paths get the same forms:
+  intake    POST /petitions/<slug>/  - the real signing view: form, honeypot, proof of work, one INSERT
+  baseline  POST /bench/baseline/    - a plain Django view: the same form validated, one row inserted
+on SQLite and on PostgreSQL, in one run. The proof of work is solved beforehand with a bench-only
+PETITION_POW_MAX_NUMBER of 50 (the server still checks each one); the rate limits are off, since
+all the load comes from one address. Each figure is the median of alternating rounds.
+Run: .venv/bin/python -P bench/signatures.py [SECONDS_PER_ROUND]
+"""
+
+import sys
+from pathlib import Path
+
+# bench/email.py would stand in for the stdlib's email module: keep this folder off the path.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
+
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import urllib.parse  # noqa: E402
+
+SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "--serve" else 5.0
+ROUNDS, CONNECTIONS = 3, 32
+PG_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/uadesk_bench_signatures")
+BENCH_ENV = {
+    "PETITION_POW_MAX_NUMBER": "50",
+    "PETITION_RATE_PER_ADDRESS": "0",
+    "PETITION_RATE_PER_NETWORK": "0",
+    "LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "uadesk.settings",
+}
+
+
+def serve(port: str) -> None:
+    """The server process: the desk's own URLs plus the baseline view, under gunicorn."""
+    import django
+
+    django.setup()
+    from django import forms
+    from django.http import HttpResponse, HttpResponseRedirect
+    from django.urls import path
+    from django.views.decorators.csrf import csrf_exempt
+    from gunicorn.app.base import BaseApplication
+
+    import uadesk.urls
+    from uadesk.petitions.forms import SignForm
+    from uadesk.petitions.models import Petition, Submission
+
+    class BaselineForm(forms.Form):
+        name = SignForm.base_fields["name"]
+        email = SignForm.base_fields["email"]
+        country = forms.ChoiceField(choices=SignForm().with_choices().fields["country"].choices)
+        consent_case_updates = forms.BooleanField(required=False)
+        consent_org_news = forms.BooleanField(required=False)
+
+    @csrf_exempt
+    def baseline(request):
+        form = BaselineForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(status=400)
+        data = form.cleaned_data
+        petition = Petition.objects.get(slug="bench")
+        Submission.objects.create(
+            petition=petition, nonce=os.urandom(16).hex(), name=data["name"], country=data["country"],
+            email_sealed=data["email"].encode(), expires_at="2100-01-01T00:00:00Z",
+        )  # fmt: skip
+        return HttpResponseRedirect("/thanks/")
+
+    uadesk.urls.urlpatterns.insert(0, path("bench/baseline/", baseline))
+    from uadesk.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {
+                "bind": f"127.0.0.1:{port}", "workers": 2, "threads": 8, "worker_class": "gthread",
+                "keepalive": 30, "accesslog": None, "control_socket_disable": True,
+            }.items():  # fmt: skip
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(env: dict) -> tuple[str, list[bytes], list[bytes]]:
+    """Migrates the database and makes the petition; returns its slug and the two paths' requests."""
+    uadesk = str(Path(sys.executable).with_name("uadesk"))
+    subprocess.run([uadesk, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([uadesk, "createcachetable"], env=env, check=True)
+    script = (
+        "import django; django.setup()\n"
+        "from uadesk.actions.models import Campaign\n"
+        "from uadesk.petitions.models import Petition\n"
+        "from uadesk.petitions import pow\n"
+        "import sys, json\n"
+        "c, _ = Campaign.objects.get_or_create(slug='bench', defaults={'name': 'Bench'})\n"
+        "p, _ = Petition.objects.get_or_create(\n"
+        "    slug='bench', defaults={'campaign': c, 'title': 'B', 'text': 'T'})\n"
+        "out = []\n"
+        f"for _ in range({int(SECONDS * ROUNDS * 4000)}):\n"
+        "    t = pow.challenge_make(scope=f'petition-{p.pk}').token\n"
+        "    out.append((t, pow.solve(t)))\n"
+        "json.dump(out, sys.stdout)\n"
+    )
+    made = subprocess.run(
+        [sys.executable, "-P", "-c", script], env=env, check=True, capture_output=True, text=True
+    )
+    challenges = json.loads(made.stdout)
+    intake, baseline = [], []
+    for n, (token, number) in enumerate(challenges):
+        form = {
+            "name": f"Signer {n}", "email": f"signer.{n}@example.org", "country": "FR",
+            "consent_case_updates": "on", "website": "",
+        }  # fmt: skip
+        intake.append(request_bytes("/petitions/bench/", form | {"challenge": token, "work": str(number)}))
+        baseline.append(request_bytes("/bench/baseline/", form))
+    return "bench", intake, baseline
+
+
+def request_bytes(path: str, form: dict) -> bytes:
+    body = urllib.parse.urlencode(form).encode()
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+async def one_connection(port, requests, stop_at, latencies, statuses):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    while time.perf_counter() < stop_at and requests:
+        data = requests.pop()
+        start = time.perf_counter()
+        writer.write(data)
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        if length:
+            await reader.readexactly(length)
+        latencies.append(time.perf_counter() - start)
+        statuses.append(int(head.split(b" ", 2)[1]))
+        if b"connection: close" in head.lower():
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.close()
+
+
+async def load(port, requests, seconds):
+    latencies, statuses = [], []
+    start = time.perf_counter()
+    await asyncio.gather(
+        *(one_connection(port, requests, start + seconds, latencies, statuses) for _ in range(CONNECTIONS))
+    )
+    elapsed = time.perf_counter() - start
+    bad = [s for s in statuses if s != 302]
+    assert not bad, f"{len(bad)} requests failed, e.g. status {bad[0]}"
+    return len(latencies) / elapsed, latencies
+
+
+def measure(name: str, env: dict) -> dict:
+    _, intake, baseline = prepare(env)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-P", __file__, "--serve", str(port)], env=env,
+        preexec_fn=lambda: os.sched_setaffinity(0, {0}),
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    results = {"intake": [], "baseline": []}
+    lat = {"intake": [], "baseline": []}
+    try:
+        asyncio.run(load(port, baseline, 1.0))  # warm up both paths
+        asyncio.run(load(port, intake, 1.0))
+        for _ in range(ROUNDS):
+            for path, requests in (("baseline", baseline), ("intake", intake)):
+                rate, latencies = asyncio.run(load(port, requests, SECONDS))
+                results[path].append(rate)
+                lat[path] += latencies
+    finally:
+        server.terminate()
+        server.wait()
+    out = {}
+    for path in results:
+        q = statistics.quantiles(lat[path], n=100)
+        out[path] = (statistics.median(results[path]), q[49] * 1000, q[98] * 1000)
+    return out
+
+
+def main() -> None:
+    os.sched_setaffinity(0, {1})  # the load generator on the other core
+    data_dir = tempfile.mkdtemp(prefix="uadesk-bench-")
+    base = (
+        {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        | BENCH_ENV
+        | {"UADESK_DATA_DIR": data_dir}
+    )
+    import psycopg
+
+    admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    dbname = PG_URL.rsplit("/", 1)[1]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    figures = {
+        "sqlite": measure("sqlite", base | {"SQLITE_PATH": str(Path(data_dir) / "bench.sqlite3")}),
+        "postgresql": measure("postgresql", base | {"DATABASE_URL": PG_URL}),
+    }
+    print(f"{'database':<11} {'path':<9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}")
+    for db, paths in figures.items():
+        for path, (rate, p50, p99) in paths.items():
+            print(f"{db:<11} {path:<9} {rate:>7.0f} {p50:>7.1f} {p99:>7.1f}")
+    for db, paths in figures.items():
+        print(f"{db}_intake_per_second: {paths['intake'][0]:.0f}")
+        print(f"{db}_baseline_per_second: {paths['baseline'][0]:.0f}")
+        print(f"{db}_intake_p99_ms: {paths['intake'][2]:.1f}")
+        print(f"{db}_intake_vs_baseline: {paths['intake'][0] / paths['baseline'][0]:.2f}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--serve":
+        serve(sys.argv[2])
+    else:
+        main()

@@ -1,0 +1,65 @@
+"""Fixtures for petitions: a petition on the seed action, signing through the page, tasks run at once."""
+
+import re
+
+import pytest
+
+from uadesk.petitions import pow
+from uadesk.petitions import tasks as petition_tasks
+from uadesk.petitions.models import Petition
+
+
+@pytest.fixture(autouse=True)
+def fresh_petitions():
+    """The signing view keeps a petition a second per process; each test starts without."""
+    from uadesk.petitions import views
+
+    views._recent.clear()
+
+
+@pytest.fixture
+def petition(db):
+    from uadesk.actions.models import Campaign
+
+    campaign = Campaign.objects.create(name="Free them all", slug="free-them-all")
+    return Petition.objects.create(
+        campaign=campaign,
+        slug="release-ilham",
+        title="Release Ilham Tohti",
+        text="We ask for his release.",
+        goal=10,
+    )
+
+
+@pytest.fixture
+def immediate_tasks(settings, smtp_server):
+    """Tasks run where they are queued, and mail goes to the loopback SMTP server."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    petition_tasks._transport = None
+    yield smtp_server[0]
+    if petition_tasks._transport is not None:
+        petition_tasks._transport.close()
+    petition_tasks._transport = None
+
+
+def form_data(client, petition, **fields) -> dict:
+    """The signing page's form as a browser with JavaScript would send it: challenge solved."""
+    page = client.get(petition.get_absolute_url())
+    token = re.search(r'name="challenge" value="([^"]+)"', page.content.decode()).group(1)
+    data = {
+        "name": "Ada Lovelace", "email": "ada@example.org", "country": "GB", "challenge": token,
+        "work": str(pow.solve(token)), "website": "",
+    }  # fmt: skip
+    return data | fields
+
+
+def sign(client, petition, **fields):
+    return client.post(petition.get_absolute_url(), form_data(client, petition, **fields))
+
+
+def confirm_links(messages) -> list[str]:
+    links = []
+    for message in messages:
+        text = message.get_body(("plain",)).get_content()
+        links += re.findall(r"(/petitions/confirm/[^/\s]+/)", text)
+    return links

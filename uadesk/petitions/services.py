@@ -1,0 +1,227 @@
+"""Work on petitions that spans models: taking a signing form, making it a signature, exporting."""
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from uadesk.supporters import crypto
+from uadesk.supporters.models import Supporter
+
+from .models import Petition, Signature, SignatureExport, Submission, name_key
+
+log = logging.getLogger(__name__)
+
+
+class SubmissionRefused(Exception):
+    """A form the desk will not take; `code` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str
+    email: str
+    country: str
+    consent_case_updates: bool = False
+    consent_org_news: bool = False
+    language: str = ""
+
+
+def submission_take(*, petition: Petition, signer: Signer, nonce: str, expires_at) -> Submission:
+    """Takes a signing form in one INSERT; the worker does the rest. A spent nonce is refused."""
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(
+                petition=petition,
+                nonce=nonce,
+                name=signer.name,
+                email_sealed=crypto.seal(signer.email.strip()),
+                country=signer.country,
+                consent_case_updates=signer.consent_case_updates,
+                consent_org_news=signer.consent_org_news,
+                language=signer.language,
+                expires_at=expires_at,
+            )
+    except IntegrityError:
+        raise SubmissionRefused("replayed") from None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a form, and which email tells the signer: confirm, already, household_full."""
+
+    mail: str | None
+    signature: Signature | None
+
+
+def signature_make(*, petition: Petition, supporter: Supporter, signer: Signer) -> Outcome:
+    """The signature of this name and address: found if it exists, else made in a free household place.
+
+    The unique constraints decide races between workers: a place taken a moment ago is tried again
+    with the next one, a name signed a moment ago is found."""
+    key = name_key(signer.name)
+    mine = Signature.objects.filter(petition=petition, supporter=supporter)
+    for _ in range(settings.PETITION_SIGNATURES_PER_EMAIL + 2):
+        if existing := mine.filter(name_key=key).first():
+            return Outcome("already" if existing.is_confirmed else "confirm", existing)
+        taken = set(mine.values_list("household_place", flat=True))
+        free = [p for p in range(1, settings.PETITION_SIGNATURES_PER_EMAIL + 1) if p not in taken]
+        if not free:
+            return Outcome("household_full", None)
+        try:
+            with transaction.atomic():
+                signature = Signature.objects.create(
+                    petition=petition, supporter=supporter, name=signer.name, country=signer.country,
+                    consent_case_updates=signer.consent_case_updates,
+                    consent_org_news=signer.consent_org_news, language=signer.language,
+                    household_place=free[0],
+                )  # fmt: skip
+            return Outcome("confirm", signature)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not place a signature after several races")
+
+
+def submissions_process(*, limit: int = 200) -> int:
+    """Makes waiting forms signatures, in one transaction per batch; safe in several workers at once.
+
+    The batch's emails are queued as one task in the same transaction: with the database task backend they
+    commit, or vanish, with the signatures they are about."""
+    from .tasks import signature_mails_send
+
+    mails = []
+    with transaction.atomic():
+        batch = list(
+            Submission.objects.filter(taken_at__isnull=True)
+            .select_related("petition")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")[:limit]
+        )
+        for submission in batch:
+            try:
+                email = crypto.unseal(submission.email_sealed)
+            except crypto.SealError:
+                log.warning("submission %s sealed with another key: dropped", submission.pk)
+                continue
+            supporter = Supporter.for_email(email, language=submission.language)
+            supporter.touch()
+            outcome = signature_make(
+                petition=submission.petition,
+                supporter=supporter,
+                signer=Signer(
+                    name=submission.name, email=email, country=submission.country,
+                    consent_case_updates=submission.consent_case_updates,
+                    consent_org_news=submission.consent_org_news, language=submission.language,
+                ),
+            )  # fmt: skip
+            if outcome.mail:
+                mails.append(
+                    {
+                        "kind": outcome.mail,
+                        "petition_id": submission.petition_id,
+                        "supporter_id": supporter.pk,
+                        "signature_id": outcome.signature.pk if outcome.signature else None,
+                    }
+                )
+        # The person leaves the queue now; the nonce stays until its challenge expires.
+        Submission.objects.filter(pk__in=[s.pk for s in batch]).update(
+            taken_at=timezone.now(), name="", email_sealed=b""
+        )
+        if mails:
+            signature_mails_send.enqueue(mails=mails)
+    return len(batch)
+
+
+def petitions_tidy(*, now=None) -> tuple[int, int]:
+    """Deletes spent challenges' rows and signatures never confirmed in time (with their links)."""
+    now = now or timezone.now()
+    spent, _ = Submission.objects.filter(taken_at__isnull=False, expires_at__lt=now).delete()
+    stale, _ = Signature.objects.unconfirmed_before(
+        now - timezone.timedelta(days=settings.PETITION_CONFIRM_DAYS)
+    ).delete()
+    return spent, stale
+
+
+EXPORT_COLUMNS = ["name", "country", "consent_case_updates", "consent_org_news", "confirmed_at"]
+
+
+def signatures_export(*, petition: Petition, user, with_emails: bool) -> str:
+    """The confirmed signatures as CSV, written to the audit log in the same transaction."""
+    if with_emails and not user.has_perm("petitions.export_signature_emails"):
+        raise PermissionError("export_signature_emails")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS + (["email"] if with_emails else []))
+    rows = 0
+    signatures = petition.signatures.confirmed().select_related("supporter").order_by("confirmed_at", "pk")
+    for signature in signatures.iterator(chunk_size=2000):
+        row = [
+            _cell(signature.name), signature.country, int(signature.consent_case_updates),
+            int(signature.consent_org_news), signature.confirmed_at.isoformat(),
+        ]  # fmt: skip
+        if with_emails:
+            row.append(_cell(signature.supporter.email) if signature.supporter else "")
+        writer.writerow(row)
+        rows += 1
+    SignatureExport.objects.create(
+        user=user, username=user.get_username(), petition=petition, petition_title=petition.title,
+        with_emails=with_emails, rows=rows,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    # A name starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def supporter_data(supporter) -> dict:
+    """What the petitions hold of one supporter, for their own data page and download."""
+    return {
+        "signatures": [
+            {
+                "petition": s.petition.title,
+                "name": s.name,
+                "country": s.country,
+                "consent_case_updates": s.consent_case_updates,
+                "consent_org_news": s.consent_org_news,
+                "signed_at": s.created_at,
+                "confirmed_at": s.confirmed_at,
+            }
+            for s in Signature.objects.filter(supporter=supporter).select_related("petition")
+        ]
+    }
+
+
+def forget_supporter(supporter) -> None:
+    """Erasure: confirmed signatures stay as anonymous counts, without a name; unconfirmed ones go."""
+    mine = Signature.objects.filter(supporter=supporter)
+    mine.filter(confirmed_at__isnull=True).delete()
+    mine.update(
+        supporter=None,
+        name="",
+        name_key="",
+        consent_case_updates=False,
+        consent_org_news=False,
+        token_hash=None,
+    )
+
+
+def case_update_supporter_ids(action) -> list[int]:
+    """Supporters who signed a petition of this action, confirmed it, and asked for news of the case."""
+    return list(
+        Signature.objects.filter(
+            petition__action=action,
+            confirmed_at__isnull=False,
+            consent_case_updates=True,
+            supporter__isnull=False,
+        ).values_list("supporter", flat=True)
+    )
