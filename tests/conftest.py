@@ -30,13 +30,27 @@ def seed_action(db):
     return action
 
 
+def staff_login(client, user):
+    """Signs a staff member in as the staff desk requires: password and a verified second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test phone", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user("editor", password="a long staff password", is_staff=True)
     user.is_superuser = True
     user.save()
-    client.force_login(user)
-    return client
+    return staff_login(client, user)
 
 
 @pytest.fixture

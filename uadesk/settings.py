@@ -1,5 +1,6 @@
 """The one settings module of uadesk, read from the environment."""
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -84,7 +85,8 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on our site that asks staff for a second factor (uadesk/staff/site.py).
+    "uadesk.staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -92,6 +94,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "uadesk",
     "uadesk.actions",
     "uadesk.ingest",
@@ -116,9 +121,29 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed sign-ins and refuses a locked account before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many failed sign-ins to one account it is locked for STAFF_LOCKOUT_MINUTES from anywhere,
+# so an attacker with many addresses gains nothing; and one address that fails as often, across
+# accounts, is locked out too.
+AXES_FAILURE_LIMIT = envint("STAFF_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("STAFF_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_VERBOSE = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# The issuer shown in staff members' authenticator apps.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "uadesk")
 
 ROOT_URLCONF = "uadesk.urls"
 WSGI_APPLICATION = "uadesk.wsgi.application"

@@ -96,7 +96,7 @@ def test_a_draft_may_be_incomplete(staff_client):
 def test_outsiders_cannot_reach_the_admin(client, django_user_model):
     assert client.get(ADD_URL).status_code == 302
     django_user_model.objects.create_user("supporter", password="a long password 1")
-    client.login(username="supporter", password="a long password 1")
+    client.force_login(django_user_model.objects.get(username="supporter"))
     response = client.post(ADD_URL, action_form())
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not Action.objects.exists()

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from tests.conftest import at
+from tests.conftest import at, staff_login
 
 OPEN_DAY = datetime.date(2022, 9, 1)
 EVENT_DAY = datetime.date(2022, 9, 10)
@@ -38,7 +38,7 @@ def outsider(db, django_user_model):
 
 @pytest.fixture
 def organiser_client(client, organiser):
-    client.force_login(organiser)
+    staff_login(client, organiser)
     return client
 
 

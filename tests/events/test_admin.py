@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import at
+from tests.conftest import at, staff_login
 from tests.events.conftest import OPEN_DAY
 from uadesk.events.models import Event
 
@@ -11,13 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_organiser_sees_only_their_own_events_in_the_admin(client, event, other_organiser):
-    client.force_login(event.organiser)
+    staff_login(client, event.organiser)
     assert "Write for Rights" in client.get(reverse("admin:events_event_changelist")).content.decode()
     assert client.get(reverse("admin:events_event_change", args=[event.pk])).status_code == 200
     # Nothing else of the desk is theirs to open.
     assert client.get(reverse("admin:actions_action_changelist")).status_code == 403
     assert client.get(reverse("admin:appeals_appeal_changelist")).status_code == 403
-    client.force_login(other_organiser)
+    staff_login(client, other_organiser)
     assert "Write for Rights" not in client.get(reverse("admin:events_event_changelist")).content.decode()
     assert client.get(reverse("admin:events_event_change", args=[event.pk])).status_code == 302
 

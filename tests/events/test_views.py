@@ -9,7 +9,7 @@ import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.urls import reverse
 
-from tests.conftest import at
+from tests.conftest import at, staff_login
 from tests.events.conftest import EVENT_DAY, OPEN_DAY
 from uadesk.appeals.models import Appeal
 from uadesk.events.models import Event
@@ -42,14 +42,14 @@ def test_a_supporter_account_without_staff_status_is_sent_to_log_in(client, even
 
 
 def test_staff_who_are_not_organisers_are_refused(client, event, outsider):
-    client.force_login(outsider)
+    staff_login(client, outsider)
     for url in urls(event).values():
         assert client.get(url).status_code == 403, url
     assert client.post(urls(event)["tally"], {}).status_code == 403
 
 
 def test_another_groups_event_is_not_found(client, event, other_organiser):
-    client.force_login(other_organiser)
+    staff_login(client, other_organiser)
     assert client.get(urls(event)["list"]).status_code == 200
     assert "Write for Rights" not in client.get(urls(event)["list"]).content.decode()
     for name in ("detail", "pack", "tally"):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import at
+from tests.conftest import at, staff_login
 from uadesk.actions.models import Action
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,6 @@ def test_publishing_a_draft_past_its_deadline_is_refused(staff_client):
 
 def test_supporters_and_outsiders_cannot_import(client, django_user_model):
     assert client.get(INGEST_URL).status_code == 302  # to the login page
-    django_user_model.objects.create_user("viewer", password="x" * 16, is_staff=True)
-    client.login(username="viewer", password="x" * 16)
+    staff_login(client, django_user_model.objects.create_user("viewer", password="x" * 16, is_staff=True))
     assert client.post(INGEST_URL, {"text": SEED.read_text()}).status_code == 403
     assert not Action.objects.exists()

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.conftest import at
+from tests.conftest import at, staff_login
 from uadesk.appeals.models import Appeal
 from uadesk.reports.services import appeal_report
 
@@ -106,7 +106,7 @@ def test_only_staff_who_may_see_appeals_get_reports(client, django_user_model, a
     url = reverse("reports:action", args=[appeals.slug])
     assert client.get(url).status_code == 302  # to the staff login
     clerk = django_user_model.objects.create_user("clerk", password="a long password here", is_staff=True)
-    client.force_login(clerk)
+    staff_login(client, clerk)
     assert client.get(url).status_code == 403
     assert client.get(reverse("reports:export_all", args=["csv"])).status_code == 403
 

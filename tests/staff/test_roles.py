@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import staff_login
 from uadesk.staff.roles import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,7 @@ def as_role(django_user_model):
         )
         user.groups.add(Group.objects.get(name=role))
         client = Client()  # its own, so that a test can hold two roles at once
-        client.force_login(user)
-        return client
+        return staff_login(client, user)
 
     return login
 

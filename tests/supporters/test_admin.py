@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
+from tests.conftest import staff_login
 from uadesk.supporters.models import Erasure, Supporter
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_staff_without_the_delete_permission_cannot_erase(client, django_user_mo
 
     viewer = django_user_model.objects.create_user("viewer", password="a long staff password", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_supporter"))
-    client.force_login(viewer)
+    staff_login(client, viewer)
     html = client.get(CHANGELIST).content.decode()
     assert "erase_selected" not in html
     client.post(CHANGELIST, {"action": "erase_selected", "_selected_action": [ana.pk], "post": "yes"})

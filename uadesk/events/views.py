@@ -4,7 +4,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from uadesk.actions.models import local_today
 from uadesk.delivery.printing import PrintError
+from uadesk.staff.decorators import staff_required
 
 from .forms import EventForm, TallyForm
 from .models import Event
@@ -29,7 +29,7 @@ def organiser(permission: str):
     """Staff (an organiser's account is a staff account) who hold `permission` in the events app."""
 
     def decorate(view):
-        @staff_member_required
+        @staff_required
         @wraps(view)
         def checked(request, *args, **kwargs):
             if not request.user.has_perm(f"events.{permission}"):

@@ -1,18 +1,19 @@
 """Staff bring in an Urgent Action document; the draft it makes opens for review beside its source."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from uadesk.staff.decorators import staff_required
 
 from .errors import IngestError
 from .forms import IngestForm
 from .services import action_ingest
 
 
-@staff_member_required
+@staff_required
 def ingest(request):
     if not request.user.has_perm("actions.add_action"):
         raise PermissionDenied

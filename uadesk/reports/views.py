@@ -3,13 +3,13 @@
 import csv
 import io
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action
+from uadesk.staff.decorators import staff_required
 
 from . import charts
 from .forms import PeriodForm
@@ -25,7 +25,7 @@ def _allowed(request) -> None:
         raise PermissionDenied
 
 
-@staff_member_required
+@staff_required
 def dashboard(request, slug=None):
     _allowed(request)
     action = get_object_or_404(Action, slug=slug) if slug else None
@@ -56,7 +56,7 @@ def dashboard(request, slug=None):
     return render(request, "reports/dashboard.html", context)
 
 
-@staff_member_required
+@staff_required
 def export(request, fmt, slug=None):
     _allowed(request)
     action = get_object_or_404(Action, slug=slug) if slug else None

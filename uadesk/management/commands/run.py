@@ -73,7 +73,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.WARNING(
                 f"Created the staff account “{STAFF_USERNAME}” with password {password} "
-                "(shown this once: keep it now)."
+                "(shown this once: keep it now). The first sign-in sets up a second factor: "
+                "have an authenticator app at hand."
             )
         )
 
