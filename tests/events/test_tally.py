@@ -12,6 +12,7 @@ from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import appeal_counts
 from uadesk.events.models import Event
 from uadesk.events.services import TallyRefused, event_counts, event_tally, event_tally_record
+from uadesk.reports.services import appeal_report
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,9 @@ def test_counted_letters_count_everywhere_and_apart_by_event(event, seed_action)
     assert counts["total"] == {"": 16}
     assert counts["channel"] == {"email": 1, "post": 15}
     assert counts["target"]["Xi Jinping"] == 13 and counts["target"]["Ma Xingrui"] == 3
+    # The dashboards and exports tell the event's letters apart from those sent online.
+    event_name = Event.objects.get().name
+    assert dict(appeal_report(seed_action).by_source) == {event_name: 15, "online": 1}
     assert event_counts(action=seed_action) == {
         "origin": {"online": 1, "event": 15},
         "event": {"Write for Rights (10 September 2022)": 15},

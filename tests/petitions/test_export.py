@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from tests.conftest import staff_login
 from uadesk.petitions.models import Signature, SignatureExport
 from uadesk.petitions.services import forget_supporter
 from uadesk.supporters.models import Supporter
@@ -32,7 +33,7 @@ def staff(django_user_model, username, *perms):
 
 
 def export(client, user, petition, *, emails=False):
-    client.force_login(user)
+    staff_login(client, user)
     return client.get(f"/staff/petitions/petition/{petition.pk}/export/" + ("?emails=1" if emails else ""))
 
 

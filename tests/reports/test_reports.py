@@ -54,6 +54,7 @@ def test_the_report_counts_what_went_out_by_every_dimension(appeals):
         (datetime.date(2022, 9, 4), 0), (datetime.date(2022, 9, 5), 1),
     ]  # fmt: skip
     assert dict(report.pending) == {"Queued": 1}
+    assert dict(report.by_source) == {"online": 5}
     assert dict(report.failed) == {"refused by the mail server: [550]": 1}
 
 
@@ -85,9 +86,9 @@ def test_a_wrong_period_is_a_form_error_not_a_crash(staff_client, appeals):
 def test_csv_and_xlsx_exports_carry_counts_per_day_target_and_channel(staff_client, appeals):
     response = staff_client.get(reverse("reports:export", args=[appeals.slug, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["day", "action", "target", "channel", "appeals"]
-    assert ["2022-09-02", appeals.slug, "Xi Jinping", "email", "3"] in rows
-    assert sum(int(r[4]) for r in rows[1:]) == 5
+    assert rows[0] == ["day", "action", "target", "channel", "event", "appeals"]
+    assert ["2022-09-02", appeals.slug, "Xi Jinping", "email", "", "3"] in rows
+    assert sum(int(r[5]) for r in rows[1:]) == 5
     assert "Ada" not in response.content.decode()
     xlsx = staff_client.get(reverse("reports:export", args=[appeals.slug, "xlsx"])).content
     sheet = zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/sharedStrings.xml").decode()

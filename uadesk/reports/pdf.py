@@ -26,6 +26,7 @@ def report_pdf(report: Report, *, title: str) -> bytes:
         (_("By target"), report.by_target),
         (_("By letter language"), report.by_language),
         (_("By supporter's country"), report.by_country),
+        (_("Online or at an event"), report.by_source),
         (_("Waiting"), report.pending),
         (_("Not delivered"), report.failed),
     ]

@@ -25,6 +25,7 @@ class Report:
     by_language: list[tuple[str, int]] = field(default_factory=list)
     by_country: list[tuple[str, int]] = field(default_factory=list)
     by_action: list[tuple[str, int]] = field(default_factory=list)
+    by_source: list[tuple[str, int]] = field(default_factory=list)
     pending: list[tuple[str, int]] = field(default_factory=list)
     failed: list[tuple[str, int]] = field(default_factory=list)
 
@@ -78,6 +79,8 @@ def appeal_report(
     report.by_target = _grouped(counted, "target__name")
     report.by_language = _grouped(counted, "language", lambda code: code or "own")
     report.by_country = _grouped(counted, "supporter_country", lambda code: code or "—")
+    # Letters handwritten at letter-writing events, apart from those sent online.
+    report.by_source = _grouped(counted, "event__name", lambda name: name or "online")
     if action is None:
         report.by_action = _grouped(counted, "action__title")
     report.pending = _grouped(appeals.filter(status__in=PENDING), "status", lambda s: str(statuses[s]))
@@ -98,7 +101,7 @@ def export_rows(
         counted = counted.filter(action=action)
     return (
         counted.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values_list("day", "action__slug", "target__name", "channel")
+        .values_list("day", "action__slug", "target__name", "channel", "event__name")
         .annotate(n=Count("pk"))
-        .order_by("day", "action__slug", "target__name", "channel")
+        .order_by("day", "action__slug", "target__name", "channel", "event__name")
     )

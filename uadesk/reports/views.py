@@ -16,7 +16,7 @@ from .forms import PeriodForm
 from .pdf import report_pdf
 from .services import appeal_report, export_rows
 
-EXPORT_HEADER = ["day", "action", "target", "channel", "appeals"]
+EXPORT_HEADER = ["day", "action", "target", "channel", "event", "appeals"]
 
 
 def _allowed(request) -> None:
@@ -36,6 +36,7 @@ def dashboard(request, slug=None):
         (_("By target"), report.by_target),
         (_("By letter language"), report.by_language),
         (_("By supporter's country"), report.by_country),
+        (_("Online or at an event"), report.by_source),
     ]
     if action is None:
         sections.append((_("By action"), report.by_action))
@@ -69,7 +70,10 @@ def export(request, fmt, slug=None):
         pdf = report_pdf(report, title=action.title if action else _("All actions"))
         response = HttpResponse(pdf, content_type="application/pdf")
     else:
-        rows = [[day.isoformat(), *rest] for day, *rest in export_rows(action=action, **form.period())]
+        rows = [
+            [day.isoformat(), slug, target, channel, event or "", n]
+            for day, slug, target, channel, event, n in export_rows(action=action, **form.period())
+        ]
         if fmt == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer)

@@ -43,6 +43,7 @@ class Command(BaseCommand):
             ("By target", report.by_target),
             ("By letter language", report.by_language),
             ("By supporter's country", report.by_country),
+            ("Online or at an event", report.by_source),
             ("Waiting", report.pending),
             ("Not delivered", report.failed),
         ]:
