@@ -1,6 +1,7 @@
 """Periodic work: which tasks the scheduler queues, and how often. Each is safe to run twice."""
 
 from uadesk.actions.tasks import close_expired_actions, send_reminders
+from uadesk.api.tasks import sweep_webhook_events
 from uadesk.appeals.tasks import deliver_appeals
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
 from uadesk.supporters.tasks import forget_inactive_supporters
@@ -12,6 +13,8 @@ SCHEDULE = [
     (send_reminders, 3600),
     # Picks up retries that are due and appeals whose worker died.
     (deliver_appeals, 60),
+    # Webhooks for appeals and signatures counted without a save signal (links confirmed, tallies).
+    (sweep_webhook_events, 60),
     # The retention rule: supporters inactive for SUPPORTER_RETENTION_MONTHS are erased.
     (forget_inactive_supporters, 24 * 3600),
     # Signing forms the per-second kick missed; then spent challenges and unconfirmed signatures.

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "uadesk.appeals",
     "uadesk.events",
     "uadesk.reports",
+    "uadesk.api",
     # Last: its roles take in the permissions of every app above.
     "uadesk.staff",
 ]
@@ -379,3 +380,14 @@ SUPPORTER_LINK_RATE_PER_ADDRESS = envint("SUPPORTER_LINK_RATE_PER_ADDRESS", 5)
 SUPPORTER_LINK_RATE_PER_NETWORK = envint("SUPPORTER_LINK_RATE_PER_NETWORK", 50)
 # Links emailed to one address per hour, whoever asks: more requests get the same answer, no email.
 SUPPORTER_LINK_RATE_PER_EMAIL = envint("SUPPORTER_LINK_RATE_PER_EMAIL", 3)
+
+# API (issue 8)
+# Items per page at most (?per_page=), and the largest JSON or CSV body the API reads.
+API_PAGE_SIZE_MAX = envint("API_PAGE_SIZE_MAX", 100)
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
+# Webhooks: a failed POST is retried after base, 4 x base, 16 x base ... seconds, this many times in all;
+# the sweep looks this far back for appeals and signatures no signal announced.
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_SWEEP_HOURS = envint("WEBHOOK_SWEEP_HOURS", 24)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/reports/", include("uadesk.reports.urls")),
     path("staff/", admin.site.urls),
     path("health/", views.health, name="health"),
+    path("api/", include("uadesk.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("uadesk.actions.urls")),

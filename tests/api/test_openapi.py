@@ -1,0 +1,26 @@
+"""The OpenAPI document: every route is in it with exactly its methods, and the bearer scheme is declared."""
+
+import re
+
+import pytest
+
+from uadesk.api import urls
+from uadesk.api.services import petitions_available
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_route_is_documented_with_exactly_its_methods(client):
+    document = client.get("/api/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    routes = {"/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern)) for p in urls.urlpatterns[:-1]}
+    if not petitions_available():
+        routes = {route for route in routes if not route.startswith("/petitions")}
+    assert routes == set(document["paths"])
+    for path, operations in document["paths"].items():
+        url = "/api" + path.replace("{slug}", "x").replace("{target_id}", "1")
+        # A method a view does not take is answered 405 with the ones it does take.
+        refused = client.generic("OPTIONS", url)
+        assert refused.status_code == 405
+        assert set(refused["Allow"].lower().split(", ")) == set(operations), path

@@ -1,0 +1,105 @@
+"""Administrators create, look at and revoke API tokens and webhooks; both logs are read-only."""
+
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import ApiAuditEntry, ApiToken, Webhook, WebhookAttempt, WebhookDelivery
+
+
+class ReadOnly(admin.ModelAdmin):
+    """A log: what happened stays as it happened."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "scope_read", "scope_write", "scope_personal_data", "created_at",
+                    "expires_at", "last_used_at", "revoked_at"]  # fmt: skip
+    list_filter = ["scope_write", "scope_personal_data", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix"]
+    fields = ["name", "scope_read", "scope_write", "scope_personal_data", "expires_at"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (self.readonly_fields if obj else [])
+
+    # A token is revoked, never deleted: the audit log keeps pointing at it.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj._new_key = obj.new_key()
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The key is shown on this page only, not put in a message: messages may travel in a cookie.
+        context = {
+            **self.admin_site.each_context(request),
+            "token": obj,
+            "key": obj._new_key,
+            "opts": self.opts,
+        }
+        response = TemplateResponse(request, "api/token_created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        for token in queryset:
+            self.log_change(request, token, "revoked")
+        self.message_user(
+            request, ngettext("%d token revoked.", "%d tokens revoked.", count) % count, messages.SUCCESS
+        )
+
+
+@admin.register(ApiAuditEntry)
+class ApiAuditEntryAdmin(ReadOnly):
+    list_display = ["created_at", "token_name", "method", "path", "records"]
+    list_filter = ["token_name"]
+    search_fields = ["path", "token_name"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "appeals", "signatures", "personal_data", "active", "created_at"]
+
+    # The secret is made when the webhook is saved, so the add page has none to show yet.
+    def get_readonly_fields(self, request, obj=None):
+        return ["secret", "created_at"] if obj else []
+
+    def get_exclude(self, request, obj=None):
+        return [] if obj else ["secret", "created_at"]
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    fields = readonly_fields = ["number", "started_at", "finished_at", "status_code", "error"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnly):
+    list_display = ["created_at", "webhook", "event", "object_id", "status", "attempts", "last_status_code",
+                    "last_error"]  # fmt: skip
+    list_filter = ["status", "event", "webhook"]
+    inlines = [WebhookAttemptInline]

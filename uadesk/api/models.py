@@ -1,0 +1,264 @@
+"""API tokens (kept hashed), the audit log of calls that read personal data, webhooks and their deliveries."""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "uad_"  # noqa: S105 -- a marker that makes leaked keys easy to search for, no secret
+
+
+def key_hash(key: str) -> str:
+    # A key is 256 random bits: a plain hash is enough, and a stolen table holds no working key.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A key an organisation's tool sends as `Authorization: Bearer ...`; the desk keeps only its hash."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read drafts and unpublished petitions")
+        WRITE = "write", _("Create and change actions, targets and petitions")
+        PERSONAL_DATA = "personal_data", _("Read signers' and writers' names and email addresses")
+
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("Who uses it and for what, e.g. “CRM sync of the German section”."),
+    )
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scope_read = models.BooleanField(_("read"), default=True, help_text=Scope.READ.label)
+    scope_write = models.BooleanField(_("write"), default=False, help_text=Scope.WRITE.label)
+    scope_personal_data = models.BooleanField(
+        _("personal data"), default=False, help_text=Scope.PERSONAL_DATA.label
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False,
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, help_text=_("Empty: never."))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def new_key(self) -> str:
+        """Sets a fresh key and returns it: the only moment anyone sees it."""
+        key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.key_hash, self.prefix = key_hash(key), key[:12]
+        return key
+
+    @property
+    def scopes(self) -> list[str]:
+        flags = {
+            self.Scope.READ: self.scope_read,
+            self.Scope.WRITE: self.scope_write,
+            self.Scope.PERSONAL_DATA: self.scope_personal_data,
+        }
+        return [str(scope) for scope, granted in flags.items() if granted]
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def is_active(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+    def revoke(self) -> None:
+        self.revoked_at = self.revoked_at or timezone.now()
+        type(self).objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=self.revoked_at)
+
+    @classmethod
+    def authenticate(cls, key: str) -> "ApiToken | None":
+        """The active token with this key, its use recorded; None for an unknown, expired or revoked key."""
+        if not key.startswith(TOKEN_PREFIX) or len(key) > 100:
+            return None
+        token = cls.objects.filter(key_hash=key_hash(key)).first()
+        now = timezone.now()
+        if token is None or not token.is_active(now):
+            return None
+        # At most one write a minute per token: a busy sync must not turn every read into a write.
+        if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+        return token
+
+
+class ApiAuditEntry(models.Model):
+    """One API call that returned personal data: which token, which path, when, and how many records."""
+
+    token = models.ForeignKey(ApiToken, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    token_name = models.CharField(_("token"), max_length=200)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    records = models.PositiveIntegerField(_("records returned"))
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API audit entry")
+        verbose_name_plural = _("API audit log")
+
+    def __str__(self) -> str:
+        return f"{self.token_name} {self.method} {self.path} ({self.records})"
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class Webhook(models.Model):
+    """An organisation's address that hears of each new confirmed signature and each new counted appeal."""
+
+    class Event(models.TextChoices):
+        APPEAL_COUNTED = "appeal.counted", _("An appeal went out")
+        SIGNATURE_CONFIRMED = "signature.confirmed", _("A signature was confirmed")
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"), max_length=500, validators=[URLValidator(schemes=["http", "https"])])
+    secret = models.CharField(
+        _("signing secret"), max_length=64, default=new_secret, editable=False,
+        help_text=_("The receiver checks X-Uadesk-Signature with it (HMAC-SHA256 of timestamp.body)."),
+    )  # fmt: skip
+    appeals = models.BooleanField(_("new counted appeals"), default=True)
+    signatures = models.BooleanField(_("new confirmed signatures"), default=True)
+    personal_data = models.BooleanField(
+        _("names of writers and signers"), default=False,
+        help_text=_("Off: counts, ids and the action only. On: also the person's name and country."),
+    )  # fmt: skip
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def sign(self, body: bytes, timestamp: int) -> str:
+        """The X-Uadesk-Signature header: the receiver recomputes v1 and compares, and refuses old t."""
+        digest = hmac.new(self.secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
+        return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def webhook_backoff(attempt: int) -> datetime.timedelta:
+    """Retries wait base, 4 x base, 16 x base ... seconds after the attempt that failed."""
+    return datetime.timedelta(seconds=settings.WEBHOOK_RETRY_BASE_SECONDS * 4 ** (attempt - 1))
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: made once (the database says so), sent until it is taken or given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed for good")
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("event"), max_length=40, choices=Webhook.Event.choices)
+    object_id = models.PositiveBigIntegerField(_("appeal or signature"))
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            # A signal and the sweep may both see the same appeal: the second finds the row and stops.
+            models.UniqueConstraint(fields=["webhook", "event", "object_id"], name="one_delivery_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.object_id} → {self.webhook} ({self.get_status_display()})"
+
+    def claim(self, now: datetime.datetime) -> bool:
+        """Takes the delivery for one send; False if another worker holds it, or it is done."""
+        lease = now + datetime.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS * 3)
+        due = Q(status=self.Status.PENDING, next_attempt_at__isnull=True) | Q(
+            status=self.Status.PENDING, next_attempt_at__lte=now
+        )
+        due |= Q(status=self.Status.SENDING, claimed_until__lt=now)  # its worker died mid-send
+        taken = (
+            type(self)
+            .objects.filter(due, pk=self.pk)
+            .update(status=self.Status.SENDING, claimed_until=lease, attempts=models.F("attempts") + 1)
+        )
+        if taken:
+            self.refresh_from_db()
+        return bool(taken)
+
+    def begin_attempt(self) -> "WebhookAttempt":
+        return WebhookAttempt.objects.create(delivery=self, number=self.attempts)
+
+    def record(
+        self, attempt: "WebhookAttempt", *, status_code: int | None, error: str = ""
+    ) -> datetime.datetime | None:
+        """Finishes the attempt; a 2xx answer delivers it, anything else waits and retries, up to the limit.
+        Returns when to try again, if ever."""
+        now = timezone.now()
+        delivered = status_code is not None and 200 <= status_code < 300
+        give_up = not delivered and self.attempts >= settings.WEBHOOK_MAX_ATTEMPTS
+        retry_at = None if delivered or give_up else now + webhook_backoff(self.attempts)
+        if delivered:
+            status = self.Status.DELIVERED
+        else:
+            status = self.Status.FAILED if give_up else self.Status.PENDING
+        with transaction.atomic():
+            attempt.status_code, attempt.error, attempt.finished_at = status_code, error[:500], now
+            attempt.save(update_fields=["status_code", "error", "finished_at"])
+            type(self).objects.filter(pk=self.pk).update(
+                status=status, last_status_code=status_code, last_error=error[:500], next_attempt_at=retry_at,
+                claimed_until=None, delivered_at=now if delivered else None,
+            )  # fmt: skip
+        self.refresh_from_db()
+        return retry_at
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery, written before the send and finished after it: the delivery log."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts_log")
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "number"]
+        verbose_name = _("webhook attempt")
+        verbose_name_plural = _("webhook attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="one_row_per_webhook_attempt")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"attempt {self.number} of delivery {self.delivery_id}: {self.status_code or self.error or '…'}"
+        )
