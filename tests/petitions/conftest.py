@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from uadesk.delivery.email import shared_transport_reset
 from uadesk.petitions import pow
-from uadesk.petitions import tasks as petition_tasks
 from uadesk.petitions.models import Petition
 
 
@@ -35,11 +35,9 @@ def petition(db):
 def immediate_tasks(settings, smtp_server):
     """Tasks run where they are queued, and mail goes to the loopback SMTP server."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    petition_tasks._transport = None
+    shared_transport_reset()
     yield smtp_server[0]
-    if petition_tasks._transport is not None:
-        petition_tasks._transport.close()
-    petition_tasks._transport = None
+    shared_transport_reset()
 
 
 def form_data(client, petition, **fields) -> dict:

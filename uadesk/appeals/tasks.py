@@ -10,7 +10,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from uadesk.delivery.email import EmailTransport
+from uadesk.delivery.email import shared_transport
 from uadesk.delivery.fax import EmailToFaxGateway
 from uadesk.delivery.transport import TransportError
 
@@ -21,15 +21,7 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 BATCH = 50
 # A run hands the worker back after this long, so other tasks are not starved by a long queue.
 RUN_SECONDS = 30
-_transport: EmailTransport | None = None
-
-
-def transport() -> EmailTransport:
-    """One SMTP connection per worker process, reused from appeal to appeal."""
-    global _transport
-    if _transport is None:
-        _transport = EmailTransport()
-    return _transport
+transport = shared_transport
 
 
 def deliveries_kick(*, run_after=None) -> None:

@@ -135,3 +135,22 @@ class EmailTransport:
             raise TransportError(f"could not reach the mail server: {error}") from error
         if sent != 1:
             raise TransportError("the mail server accepted no recipient")
+
+
+_shared: EmailTransport | None = None
+
+
+def shared_transport() -> EmailTransport:
+    """One SMTP connection per worker process, reused by every task from letter to letter."""
+    global _shared
+    if _shared is None:
+        _shared = EmailTransport()
+    return _shared
+
+
+def shared_transport_reset() -> None:
+    """Closes the shared connection; the next letter opens one with the settings of that moment."""
+    global _shared
+    if _shared is not None:
+        _shared.close()
+    _shared = None

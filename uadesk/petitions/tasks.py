@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from uadesk.delivery.email import EmailTransport
+from uadesk.delivery.email import shared_transport
 from uadesk.delivery.transport import OutgoingLetter, TransportError
 from uadesk.supporters.models import Supporter
 
@@ -21,14 +21,7 @@ log = logging.getLogger(__name__)
 RUN_SECONDS = 20
 # One "you have already signed" email an hour per signature at most: the form can be sent by anyone.
 REMIND_SECONDS = 3600
-_transport: EmailTransport | None = None
-
-
-def transport() -> EmailTransport:
-    global _transport
-    if _transport is None:
-        _transport = EmailTransport()
-    return _transport
+transport = shared_transport
 
 
 def data_url(supporter: Supporter) -> str:
