@@ -121,3 +121,21 @@ def test_the_report_command_prints_the_counts(appeals, capsys):
     assert refused.value.returncode == 2
     with pytest.raises(CommandError):
         call_command("report", appeals.slug, "--since", "2022-13-01")
+
+
+def test_the_dashboard_shows_each_petitions_progress(staff_client, appeals):
+    from django.utils import timezone
+
+    from uadesk.petitions.models import Petition, Signature
+    from uadesk.supporters.models import Supporter
+
+    petition = Petition.objects.create(action=appeals, slug="p", title="Free them", text="Free them.", goal=8)
+    for n, confirmed in enumerate([True, True, False]):
+        Signature.objects.create(
+            petition=petition, supporter=Supporter.for_email(f"s{n}@example.org"), name=f"S{n}",
+            name_key=f"s{n}", household_place=1, country="FR",
+            confirmed_at=timezone.now() if confirmed else None,
+        )  # fmt: skip
+    assert appeal_report(appeals).petitions == [("Free them", 2, 8)]
+    html = staff_client.get(reverse("reports:action", args=[appeals.slug])).content.decode()
+    assert '<progress max="8" value="2">' in html

@@ -26,6 +26,8 @@ class Report:
     by_country: list[tuple[str, int]] = field(default_factory=list)
     by_action: list[tuple[str, int]] = field(default_factory=list)
     by_source: list[tuple[str, int]] = field(default_factory=list)
+    # (petition, confirmed signatures, goal): progress toward each petition's goal
+    petitions: list[tuple[str, int, int]] = field(default_factory=list)
     pending: list[tuple[str, int]] = field(default_factory=list)
     failed: list[tuple[str, int]] = field(default_factory=list)
 
@@ -83,6 +85,15 @@ def appeal_report(
     report.by_source = _grouped(counted, "event__name", lambda name: name or "online")
     if action is None:
         report.by_action = _grouped(counted, "action__title")
+    from uadesk.petitions.models import Petition
+
+    petitions = Petition.objects.filter(action=action) if action is not None else Petition.objects.all()
+    counts = dict(
+        petitions.annotate(
+            n=Count("signatures", filter=Q(signatures__confirmed_at__isnull=False))
+        ).values_list("pk", "n")
+    )
+    report.petitions = [(p.title, counts.get(p.pk, 0), p.goal) for p in petitions.order_by("title")]
     report.pending = _grouped(appeals.filter(status__in=PENDING), "status", lambda s: str(statuses[s]))
     report.failed = _grouped(
         appeals.filter(Q(status=Appeal.Status.FAILED) | Q(status=Appeal.Status.BOUNCED)),
