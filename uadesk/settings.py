@@ -44,11 +44,11 @@ DEBUG = envbool("DEBUG", False)
 DATA_DIR = Path(os.environ.get("UADESK_DATA_DIR") or BASE_DIR / "data")
 
 
-def _development_secret_key() -> str:
-    path = DATA_DIR / "secret-key"
+def _development_secret(filename: str, length: int) -> str:
+    path = DATA_DIR / filename
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(secrets.token_urlsafe(length))
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -57,16 +57,7 @@ SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when UADESK_PRODUCTION is on")
-    SECRET_KEY = _development_secret_key()
-
-
-def _development_supporter_key() -> str:
-    path = DATA_DIR / "supporter-key"
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    SECRET_KEY = _development_secret("secret-key", 50)
 
 
 # Supporters' email addresses are encrypted, and looked up by a keyed hash, with keys drawn from
@@ -75,7 +66,7 @@ SUPPORTER_KEY = envsecret("SUPPORTER_KEY")
 if not SUPPORTER_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SUPPORTER_KEY (or SUPPORTER_KEY_FILE) must be set in production")
-    SUPPORTER_KEY = _development_supporter_key()
+    SUPPORTER_KEY = _development_secret("supporter-key", 32)
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:

@@ -10,7 +10,7 @@ from uadesk.appeals.letters import letter_html
 from uadesk.delivery.email import EmailTransport
 from uadesk.delivery.transport import OutgoingLetter, TransportError
 
-from .models import Outcome, OutcomeNotice, Reminder, local_today
+from .models import Outcome, OutcomeNotice, local_today
 from .services import actions_close_expired, case_followers, reminders_due
 
 
@@ -32,32 +32,35 @@ def supporter_email(supporter, template: str, context: dict) -> OutgoingLetter:
         )
 
 
+def send_once(transport, row, supporter, template: str, context: dict) -> bool:
+    """Claims the row (sets its sent_at where it is empty) before the email goes, so a second run or
+    a second worker never sends it twice; a failed send releases it for a later run."""
+    rows = type(row).objects.filter(pk=row.pk)
+    if not rows.filter(sent_at__isnull=True).update(sent_at=timezone.now()):
+        return False
+    try:
+        transport.send(supporter_email(supporter, template, context), to=supporter.email)
+    except TransportError:
+        rows.update(sent_at=None)
+        return False
+    return True
+
+
 @task()
 def send_outcome_news(outcome_id: int) -> int:
-    """Tells each supporter who asked for news of the case, once: a notice row is claimed before
-    its email goes, so a second run, or a second worker, sends nobody the news twice."""
+    """Tells each supporter who asked for news of the case, once each."""
     outcome = Outcome.objects.select_related("action", "individual").filter(pk=outcome_id).first()
     if outcome is None:
         return 0
     sent = 0
+    context = {"outcome": outcome, "action": outcome.action}
     with EmailTransport() as transport:
         for supporter in case_followers(outcome.action):
             try:
-                notice, created = OutcomeNotice.objects.get_or_create(outcome=outcome, supporter=supporter)
+                notice, _ = OutcomeNotice.objects.get_or_create(outcome=outcome, supporter=supporter)
             except IntegrityError:
                 continue  # another worker holds it
-            if not OutcomeNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
-                sent_at=timezone.now()
-            ):
-                continue
-            letter = supporter_email(supporter, "outcome", {"outcome": outcome, "action": outcome.action})
-            try:
-                transport.send(letter, to=supporter.email)
-            except TransportError:
-                # Released for a later run rather than lost; news is worth a retry.
-                OutcomeNotice.objects.filter(pk=notice.pk).update(sent_at=None)
-                continue
-            sent += 1
+            sent += send_once(transport, notice, supporter, "outcome", context)
     return sent
 
 
@@ -67,18 +70,7 @@ def send_reminders() -> int:
     sent = 0
     with EmailTransport() as transport:
         for reminder in reminders_due(today=local_today(), days_before=settings.REMINDER_DAYS_BEFORE):
-            if not Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
-                sent_at=timezone.now()
-            ):
-                continue
             action = reminder.action
-            letter = supporter_email(
-                reminder.supporter, "reminder", {"action": action, "deadline": action.effective_deadline}
-            )
-            try:
-                transport.send(letter, to=reminder.supporter.email)
-            except TransportError:
-                Reminder.objects.filter(pk=reminder.pk).update(sent_at=None)
-                continue
-            sent += 1
+            context = {"action": action, "deadline": action.effective_deadline}
+            sent += send_once(transport, reminder, reminder.supporter, "reminder", context)
     return sent

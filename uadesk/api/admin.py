@@ -6,20 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from uadesk.staff.readonly import ReadOnlyAdmin
+
 from .models import ApiAuditEntry, ApiToken, Webhook, WebhookAttempt, WebhookDelivery
-
-
-class ReadOnly(admin.ModelAdmin):
-    """A log: what happened stays as it happened."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiToken)
@@ -68,7 +57,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiAuditEntry)
-class ApiAuditEntryAdmin(ReadOnly):
+class ApiAuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "token_name", "method", "path", "records"]
     list_filter = ["token_name"]
     search_fields = ["path", "token_name"]
@@ -98,7 +87,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnly):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "webhook", "event", "object_id", "status", "attempts", "last_status_code",
                     "last_error"]  # fmt: skip
     list_filter = ["status", "event", "webhook"]

@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from uadesk.staff.readonly import ReadOnlyAdmin
+
 from .models import Petition, Signature, SignatureExport
 from .services import signatures_export
 
@@ -119,18 +121,9 @@ class SignatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignatureExport)
-class SignatureExportAdmin(admin.ModelAdmin):
+class SignatureExportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "username", "petition_title", "with_emails", "rows"]
     list_filter = ["with_emails"]
     search_fields = ["username", "petition_title"]
     readonly_fields = ["created_at", "username", "user", "petition", "petition_title", "with_emails", "rows"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from uadesk.delivery.email import shared_transport
 from uadesk.delivery.transport import OutgoingLetter, TransportError
+from uadesk.supporters.links import data_url
 from uadesk.supporters.models import Supporter
 
 from .models import Petition, Signature
@@ -22,15 +23,6 @@ RUN_SECONDS = 20
 # One "you have already signed" email an hour per signature at most: the form can be sent by anyone.
 REMIND_SECONDS = 3600
 transport = shared_transport
-
-
-def data_url(supporter: Supporter) -> str:
-    """The supporter's own data page, for every email we send them."""
-    try:
-        from uadesk.supporters.links import data_url as supporters_data_url
-    except ImportError:  # the supporters' pages are not there yet
-        return ""
-    return supporters_data_url(supporter)
 
 
 @task()

@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext_lazy as _
 
+from .readonly import ReadOnlyAdmin
+
 
 @admin.register(LogEntry)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
+    # The log is written by the admin itself.
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
     list_filter = ["action_flag", "content_type", "user"]
     search_fields = ["object_repr", "change_message", "user__username"]
@@ -16,16 +19,6 @@ class AuditLogAdmin(admin.ModelAdmin):
         return (
             request.user.is_active and request.user.is_staff and request.user.has_perm("admin.view_logentry")
         )
-
-    # The log is written by the admin itself; no one, superusers included, may alter or remove it here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 LogEntry._meta.verbose_name = _("audit log entry")

@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from uadesk.staff.readonly import ReadOnlyAdmin
+
 from . import crypto
 from .models import Erasure, Supporter
 from .services import erase
@@ -86,18 +88,9 @@ class SupporterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(ReadOnlyAdmin):
     """The count of erasures per day and by whom: the audit of erasure, naming no supporter."""
 
     list_display = ["day", "by", "count"]
     list_filter = ["by"]
     date_hierarchy = "day"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
