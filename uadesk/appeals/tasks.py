@@ -7,6 +7,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from uadesk.delivery.email import shared_transport
 from uadesk.delivery.fax import EmailToFaxGateway
 from uadesk.delivery.transport import TransportError
 
-from .models import Appeal, DeliveryKick
+from .models import Appeal, DeliveryAttempt, DeliveryKick
 
 log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -34,10 +35,28 @@ def deliveries_kick(*, run_after=None) -> None:
         deliver_appeals.enqueue()
 
 
-def deliver_one(appeal: Appeal, *, token: str) -> bool:
-    attempt = appeal.begin_attempt(token=token, worker=WORKER)
-    if attempt is None:
-        return False  # its lease ran out and another worker took it over
+def deliver_batch(batch: list[Appeal], *, token: str) -> int:
+    """Sends a claimed batch, letter by letter. A letter's "sent" is committed in one transaction
+    with the next letter's attempt row: one commit a letter instead of two, and the guarantee is the
+    same, since each attempt is on record before its send and each send is recorded before the next."""
+    sent, just_sent = 0, None
+    for appeal in batch:
+        with transaction.atomic():
+            if just_sent:
+                just_sent[0].record_sent(just_sent[1])
+                just_sent = None
+            attempt = appeal.begin_attempt(token=token, worker=WORKER)
+        if attempt is None:
+            continue  # its lease ran out and another worker took it over
+        if send(appeal, attempt):
+            sent, just_sent = sent + 1, (appeal, attempt)
+    if just_sent:
+        just_sent[0].record_sent(just_sent[1])
+    return sent
+
+
+def send(appeal: Appeal, attempt: DeliveryAttempt) -> bool:
+    """One letter out by its channel; a failure is recorded here, a success by the caller."""
     try:
         if appeal.channel == Appeal.Channel.FAX:
             gateway = EmailToFaxGateway(gateway_domain=settings.FAX_GATEWAY_DOMAIN, transport=transport())
@@ -52,7 +71,6 @@ def deliver_one(appeal: Appeal, *, token: str) -> bool:
         else:
             log.warning("appeal %s failed for good: %s", appeal.pk, error)
         return False
-    appeal.record_sent(attempt)
     return True
 
 
@@ -63,7 +81,7 @@ def deliver_appeals() -> int:
     DeliveryKick.objects.filter(pk=1).update(pending=False)
     token, sent, stop_at = uuid.uuid4().hex, 0, time.monotonic() + RUN_SECONDS
     while batch := Appeal.claim_due(timezone.now(), token=token, limit=BATCH):
-        sent += sum(deliver_one(appeal, token=token) for appeal in batch)
+        sent += deliver_batch(batch, token=token)
         if time.monotonic() > stop_at:
             deliveries_kick()
             break
