@@ -138,3 +138,28 @@ def test_pages_follow_the_readers_language_in_the_url(client, seed_action):
     with at(datetime.date(2022, 9, 1)):
         html = page(client, "/ar/")
     assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_names_show_in_both_scripts_and_a_chinese_name_in_pinyin(client, seed_action):
+    xi = seed_action.targets.get(name="Xi Jinping")
+    xi.native_name = "习近平"
+    xi.save()
+    seed_action.individuals.create(name="Ilham Tohti", native_name="伊力哈木·土赫提", position=9)
+    with at(datetime.date(2022, 9, 1)):
+        html = page(client, f"/es{seed_action.get_absolute_url()}")
+    assert '<bdi lang="zh">习近平</bdi> <span class="pinyin" lang="zh-Latn-pinyin">Xí Jìnpíng</span>' in html
+    assert '<bdi class="native-name" lang="zh">伊力哈木·土赫提</bdi>' in html
+    assert '<span class="pinyin" lang="zh-Latn-pinyin">Yīlìhāmù Tǔhètí</span>' in html
+    # A Chinese address runs from the country down to the person: the name comes last.
+    native = re.search(r'<address lang="zh" dir="auto">(.*?)</address>', html, re.S).group(1)
+    assert native.split("<br>") == [*xi.native_address_lines, "习近平"]
+
+
+def test_a_name_in_another_script_has_no_pinyin_and_comes_first_on_the_address(seed_action):
+    target = seed_action.targets.create(
+        name="Hassan Khalil", native_name="حسن خليل", native_language="ar", native_address="ص.ب. ١٢٣\nالقاهرة"
+    )
+    assert target.native_name_pinyin is None
+    assert target.native_address_block == ["حسن خليل", "ص.ب. ١٢٣", "القاهرة"]
+    target.native_address = ""
+    assert target.native_address_block == []  # no address, no block: a name alone is not one

@@ -10,11 +10,11 @@ from uadesk.actions.models import Target
 pytestmark = pytest.mark.django_db
 
 EMBASSIES = (
-    "name,title,honorific,address,native_address,native_language,country,emails,faxes,salutation,role\n"
-    "Zheng Zeguang,Ambassador,H.E.,\"Embassy of the People's Republic of China\n49-51 Portland Place\n"
+    "name,native_name,title,honorific,address,native_address,native_language,country,emails,faxes,salutation,role\n"
+    "Zheng Zeguang,郑泽光,Ambassador,H.E.,\"Embassy of the People's Republic of China\n49-51 Portland Place\n"
     'London W1B 1JL",,,gb,'
     "press@chinese-embassy.org.uk|info@chinese-embassy.org.uk,+44 20 7636 2981,Your Excellency,\n"
-    "Wu Ken,Ambassador,H.E.,Botschaft der Volksrepublik China|Märkisches Ufer 54|10179 Berlin,"
+    "Wu Ken,吴恳,Ambassador,H.E.,Botschaft der Volksrepublik China|Märkisches Ufer 54|10179 Berlin,"
     "中华人民共和国驻德国大使馆,zh,DE,de@mfa.gov.cn,,Exzellenz,copy\n"
 )
 
@@ -35,6 +35,7 @@ def test_the_api_takes_a_csv_of_embassies(client, make_token, open_action):
     assert london["emails"] == ["press@chinese-embassy.org.uk", "info@chinese-embassy.org.uk"]
     assert (london["country"], london["role"]) == ("GB", "copy")
     assert berlin["address_lines"][2] == "10179 Berlin" and berlin["native_language"] == "zh"
+    assert (london["native_name"], berlin["native_name"]) == ("郑泽光", "吴恳")
     assert open_action.targets.count() == before + 2
 
 

@@ -87,3 +87,12 @@ def test_no_pdf_for_another_channel_or_a_wrong_key(client, seed_action):
         kwargs={"slug": seed_action.slug, "key": uuid.uuid4(), "target_id": appeal.target_id},
     )
     assert client.get(url).status_code == 404
+
+
+def test_the_envelope_carries_the_targets_name_in_chinese_after_the_address(client, seed_action):
+    seed_action.targets.filter(name="Xi Jinping").update(native_name="习近平")
+    link = re.findall(r'href="([^"]+\.pdf\?[^"]+)"', post_letter(client, seed_action))[0]
+    with at(OPEN_DAY):
+        envelope = PdfReader(io.BytesIO(client.get(link.replace("&amp;", "&")).content)).pages[-1]
+    text = envelope.extract_text().replace(" ", "")
+    assert text.index("北京市西城区") < text.index("习近平")

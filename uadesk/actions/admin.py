@@ -48,7 +48,7 @@ class LetterFormSet(RequiredOnPublishFormSet):
 class IndividualInline(admin.TabularInline):
     model = Individual
     extra = 0
-    fields = ["name", "pronoun", "status", "position"]
+    fields = ["name", "native_name", "pronoun", "status", "position"]
 
 
 class TargetInline(admin.StackedInline):
@@ -56,7 +56,10 @@ class TargetInline(admin.StackedInline):
     formset = TargetFormSet
     extra = 0
     fieldsets = [
-        (None, {"fields": [("role", "position"), ("honorific", "name"), "title", "salutation"]}),
+        (
+            None,
+            {"fields": [("role", "position"), ("honorific", "name"), "native_name", "title", "salutation"]},
+        ),
         (_("Post"), {"fields": ["address", "native_address", ("native_language", "country")]}),
         (_("Email, fax, phone"), {"fields": ["emails", "faxes", "phones", "social"]}),
     ]

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from .names import pinyin
+
 # BCP 47 as UAs use it: a language, optionally a script or region ("zh", "zh-Hans", "pt-BR").
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 FAX_RE = re.compile(r"^\+?[\d\s().\-/]{6,}$")
@@ -329,6 +331,10 @@ class Individual(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="individuals")
     name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(
+        _("name in their own script"), max_length=200, blank=True,
+        help_text=_("As they write it, e.g. in Chinese or Arabic; a Chinese name also shows in pinyin."),
+    )  # fmt: skip
     pronoun = models.CharField(_("pronoun"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DETAINED)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -340,6 +346,10 @@ class Individual(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def native_name_pinyin(self) -> str | None:
+        return pinyin(self.native_name)
 
 
 class Target(models.Model):
@@ -354,6 +364,10 @@ class Target(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PRIMARY)
     honorific = models.CharField(_("honorific"), max_length=40, blank=True)
     name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(
+        _("name in the country's own script"), max_length=200, blank=True,
+        help_text=_("E.g. 习近平; a Chinese name also shows in pinyin, and the envelope carries it."),
+    )  # fmt: skip
     title = models.CharField(_("position"), max_length=300, blank=True)
     address = models.TextField(
         _("postal address"), blank=True, help_text=_("One line per line of the envelope.")
@@ -399,6 +413,20 @@ class Target(models.Model):
     @property
     def native_address_lines(self) -> list[str]:
         return lines(self.native_address)
+
+    @property
+    def native_name_pinyin(self) -> str | None:
+        return pinyin(self.native_name)
+
+    @property
+    def native_address_block(self) -> list[str]:
+        """The address in the country's own script with the name where that script's letters put it:
+        last in Chinese, Japanese and Korean, which go from the country down to the person."""
+        if not self.native_name or not self.native_address_lines:
+            return self.native_address_lines
+        if self.native_language.split("-")[0].lower() in {"zh", "ja", "ko"}:
+            return [*self.native_address_lines, self.native_name]
+        return [self.native_name, *self.native_address_lines]
 
     @property
     def email_list(self) -> list[str]:

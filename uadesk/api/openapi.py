@@ -51,6 +51,7 @@ TARGET = {
     "role": {"type": "string", "enum": Target.Role.values},
     "honorific": STR,
     "name": STR,
+    "native_name": STR,
     "title": STR,
     "address_lines": STR_LIST,
     "native_address_lines": STR_LIST,

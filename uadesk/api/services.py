@@ -152,8 +152,8 @@ def target_delete(*, target: Target) -> None:
 # One embassy per row. Cells with several values (address lines, emails, faxes, phones) separate them
 # with "|" or with line breaks inside a quoted cell.
 CSV_COLUMNS = [
-    "name", "title", "honorific", "address", "native_address", "native_language", "country", "emails",
-    "faxes", "phones", "salutation", "role",
+    "name", "native_name", "title", "honorific", "address", "native_address", "native_language", "country",
+    "emails", "faxes", "phones", "salutation", "role",
 ]  # fmt: skip
 CSV_MAX_ROWS = 1000
 
@@ -204,6 +204,7 @@ def targets_import_csv(*, action: Action, data: bytes) -> list[Target]:
             action=action,
             position=start + i,
             name=cells.get("name", ""),
+            native_name=cells.get("native_name", ""),
             title=cells.get("title", ""),
             honorific=cells.get("honorific", ""),
             address=_cell_lines(cells.get("address", "")),

@@ -14,7 +14,7 @@ def appeal_print_letter(appeal: Appeal) -> PrintLetter:
         recipient=Address(
             name=target.display_name,
             lines=[line for line in [target.title, *target.address_lines] if line],
-            native_lines=target.native_address_lines,
+            native_lines=target.native_address_block,
             native_language=target.native_language or None,
         ),
         sender_lines=[line for line in (appeal.supporter_name, appeal.supporter_town) if line],

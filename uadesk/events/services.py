@@ -30,7 +30,7 @@ def target_address(target: Target) -> Address:
     return Address(
         name=target.display_name,
         lines=[line for line in [target.title, *target.address_lines] if line],
-        native_lines=target.native_address_lines,
+        native_lines=target.native_address_block,
         native_language=target.native_language or None,
     )
 
