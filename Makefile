@@ -5,7 +5,7 @@ export PYTHON
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench ci clean
+.PHONY: run test lint bench ci clean messages
 
 run: $(VENV)/.installed
 	$(BIN)/uadesk run
@@ -25,6 +25,12 @@ bench: $(VENV)/.installed-bench
 
 ci: test
 
+# After changing a string: gathers every string into the catalogs, which then need translating
+# (tests/test_translations.py fails until they are), and compiles them.
+messages: $(VENV)/.installed-test
+	cd uadesk && ../$(BIN)/uadesk makemessages -l zh_Hans -l ar -l es -l fr --no-obsolete --add-location file
+	cd uadesk && ../$(BIN)/uadesk compilemessages
+
 $(BIN)/python:
 	@py=$$(scripts/find-python) && echo "Creating $(VENV) with $$py" && "$$py" -m venv $(VENV)
 
@@ -37,7 +43,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) -e '.[test]'
 	@# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own here.
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@# GNU gettext: the test that every string of the code is in the catalogs gathers them afresh.
+	(command -v chromium && command -v xgettext) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext)
 	@touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test

@@ -6,17 +6,20 @@ from django.urls import include, path
 
 from . import views
 from .ingest import views as ingest_views
+from .petitions import views as petition_views
 
 admin.site.site_header = "uadesk"
 admin.site.site_title = "uadesk staff"
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.language_switch, name="set_language"),
     path("staff/ingest/", ingest_views.ingest, name="ingest"),
     path("staff/reports/", include("uadesk.reports.urls")),
     path("staff/", admin.site.urls),
     path("health/", views.health, name="health"),
     path("api/", include("uadesk.api.urls")),
+    # Numbers for other sites' scripts: no language, and no redirect that their CORS would refuse.
+    path("petitions/<slug:slug>/count.json", petition_views.count, name="petition_count"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("uadesk.actions.urls")),
@@ -24,5 +27,5 @@ urlpatterns += i18n_patterns(
     path("petitions/", include("uadesk.petitions.urls")),
     path("supporters/", include("uadesk.supporters.urls")),
     path("events/", include("uadesk.events.urls")),
-    prefix_default_language=False,
+    prefix_default_language=True,
 )

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import SEED_DEADLINE, at
 
@@ -145,8 +146,8 @@ def test_names_show_in_both_scripts_and_a_chinese_name_in_pinyin(client, seed_ac
     xi.native_name = "习近平"
     xi.save()
     seed_action.individuals.create(name="Ilham Tohti", native_name="伊力哈木·土赫提", position=9)
-    with at(datetime.date(2022, 9, 1)):
-        html = page(client, f"/es{seed_action.get_absolute_url()}")
+    with at(datetime.date(2022, 9, 1)), translation.override("es"):
+        html = page(client, seed_action.get_absolute_url())
     assert '<bdi lang="zh">习近平</bdi> <span class="pinyin" lang="zh-Latn-pinyin">Xí Jìnpíng</span>' in html
     assert '<bdi class="native-name" lang="zh">伊力哈木·土赫提</bdi>' in html
     assert '<span class="pinyin" lang="zh-Latn-pinyin">Yīlìhāmù Tǔhètí</span>' in html
@@ -163,3 +164,38 @@ def test_a_name_in_another_script_has_no_pinyin_and_comes_first_on_the_address(s
     assert target.native_address_block == ["حسن خليل", "ص.ب. ١٢٣", "القاهرة"]
     target.native_address = ""
     assert target.native_address_block == []  # no address, no block: a name alone is not one
+
+
+def test_a_link_without_a_language_follows_the_browser_and_every_page_keeps_it_in_the_url(
+    client, seed_action
+):
+    with translation.override("en"):
+        english = seed_action.get_absolute_url()
+    bare = english.removeprefix("/en")
+    response = client.get(bare, headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    assert response.status_code == 302 and response["Location"] == f"/zh-hans{bare}"
+    assert client.get(bare, headers={"accept-language": "es-MX"})["Location"] == f"/es{bare}"
+    # The switch on every page keeps the reader on the same page, now in the language chosen.
+    with at(datetime.date(2022, 9, 1)):
+        html = page(client, f"/zh-hans{bare}")
+        assert '<html lang="zh-hans" dir="ltr">' in html and 'name="language"' in html
+        switched = client.post("/i18n/setlang/", {"language": "ar", "next": f"/zh-hans{bare}"})
+        assert switched["Location"] == f"/ar{bare}"
+        # A shared link opens in its own language, whatever the reader's browser says.
+        assert '<html lang="ar" dir="rtl">' in page(Client(headers={"accept-language": "fr"}), f"/ar{bare}")
+
+
+@pytest.mark.parametrize(
+    ("language", "deadline"),
+    [
+        ("en", "23 September 2022"),
+        ("fr", "23 septembre 2022"),
+        ("es", "23 de septiembre de 2022"),
+        ("zh-hans", "2022年9月23日"),
+        ("ar", "23 سبتمبر، 2022"),
+    ],
+)
+def test_deadlines_are_written_for_the_readers_language(client, seed_action, language, deadline):
+    with at(datetime.date(2022, 9, 1)), translation.override(language):
+        html = page(client, seed_action.get_absolute_url())
+    assert f'<time datetime="2022-09-23">{deadline}</time>' in html

@@ -5,6 +5,7 @@ import subprocess
 import uuid
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import at
@@ -96,7 +97,7 @@ def test_a_bounce_piped_to_the_command_marks_the_appeal_and_the_target(
     # The supporter is now sent to fax or post for this target.
     with at(OPEN_DAY):
         response = client.post(
-            f"/actions/{seed_action.slug}/write/",
+            reverse("appeals:compose", kwargs={"slug": seed_action.slug}),
             {"key": str(uuid.uuid4()), "targets": [xi.pk], "language": "en", "channel": "email",
              "body": "Release them.", "name": "Ada", "step": "send"},
         )  # fmt: skip

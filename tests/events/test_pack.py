@@ -200,8 +200,8 @@ def test_each_case_sheet_has_a_qr_code_of_its_online_action(event, seed_action):
     sheets = [p for p in reader.pages if "Scan to act online" in p.extract_text()]
     assert len(sheets) == 2
     seed_sheet = next(p for p in sheets if "XINJIANG" in p.extract_text())
-    url = BASE + seed_action.get_absolute_url()
-    assert url == "https://desk.example.org/actions/" + seed_action.slug + "/"
+    # Without a language: the page opens in the language of each phone that scans it.
+    url = BASE + "/actions/" + seed_action.slug + "/"
     drawn = qr_from_page(reader, seed_sheet)
     expected = segno.make_qr(url, error="m", boost_error=False)
     assert drawn == ["".join("1" if c else "0" for c in row) for row in expected.matrix]

@@ -59,5 +59,6 @@ def confirm_links(messages) -> list[str]:
     links = []
     for message in messages:
         text = message.get_body(("plain",)).get_content()
-        links += re.findall(r"(/petitions/confirm/[^/\s]+/)", text)
+        # The path with its language: the link opens in the language the supporter signed in.
+        links += re.findall(r"((?:/[\w-]+)?/petitions/confirm/[^/\s]+/)", text)
     return links

@@ -6,7 +6,8 @@ import json
 import pytest
 from django.core.cache import cache
 from django.db import IntegrityError
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from uadesk.petitions.models import Petition, Signature
 from uadesk.supporters.models import Supporter
@@ -36,7 +37,7 @@ def test_the_count_json(client, petition):
 
 
 def test_the_widget_may_be_framed_and_no_other_page_may(client, petition):
-    widget = client.get(f"/petitions/{petition.slug}/widget/")
+    widget = client.get(reverse("petitions:widget", kwargs={"slug": petition.slug}))
     assert widget.status_code == 200
     assert "X-Frame-Options" not in widget and "frame-ancestors *" in widget["Content-Security-Policy"]
     assert "frame-ancestors *" not in client.get(petition.get_absolute_url()).get(
@@ -68,3 +69,14 @@ def test_a_petition_belongs_to_a_campaign_or_an_action_never_both(petition, seed
 def test_the_closing_time_closes_it(petition):
     petition.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     assert not petition.is_open()
+
+
+@pytest.mark.parametrize(
+    ("language", "goal"), [("en", "12,500"), ("fr", "12\xa0500"), ("es", "12\xa0500"), ("zh-hans", "12500")]
+)
+def test_numbers_are_written_for_the_readers_language(client, petition, language, goal):
+    petition.goal = 12500
+    petition.save()
+    with translation.override(language):
+        html = client.get(petition.get_absolute_url()).content.decode()
+    assert goal in html

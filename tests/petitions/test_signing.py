@@ -1,6 +1,7 @@
 """Signing: the form, the confirmation email, its single-use link, dedupe in every spelling, households."""
 
 import pytest
+from django.urls import reverse
 
 from uadesk.petitions.models import Signature, Submission
 from uadesk.petitions.services import submissions_process
@@ -145,7 +146,7 @@ def test_bad_input_gives_form_errors_never_a_traceback(client, petition):
         {"name": "A", "email": "a@b.org", "country": "ZZ", "challenge": ":::"},
     ]:
         assert client.post(url, data).status_code == 400
-    assert client.post("/petitions/confirm/" + "x" * 300 + "/").status_code == 410
+    assert client.post(reverse("petitions:confirm", kwargs={"token": "x" * 300})).status_code == 410
 
 
 def test_the_honeypot_looks_like_success_and_keeps_nothing(client, petition):

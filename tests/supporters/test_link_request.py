@@ -97,5 +97,5 @@ def test_a_worker_process_sends_the_link_asked_for_on_the_page(client, uadesk_bi
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     [message] = mailbox.wait_for(1)
     assert message.envelope_recipients == ["grace@example.org"]
-    [url] = re.findall(r"/supporters/data/[^/\s]+/", message.get_body(("plain",)).get_content())
+    [url] = re.findall(r"/en/supporters/data/[^/\s]+/", message.get_body(("plain",)).get_content())
     assert client.get(url).status_code == 200

@@ -6,6 +6,9 @@ import pytest
 import time_machine
 from django.core import signing
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from uadesk.supporters import links
 from uadesk.supporters.models import Supporter
@@ -30,7 +33,7 @@ def test_the_link_opens_the_page_of_its_supporter_in_their_language(client, ana)
 def test_the_link_is_absolute_with_the_site_url(settings, ana):
     settings.SITE_URL = "https://desk.example.org"
     ana.language = ""
-    assert links.data_url(ana).startswith("https://desk.example.org/supporters/data/")
+    assert links.data_url(ana).startswith("https://desk.example.org/en/supporters/data/")
 
 
 @pytest.mark.parametrize(
@@ -70,7 +73,8 @@ def test_a_link_expires_after_the_set_days(client, settings, ana):
     with time_machine.travel(datetime.timedelta(days=366)):
         response = client.get(url)
     assert response.status_code == 404
-    assert "too old" in response.content.decode()
+    with translation.override("fr"):  # Ana reads in French
+        assert escape(gettext("This link is too old.")) in response.content.decode()
 
 
 def test_a_new_link_ends_the_old_ones(client, ana):

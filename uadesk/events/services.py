@@ -15,6 +15,7 @@ from uadesk.actions.models import Action, Target, local_today
 from uadesk.actions.templatetags.actions import language_name
 from uadesk.appeals.models import Appeal
 from uadesk.delivery.printing import SHEETS, Address, PrintError
+from uadesk.languages import for_every_reader
 
 from .models import Event, postal_targets
 
@@ -72,11 +73,10 @@ def event_pack_plan(*, event: Event, base_url: str, today: datetime.date | None 
         raise PrintError(_("none of its actions is open any more, so there is nothing to print."))
     writers = event.expected_writers
     sheet = SHEETS[event.label_sheet]
-    with translation.override(settings.LANGUAGE_CODE):
-        # The QR codes lead to the pages without a language prefix: each phone then shows the site
-        # in its reader's choice.
-        paths = {a.pk: a.get_absolute_url() for a in open_actions}
-        tally_path = reverse("events:tally", kwargs={"pk": event.pk})
+    # The QR codes lead to the pages without a language prefix: each phone then shows the site in
+    # its reader's choice.
+    paths = {a.pk: for_every_reader(a.get_absolute_url()) for a in open_actions}
+    tally_path = for_every_reader(reverse("events:tally", kwargs={"pk": event.pk}))
     pack_actions = []
     for action in open_actions:
         letters = sorted(

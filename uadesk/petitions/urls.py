@@ -10,5 +10,4 @@ urlpatterns = [
     path("<slug:slug>/", views.sign, name="sign"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/widget/", views.widget, name="widget"),
-    path("<slug:slug>/count.json", views.count, name="count"),
 ]
