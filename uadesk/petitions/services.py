@@ -12,6 +12,7 @@ from django.utils import timezone
 from uadesk.supporters import crypto
 from uadesk.supporters.models import Supporter
 
+from .intake import GroupCommit, insert_all
 from .models import Petition, Signature, SignatureExport, Submission, name_key
 
 log = logging.getLogger(__name__)
@@ -35,23 +36,32 @@ class Signer:
     language: str = ""
 
 
+# One writer per web process: the forms of concurrent requests share one INSERT and one commit.
+_intake = GroupCommit(insert_all(Submission))
+
+
 def submission_take(*, petition: Petition, signer: Signer, nonce: str, expires_at) -> Submission:
-    """Takes a signing form in one INSERT; the worker does the rest. A spent nonce is refused."""
-    try:
-        with transaction.atomic():
-            return Submission.objects.create(
-                petition=petition,
-                nonce=nonce,
-                name=signer.name,
-                email_sealed=crypto.seal(signer.email.strip()),
-                country=signer.country,
-                consent_case_updates=signer.consent_case_updates,
-                consent_org_news=signer.consent_org_news,
-                language=signer.language,
-                expires_at=expires_at,
-            )
-    except IntegrityError:
-        raise SubmissionRefused("replayed") from None
+    """Takes a signing form in one INSERT, committed before this returns; the worker does the rest.
+    A spent nonce is refused."""
+    row = Submission(
+        petition=petition,
+        nonce=nonce,
+        name=signer.name,
+        email_sealed=crypto.seal(signer.email.strip()),
+        country=signer.country,
+        consent_case_updates=signer.consent_case_updates,
+        consent_org_news=signer.consent_org_news,
+        language=signer.language,
+        expires_at=expires_at,
+    )
+    if transaction.get_connection().in_atomic_block:
+        # Inside a caller's transaction the row must join it, not another thread's commit.
+        taken = insert_all(Submission)([row])[0]
+    else:
+        taken = _intake.take(row)
+    if not taken:
+        raise SubmissionRefused("replayed")
+    return row
 
 
 @dataclass(frozen=True)
