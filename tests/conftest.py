@@ -1,8 +1,20 @@
-"""Fixtures shared by the whole suite: the seed action, staff users, and a worker's environment."""
+"""Fixtures shared by the whole suite: the seed action, staff users, a worker's environment, a real
+SMTP server and the web server on loopback."""
 
+import asyncio
+import contextlib
 import datetime
+import http.client
 import os
+import re
+import socket
+import subprocess
 import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +40,41 @@ def seed_action(db):
     with at(datetime.date(2022, 9, 1)):
         action, _ = demo_load(reopen=False)
     return action
+
+
+@pytest.fixture
+def open_action(seed_action):
+    """The seed UA, published and open for ten more days."""
+    from django.utils import timezone
+
+    seed_action.deadline = timezone.localdate() + datetime.timedelta(days=10)
+    seed_action.save()
+    return seed_action
+
+
+@pytest.fixture
+def petition(db):
+    from uadesk.actions.models import Campaign
+    from uadesk.petitions.models import Petition
+
+    campaign = Campaign.objects.create(name="Free them all", slug="free-them-all")
+    return Petition.objects.create(
+        campaign=campaign,
+        slug="release-ilham",
+        title="Release Ilham Tohti",
+        text="We ask for his release.",
+        goal=10,
+    )
+
+
+def confirm_links(messages) -> list[str]:
+    """The confirmation links in petition emails."""
+    links = []
+    for message in messages:
+        text = message.get_body(("plain",)).get_content()
+        # The path with its language: the link opens in the language the supporter signed in.
+        links += re.findall(r"((?:/[\w-]+)?/petitions/confirm/[^/\s]+/)", text)
+    return links
 
 
 def staff_login(client, user):
@@ -75,6 +122,19 @@ def uadesk_bin() -> str:
     return str(Path(sys.executable).with_name("uadesk"))
 
 
+@pytest.fixture
+def worker_env(process_env, smtp_server):
+    """A task worker's environment: mail to the tests' SMTP server, short leases and retries."""
+    _, port = smtp_server
+    return process_env | {
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "APPEAL_DELIVERY_LEASE_SECONDS": "2",
+        "APPEAL_RETRY_BASE_SECONDS": "0",
+        "APPEAL_MAX_ATTEMPTS": "3",
+    }
+
+
 def pytest_configure(config):
     if config.pluginmanager.hasplugin("django"):
         from django.conf import settings
@@ -117,19 +177,51 @@ class Mailbox:
         return self.messages
 
 
+class StallOnce:
+    """Holds the SMTP reply to one message until released; if the sender is gone by then, the message
+    is not accepted, as SMTP has it: a server takes responsibility only by answering 250.
+
+    Install it before the sender connects (a connection keeps the handler it met); `armed` cleared
+    lets messages pass until it is set. `port` is the server port the stalled message came in on."""
+
+    def __init__(self, mailbox, stall_on: str, *, armed: bool = True):
+        self.mailbox, self.stall_on = mailbox, stall_on
+        self.stalled, self.release, self.armed = threading.Event(), threading.Event(), threading.Event()
+        if armed:
+            self.armed.set()
+        self.dropped, self.port = 0, None
+        self.original = mailbox.handle_DATA
+        mailbox.handle_DATA = self.handle_DATA
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.armed.is_set() and self.stall_on.encode() in envelope.content and not self.stalled.is_set():
+            self.port = server.transport.get_extra_info("sockname")[1]
+            self.stalled.set()
+            try:
+                while not self.release.is_set():
+                    await asyncio.sleep(0.05)
+            except asyncio.CancelledError:
+                # aiosmtpd cancels the handler when the connection drops: the message is not accepted.
+                self.dropped += 1
+                raise
+            if server.transport is None or server.transport.is_closing():
+                self.dropped += 1
+                return "451 sender vanished"
+        return await self.original(server, session, envelope)
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) on a free loopback port; Django's default mailer points at it.
 
     Yields (mailbox, port): a subprocess (the task worker) reaches it with EMAIL_HOST/EMAIL_PORT.
     """
-    import socket
+    import logging
 
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per SMTP command otherwise
+    port = free_port()
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -153,3 +245,58 @@ def english_by_default(request):
 
         translation.activate("en")
     yield
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    headers: http.client.HTTPMessage
+
+
+def request(
+    method: str, port: int, path: str, form: dict | None = None, headers: dict | None = None
+) -> Answer:
+    """One HTTP request to the desk on loopback, on a connection of its own, as a browser's first visit."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        body = urllib.parse.urlencode(form, doseq=True) if form else None
+        headers = dict(headers or {})
+        if form:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return Answer(response.status, response.read(), response.headers)
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def web_server(args: list[str], env: dict, port: int):
+    """The desk served by `args` (gunicorn) on a loopback port, once /health/ answers; its log on failure."""
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - open for the server's whole life
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                request("GET", port, "/health/")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    log.seek(0)
+                    pytest.fail(log.read().decode()[-2000:])
+                time.sleep(0.1)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+        log.close()

@@ -5,6 +5,7 @@ from uadesk.api.tasks import sweep_webhook_events
 from uadesk.appeals.tasks import deliver_appeals
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
 from uadesk.supporters.tasks import forget_inactive_supporters
+from uadesk.tasks import requeue_interrupted_tasks
 
 # (task, seconds between runs)
 SCHEDULE = [
@@ -20,4 +21,6 @@ SCHEDULE = [
     # Signing forms the per-second kick missed; then spent challenges and unconfirmed signatures.
     (submissions_drain, 30),
     (petitions_housekeeping, 3600),
+    # Tasks whose worker died, or whose database connection was cut, run again.
+    (requeue_interrupted_tasks, 60),
 ]

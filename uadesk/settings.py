@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view whose database connection was cut runs once more on a new one (uadesk/database.py).
+    "uadesk.database.RetryOnLostConnectionMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -159,7 +161,11 @@ TEMPLATES = [
 
 # SQLite in WAL mode is the embedded default; DATABASE_URL switches to PostgreSQL.
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # A kept connection is checked (SELECT 1) before each request and each task takes it again, so
+    # one the server dropped meanwhile (a restart, a failover) is replaced instead of failing.
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -186,6 +192,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task still running after this long is taken to be lost with its worker (killed, or its machine
+# gone) and is queued again (uadesk/tasks.py); every task of the desk is safe to run twice, even at once.
+TASK_LEASE_SECONDS = envint("TASK_LEASE_SECONDS", 900)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

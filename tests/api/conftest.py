@@ -1,19 +1,8 @@
-"""Fixtures of the API tests: an open published action, a draft, and tokens with chosen scopes."""
-
-import datetime
+"""Fixtures of the API tests: a draft, and tokens with chosen scopes."""
 
 import pytest
-from django.utils import timezone
 
 from uadesk.actions.models import Action
-
-
-@pytest.fixture
-def open_action(seed_action):
-    """The seed UA, published and open for ten more days."""
-    seed_action.deadline = timezone.localdate() + datetime.timedelta(days=10)
-    seed_action.save()
-    return seed_action
 
 
 @pytest.fixture

@@ -1,41 +1,19 @@
 """Appeals are delivered by real worker processes to a real SMTP server: once each, retried, never lost."""
 
-import asyncio
-import datetime
 import signal
 import subprocess
-import threading
 import time
 import uuid
 from collections import Counter
 
 import pytest
-from django.utils import timezone
 
+from tests.conftest import StallOnce
 from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit
 from uadesk.appeals.tasks import deliver_appeals
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
-
-
-@pytest.fixture
-def open_action(seed_action):
-    seed_action.deadline = timezone.localdate() + datetime.timedelta(days=10)
-    seed_action.save()
-    return seed_action
-
-
-@pytest.fixture
-def worker_env(process_env, smtp_server):
-    _, port = smtp_server
-    return process_env | {
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "APPEAL_DELIVERY_LEASE_SECONDS": "2",
-        "APPEAL_RETRY_BASE_SECONDS": "0",
-        "APPEAL_MAX_ATTEMPTS": "3",
-    }
 
 
 def submit(action, count: int) -> list[Appeal]:
@@ -113,33 +91,6 @@ def test_two_workers_send_each_appeal_once(open_action, uadesk_bin, worker_env, 
     assert sorted(ids) == sorted(a.message_id for a in appeals)
     assert set(ids.values()) == {1}
     assert Appeal.objects.filter(status="sent").count() == 30
-
-
-class StallOnce:
-    """Holds the SMTP reply to one message until released; if the sender is gone by then, the message
-    is not accepted, as SMTP has it: a server takes responsibility only by answering 250."""
-
-    def __init__(self, mailbox, stall_on: str):
-        self.mailbox, self.stall_on = mailbox, stall_on
-        self.stalled, self.release = threading.Event(), threading.Event()
-        self.dropped = 0
-        self.original = mailbox.handle_DATA
-        mailbox.handle_DATA = self.handle_DATA
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.stall_on.encode() in envelope.content and not self.stalled.is_set():
-            self.stalled.set()
-            try:
-                while not self.release.is_set():
-                    await asyncio.sleep(0.05)
-            except asyncio.CancelledError:
-                # aiosmtpd cancels the handler when the connection drops: the message is not accepted.
-                self.dropped += 1
-                raise
-            if server.transport is None or server.transport.is_closing():
-                self.dropped += 1
-                return "451 sender vanished"
-        return await self.original(server, session, envelope)
 
 
 def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(

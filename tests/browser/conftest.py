@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 # As the machine's notes say: without the networking flags Chromium calls home at every start, and the
@@ -28,14 +30,6 @@ CHROMIUM_FLAGS = [
 # A loaded 2-core machine can be slow; nothing here measures time, so waiting long costs only a failure's.
 TIMEOUT_MS = 60_000
 ARTIFACTS = Path(os.environ.get("UADESK_TEST_ARTIFACTS") or ROOT / "test-artifacts") / "browser"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Process:

@@ -1,4 +1,4 @@
-"""Fixtures for petitions: a petition on the seed action, signing through the page, tasks run at once."""
+"""Fixtures for petitions: signing through the page, and tasks run where they are queued."""
 
 import re
 
@@ -6,7 +6,6 @@ import pytest
 
 from uadesk.delivery.email import shared_transport_reset
 from uadesk.petitions import pow
-from uadesk.petitions.models import Petition
 
 
 @pytest.fixture(autouse=True)
@@ -15,20 +14,6 @@ def fresh_petitions():
     from uadesk.petitions import views
 
     views._recent.clear()
-
-
-@pytest.fixture
-def petition(db):
-    from uadesk.actions.models import Campaign
-
-    campaign = Campaign.objects.create(name="Free them all", slug="free-them-all")
-    return Petition.objects.create(
-        campaign=campaign,
-        slug="release-ilham",
-        title="Release Ilham Tohti",
-        text="We ask for his release.",
-        goal=10,
-    )
 
 
 @pytest.fixture
@@ -53,12 +38,3 @@ def form_data(client, petition, **fields) -> dict:
 
 def sign(client, petition, **fields):
     return client.post(petition.get_absolute_url(), form_data(client, petition, **fields))
-
-
-def confirm_links(messages) -> list[str]:
-    links = []
-    for message in messages:
-        text = message.get_body(("plain",)).get_content()
-        # The path with its language: the link opens in the language the supporter signed in.
-        links += re.findall(r"((?:/[\w-]+)?/petitions/confirm/[^/\s]+/)", text)
-    return links

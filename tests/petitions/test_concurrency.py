@@ -6,39 +6,28 @@ confirm every link, some twice at once. Duplicates in other spellings and househ
 part of the load. PostgreSQL only: SQLite takes one writer at a time, so it would test the lock.
 """
 
-import http.client
 import json
 import re
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from tests.conftest import confirm_links, free_port, request, web_server
 from uadesk.petitions import pow
 from uadesk.petitions.models import Signature, Submission
 from uadesk.petitions.tasks import submissions_drain
 from uadesk.supporters.models import Supporter
-
-from .conftest import confirm_links
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 PEOPLE = 2000
 DUPLICATES = 150  # the same person again, email spelled otherwise, name in other case
 HOUSEHOLD = 100  # a second name on one of the first addresses
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -52,40 +41,11 @@ def server(process_env, smtp_server, settings):
         "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server[1]), "PETITION_POW_MAX_NUMBER": "50",
         "PETITION_RATE_PER_ADDRESS": "0", "PETITION_RATE_PER_NETWORK": "0", "LOG_LEVEL": "WARNING",
     }  # fmt: skip
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - open for the server's whole life
-    process = subprocess.Popen(
-        [str(gunicorn), "uadesk.wsgi", f"--bind=127.0.0.1:{port}", "--workers=4", "--threads=4",
-         "--worker-class=gthread", "--no-control-socket"],
-        env=env, stdout=subprocess.DEVNULL, stderr=log,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            request("GET", port, "/health/")
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        log.seek(0)
-        pytest.fail(log.read().decode()[-2000:])
-    yield port, env
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
-
-
-def request(method: str, port: int, path: str, form: dict | None = None) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        body = urllib.parse.urlencode(form) if form else None
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if form else {}
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    args = [gunicorn, "uadesk.wsgi", f"--bind=127.0.0.1:{port}", "--workers=4", "--threads=4",
+            "--worker-class=gthread", "--no-control-socket"]  # fmt: skip
+    with web_server(args, env, port):
+        yield port, env
 
 
 def load(petition) -> list[dict]:
@@ -126,7 +86,7 @@ def test_the_count_equals_the_confirmed_signatures_none_lost_none_doubled(
     forms = load(petition)
     path = petition.get_absolute_url()
     with ThreadPoolExecutor(max_workers=48) as pool:
-        statuses = list(pool.map(lambda form: request("POST", port, path, form)[0], forms))
+        statuses = list(pool.map(lambda form: request("POST", port, path, form).status, forms))
     assert statuses.count(302) == len(forms), sorted(set(statuses))
     assert Submission.objects.count() == len(forms)
 
@@ -143,11 +103,11 @@ def test_the_count_equals_the_confirmed_signatures_none_lost_none_doubled(
     # Every link confirmed, a tenth of them twice at the same moment.
     clicks = links + links[: expected // 10]
     with ThreadPoolExecutor(max_workers=48) as pool:
-        statuses = list(pool.map(lambda link: request("POST", port, link)[0], clicks))
+        statuses = list(pool.map(lambda link: request("POST", port, link).status, clicks))
     assert statuses.count(200) == expected and statuses.count(410) == expected // 10
 
     assert Signature.objects.confirmed().count() == expected
     time.sleep(2.5)  # the count shown may be two seconds old
-    status, body = request("GET", port, f"/petitions/{petition.slug}/count.json")
-    assert status == 200 and json.loads(body)["count"] == expected
-    assert re.search(rf"{expected} signatures", request("GET", port, path)[1].decode().replace(",", ""))
+    answer = request("GET", port, f"/petitions/{petition.slug}/count.json")
+    assert answer.status == 200 and json.loads(answer.body)["count"] == expected
+    assert re.search(rf"{expected} signatures", request("GET", port, path).body.decode().replace(",", ""))

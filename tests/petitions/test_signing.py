@@ -3,11 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import confirm_links
 from uadesk.petitions.models import Signature, Submission
 from uadesk.petitions.services import submissions_process
 from uadesk.supporters.models import Supporter
 
-from .conftest import confirm_links, form_data, sign
+from .conftest import form_data, sign
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,11 @@ import subprocess
 
 import pytest
 
+from tests.conftest import confirm_links
 from uadesk.petitions.models import Signature, Submission
 from uadesk.petitions.tasks import submissions_drain
 
-from .conftest import confirm_links, sign
+from .conftest import sign
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 

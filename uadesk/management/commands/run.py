@@ -14,6 +14,25 @@ from django.core.management.base import BaseCommand, CommandError
 STAFF_USERNAME = "staff"
 
 
+def web_server_args(host: str, port: str | int) -> list[str]:
+    """The web server as the desk runs it in production (tests/load serves it just so)."""
+    return [
+        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+        "uadesk.wsgi",
+        f"--bind={host}:{port}",
+        f"--workers={os.environ.get('WEB_WORKERS', '2')}",
+        "--threads=4",
+        # No access log: it would keep every supporter's address, and the paths of
+        # their data pages, which are links that open them.
+        "--graceful-timeout=5",
+        "--no-control-socket",
+    ]
+
+
+def worker_args() -> list[str]:
+    return [os.path.join(os.path.dirname(sys.executable), "uadesk"), "db_worker", "--interval=1"]
+
+
 class Command(BaseCommand):
     help = "Sets up the database, then runs the web server, task worker and scheduler; Ctrl-C stops them."
 
@@ -35,20 +54,8 @@ class Command(BaseCommand):
 
         bin_dir = os.path.dirname(sys.executable)
         processes = {
-            "web server": subprocess.Popen(
-                [
-                    os.path.join(bin_dir, "gunicorn"),
-                    "uadesk.wsgi",
-                    f"--bind={host}:{port}",
-                    f"--workers={os.environ.get('WEB_WORKERS', '2')}",
-                    "--threads=4",
-                    # No access log: it would keep every supporter's address, and the paths of
-                    # their data pages, which are links that open them.
-                    "--graceful-timeout=5",
-                    "--no-control-socket",
-                ]
-            ),
-            "task worker": subprocess.Popen([os.path.join(bin_dir, "uadesk"), "db_worker", "--interval=1"]),
+            "web server": subprocess.Popen(web_server_args(host, port)),
+            "task worker": subprocess.Popen(worker_args()),
             "scheduler": subprocess.Popen(
                 [os.path.join(bin_dir, "uadesk"), "scheduler"], stdout=subprocess.DEVNULL
             ),

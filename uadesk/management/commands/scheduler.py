@@ -4,6 +4,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from uadesk.schedule import SCHEDULE
 
@@ -28,10 +29,20 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         due = dict.fromkeys(range(len(SCHEDULE)), 0.0)
         while not stopping:
+            # As each request does: a connection the database server dropped is replaced.
+            close_old_connections()
             now = time.monotonic()
             for index, (task, interval) in enumerate(SCHEDULE):
                 if now >= due[index]:
-                    task.enqueue()
+                    try:
+                        task.enqueue()
+                    except DatabaseError as error:
+                        if once:
+                            raise
+                        # The database is away for a moment (a restart, a cut connection): the task
+                        # stays due and is queued at the next tick; the scheduler must not stop.
+                        self.stderr.write(f"could not queue {task.name}: {error}")
+                        break
                     due[index] = now + interval * scale
                     self.stdout.write(f"queued {task.name}")
             if once:

@@ -1,0 +1,290 @@
+"""Issue 9: many supporters write appeals and sign a petition at the desk as production serves it, while
+a task worker is killed in the middle of a send and replaced, and the database connections are cut once.
+At the end every acknowledged appeal and signature is stored and delivered exactly once, and no request
+was answered with a server error.
+
+The desk runs as `uadesk run` starts it (its gunicorn command, `uadesk db_worker`, `uadesk scheduler`,
+the scheduler's periods scaled down), two task workers, on the test database; the letters and the
+confirmation emails go to a real SMTP server in this process. Both faults come at the worst moment
+for a letter: the worker is killed while the SMTP server holds its reply to an appeal letter (not
+accepted: it must go again, once), and the connections are cut while it holds another (accepted just
+after: it must not go again). On PostgreSQL the cut terminates every other backend of the database:
+the web server's, the workers' and the scheduler's. SQLite has no connection to cut; there another
+writer holds the database for a few seconds instead, as a long write would. UADESK_LOAD_SECONDS sets
+the time under load (25 s).
+"""
+
+import http.cookies
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from tests.conftest import StallOnce, free_port, request, web_server
+from uadesk.appeals.models import Appeal
+from uadesk.management.commands.run import web_server_args, worker_args
+from uadesk.petitions import pow
+from uadesk.petitions.models import Signature, Submission
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+SECONDS = float(os.environ.get("UADESK_LOAD_SECONDS") or 25)
+WRITERS = SIGNERS = 8  # client threads, each one supporter after another
+LOCK_SECONDS = 3
+
+
+@pytest.fixture
+def desk_env(worker_env):
+    return worker_env | {
+        "LOG_LEVEL": "WARNING",
+        # Short leases, so the killed worker's letter and task are taken over within the test.
+        "APPEAL_DELIVERY_LEASE_SECONDS": "5",
+        "APPEAL_RETRY_BASE_SECONDS": "1",
+        "APPEAL_MAX_ATTEMPTS": "5",
+        "TASK_LEASE_SECONDS": "8",
+        "PETITION_POW_MAX_NUMBER": "50",
+        # On, as in production, but far above what one loopback address sends here.
+        "APPEAL_RATE_PER_ADDRESS": "1000000",
+        "APPEAL_RATE_PER_NETWORK": "1000000",
+        "PETITION_RATE_PER_ADDRESS": "1000000",
+        "PETITION_RATE_PER_NETWORK": "1000000",
+    }
+
+
+class Load:
+    """What the supporters did and what the desk answered: every request, and what was acknowledged."""
+
+    def __init__(self, port: int, until: float):
+        self.port, self.until = port, until
+        self.lock = threading.Lock()
+        self.answers: Counter = Counter()  # (kind, status or error name)
+        self.appeals: list[str] = []  # form keys of appeals the supporter saw confirmed
+        self.signers: list[str] = []  # emails of signatures the supporter saw thanked for
+
+    def ask(self, kind: str, method: str, path: str, form=None, headers=None):
+        try:
+            answer = request(method, self.port, path, form, headers)
+        except OSError as error:
+            with self.lock:
+                self.answers[kind, type(error).__name__] += 1
+            return None
+        with self.lock:
+            self.answers[kind, answer.status] += 1
+        return answer if answer.status < 400 else None
+
+    def write_appeals(self, n: int, action) -> None:
+        page, compose = action.get_absolute_url(), reverse("appeals:compose", kwargs={"slug": action.slug})
+        i = 0
+        while time.monotonic() < self.until:
+            i += 1
+            if not self.ask("page", "GET", page) or not (form_page := self.ask("page", "GET", compose)):
+                continue
+            html = form_page.body.decode()
+            cookies = http.cookies.SimpleCookie("\n".join(form_page.headers.get_all("Set-Cookie", [])))
+            cookie = cookies["csrftoken"].value
+            key = re.search(r'name="key" value="([^"]+)"', html).group(1)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+            form = {
+                "csrfmiddlewaretoken": token,
+                "key": key, "targets": re.search(r'name="targets" value="(\d+)"[^>]*checked', html).group(1),
+                "language": "en", "channel": "email", "step": "send", "name": f"Writer {n}-{i}",
+                "town": "Lyon", "country": "FR", "email": f"writer.{n}.{i}@example.org",
+                "body": f"Please release everyone detained in Xinjiang.\n\nLetter {n}-{i}.",
+            }  # fmt: skip
+            sent = self.ask("appeal", "POST", compose, form, {"Cookie": f"csrftoken={cookie}"})
+            if sent and sent.status == 302:
+                with self.lock:
+                    self.appeals.append(key)
+                self.ask("page", "GET", sent.headers["Location"])
+
+    def sign(self, n: int, petition) -> None:
+        path, i = petition.get_absolute_url(), 0
+        while time.monotonic() < self.until:
+            i += 1
+            if not (page := self.ask("page", "GET", path)):
+                continue
+            challenge = re.search(r'name="challenge" value="([^"]+)"', page.body.decode()).group(1)
+            email = f"signer.{n}.{i}@example.org"
+            form = {
+                "name": f"Signer {n}-{i}", "email": email, "country": "FR", "challenge": challenge,
+                "work": str(pow.solve(challenge)), "website": "",
+            }  # fmt: skip
+            thanked = self.ask("signature", "POST", path, form)
+            if thanked and thanked.status == 302:
+                with self.lock:
+                    self.signers.append(email)
+                self.ask("page", "GET", thanked.headers["Location"])
+
+
+class LetterSentTwice(AssertionError):
+    pass
+
+
+def cut_connections(stall: StallOnce) -> int:
+    """PostgreSQL: every other connection to the database ends, as in a server restart. SQLite: another
+    writer holds the database for a few seconds. The stalled letter is accepted in the meantime."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            ended = sum(1 for (ended,) in cursor.fetchall() if ended)
+        stall.release.set()
+        return ended
+    holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=30)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        stall.release.set()
+        time.sleep(LOCK_SECONDS)
+        holder.rollback()
+    finally:
+        holder.close()
+    return 0
+
+
+def settled(mailbox, load: Load, killed: str) -> bool:
+    """Nothing left to take or send, and the killed worker's task has run again."""
+    return (
+        not Submission.objects.filter(taken_at__isnull=True).exists()
+        and not Appeal.objects.filter(status__in=["queued", "sending"]).exists()
+        and not Signature.objects.filter(emailed_at__isnull=True).exists()
+        and not [r for r in DBTaskResult.objects.filter(status="RUNNING") if r.worker_ids[-1] == killed]
+        and len(mailbox.messages) >= len(load.appeals) + len(load.signers)
+    )
+
+
+def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_nothing_twice(
+    open_action, petition, desk_env, uadesk_bin, smtp_server, request
+):
+    if connection.vendor == "postgresql":
+        request.applymarker(
+            pytest.mark.xfail(
+                raises=LetterSentTwice, strict=True,
+                reason="deliver_batch (uadesk/appeals/tasks.py) records an accepted letter in the transaction"
+                " of the next letter's attempt; a cut in between rolls the record back and the letter goes"
+                " again after the lease. It must record it again on a new connection.",
+            )
+        )  # fmt: skip
+    open_action.max_appeals_per_target_per_hour = 1_000_000  # a big campaign: staff raise the limit
+    open_action.save()
+    mailbox, first_port = smtp_server
+    # Each worker has an SMTP port of its own, so the stalled letter tells which worker sends it.
+    second = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    second.start()
+    # Installed before the workers connect (a connection keeps the handlers it met), armed later.
+    stall = StallOnce(mailbox, "<appeal-", armed=False)
+    held = StallOnce(mailbox, "<appeal-", armed=False)
+    web_port = free_port()
+    processes = []
+
+    def start(args, smtp_port):
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - read after the process ends
+        env = desk_env | {"EMAIL_PORT": str(smtp_port)}
+        process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        processes.append((process, log))
+        return process
+
+    try:
+        with web_server(web_server_args("127.0.0.1", web_port), desk_env, web_port):
+            workers = {
+                port: start([*worker_args(), f"--worker-id=worker-{port}"], port)
+                for port in (first_port, second.port)
+            }
+            start([uadesk_bin, "scheduler", "--scale=0.05"], first_port)
+            began = time.monotonic()
+            load = Load(web_port, until=began + SECONDS)
+            with ThreadPoolExecutor(WRITERS + SIGNERS) as pool:
+                clients = [pool.submit(load.write_appeals, n, open_action) for n in range(WRITERS)]
+                clients += [pool.submit(load.sign, n, petition) for n in range(SIGNERS)]
+
+                time.sleep(SECONDS / 3)
+                stall.armed.set()
+                assert stall.stalled.wait(SECONDS), "no worker sent an appeal letter"
+                killed = f"worker-{stall.port}"
+                workers[stall.port].send_signal(signal.SIGKILL)  # in the middle of an SMTP conversation
+                workers[stall.port].wait(timeout=30)
+                stall.release.set()
+                start([*worker_args(), "--worker-id=replacement"], stall.port)
+
+                time.sleep(max(0.0, began + 2 * SECONDS / 3 - time.monotonic()))
+                held.armed.set()
+                assert held.stalled.wait(SECONDS), "no worker sent an appeal letter"
+                cut = cut_connections(held)
+                for client in clients:
+                    client.result()
+            under_load = time.monotonic() - began
+
+            deadline = time.monotonic() + 180
+            while not settled(mailbox, load, killed) and time.monotonic() < deadline:
+                time.sleep(0.5)
+            drained = time.monotonic() - began - under_load
+    finally:
+        stall.release.set()
+        held.release.set()
+        for process, _ in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process, _ in processes:
+            process.wait(timeout=60)
+        second.stop()
+
+    crashed = {}  # every process but the killed worker stops when asked, with status 0
+    for process, log in processes:
+        log.seek(0)
+        if process is not workers[stall.port] and process.returncode != 0:
+            crashed[" ".join(process.args[1:3])] = log.read().decode(errors="replace")[-3000:]
+        log.close()
+
+    appeals = {str(a.submission): a for a in Appeal.objects.all()}
+    letters = Counter(m["Message-ID"] for m in mailbox.messages if m["Message-ID"].startswith("<appeal-"))
+    signatures = {s.supporter.email: s for s in Signature.objects.select_related("supporter")}
+    confirmations = Counter(m["To"] for m in mailbox.messages if not m["Message-ID"].startswith("<appeal-"))
+    acknowledged = set(load.appeals)
+    lost_appeals = [k for k in acknowledged if k not in appeals or not letters[appeals[k].message_id]]
+    lost_signatures = [e for e in load.signers if e not in signatures or not confirmations[e]]
+    requests = sum(load.answers.values())
+    print(
+        f"\nload and faults on {connection.vendor}: {under_load:.0f} s under load, "
+        f"drained {drained:.0f} s later"
+        f"\nrequests: {requests} ({requests / under_load:.0f}/s); by kind and answer: "
+        + ", ".join(f"{kind} {status}: {n}" for (kind, status), n in sorted(load.answers.items(), key=str))
+        + f"\nappeals: {len(acknowledged)} acknowledged, {len(appeals)} stored, "
+        f"{sum(1 for a in appeals.values() if a.status == 'sent')} sent, {len(letters)} letters received, "
+        f"{sum(n - 1 for n in letters.values())} twice, {len(lost_appeals)} lost"
+        f"\nsignatures: {len(load.signers)} acknowledged, {len(signatures)} stored, "
+        f"{len(confirmations)} confirmation emails, {sum(n - 1 for n in confirmations.values())} twice, "
+        f"{len(lost_signatures)} lost"
+        f"\nfaults: worker killed mid-send ({stall.dropped} letter not accepted), "
+        + (
+            f"{cut} connections cut"
+            if connection.vendor == "postgresql"
+            else f"database held {LOCK_SECONDS} s"
+        )
+    )
+
+    errors = {key: n for key, n in load.answers.items() if not isinstance(key[1], int) or key[1] >= 500}
+    assert errors == {}
+    assert crashed == {}
+    assert load.answers["appeal", 302] == len(acknowledged) > 0
+    assert load.answers["signature", 302] == len(load.signers) > 0
+    assert stall.dropped == 1  # the kill came while the SMTP server held its reply
+    assert lost_appeals == [] and lost_signatures == []
+    assert set(confirmations.values()) == {1}
+    assert set(appeals) == acknowledged and set(signatures) == set(load.signers)  # nothing unasked for
+    assert {a.status for a in appeals.values()} == {"sent"}
+    assert not DBTaskResult.objects.filter(status="RUNNING").exists()  # the killed worker's task ran again
+    if twice := sorted(message_id for message_id, n in letters.items() if n > 1):
+        raise LetterSentTwice(twice)

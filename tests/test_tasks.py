@@ -1,0 +1,120 @@
+"""Tasks lost with their worker, or cut off from the database, run again; a worker outlives a cut."""
+
+import datetime
+import subprocess
+import time
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from tests.conftest import StallOnce
+from uadesk.petitions.models import Signature
+from uadesk.petitions.tasks import signature_mails_send
+from uadesk.schedule import SCHEDULE
+from uadesk.supporters.models import Supporter
+from uadesk.tasks import MAX_RUNS, requeue_interrupted_tasks, tasks_requeue_interrupted
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def task_row(status: str, *, started_minutes_ago: int = 0, workers: int = 1, error: str = "") -> DBTaskResult:
+    row = DBTaskResult.objects.get(pk=requeue_interrupted_tasks.enqueue().id)
+    row.status, row.worker_ids = status, [f"worker-{n}" for n in range(workers)]
+    row.started_at = timezone.now() - datetime.timedelta(minutes=started_minutes_ago)
+    row.exception_class_path = error
+    row.save()
+    return row
+
+
+def status(row: DBTaskResult) -> str:
+    row.refresh_from_db()
+    return row.status
+
+
+def test_a_task_running_past_the_lease_is_queued_again_and_one_within_it_is_not(settings):
+    settings.TASK_LEASE_SECONDS = 600
+    lost = task_row("RUNNING", started_minutes_ago=11)
+    running = task_row("RUNNING", started_minutes_ago=9)
+    assert tasks_requeue_interrupted() == 1
+    assert (status(lost), status(running)) == ("READY", "RUNNING")
+
+
+def test_a_task_that_failed_on_the_database_runs_again_and_one_that_failed_otherwise_does_not():
+    cut = task_row("FAILED", error="django.db.utils.OperationalError")
+    wrong = task_row("FAILED", error="builtins.ValueError")
+    assert tasks_requeue_interrupted() == 1
+    assert (status(cut), status(wrong)) == ("READY", "FAILED")
+    cut.refresh_from_db()
+    assert cut.exception_class_path == "" and cut.finished_at is None
+
+
+def test_after_its_last_run_a_task_stays_failed(settings):
+    settings.TASK_LEASE_SECONDS = 600
+    lost = task_row("RUNNING", started_minutes_ago=11, workers=MAX_RUNS)
+    cut = task_row("FAILED", workers=MAX_RUNS, error="django.db.utils.OperationalError")
+    assert tasks_requeue_interrupted() == 0
+    assert (status(lost), status(cut)) == ("FAILED", "FAILED")
+
+
+def test_the_scheduler_queues_the_requeue():
+    assert (requeue_interrupted_tasks, 60) in SCHEDULE
+
+
+@pytest.mark.worker
+def test_a_worker_whose_connection_is_cut_mid_task_lives_on_and_the_task_runs_again(
+    petition, worker_env, uadesk_bin, smtp_server
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no connection to cut")
+    mailbox, _ = smtp_server
+    mails = []
+    for n in range(3):
+        supporter = Supporter.for_email(f"signer{n}@example.org")
+        signature = Signature.objects.create(
+            petition=petition, supporter=supporter, name=f"Signer {n}", household_place=1
+        )
+        mails.append(
+            {
+                "kind": "confirm",
+                "petition_id": petition.pk,
+                "supporter_id": supporter.pk,
+                "signature_id": signature.pk,
+            }
+        )
+    stall = StallOnce(mailbox, "signer0@example.org")
+    signature_mails_send.enqueue(mails=mails)
+    worker = subprocess.Popen(
+        [uadesk_bin, "db_worker", "--interval=0.1"],
+        env=worker_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert stall.stalled.wait(60), "the worker never sent the first email"
+        with connection.cursor() as cursor:  # the worker's connection ends while its email is out
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        stall.release.set()
+        mailbox.wait_for(1)
+        [result] = DBTaskResult.objects.all()
+        while status(result) == "RUNNING" and worker.poll() is None:
+            time.sleep(0.05)
+        # The next email's claim met the cut: the task failed on the database, the worker recorded it.
+        assert (result.status, result.exception_class_path) == ("FAILED", "django.db.utils.OperationalError")
+        assert worker.poll() is None
+        assert tasks_requeue_interrupted() == 1  # as the scheduler's task does every minute
+        messages = mailbox.wait_for(3)
+    finally:
+        worker.terminate()
+        _, stderr = worker.communicate(timeout=60)
+    assert worker.returncode == 0, stderr.decode()[-3000:]
+    assert sorted(m["To"] for m in messages) == [
+        "signer0@example.org",
+        "signer1@example.org",
+        "signer2@example.org",
+    ]
+    assert status(result) == "SUCCESSFUL"
