@@ -167,17 +167,8 @@ def settled(mailbox, load: Load, killed: str) -> bool:
 
 
 def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_nothing_twice(
-    open_action, petition, desk_env, uadesk_bin, smtp_server, request
+    open_action, petition, desk_env, uadesk_bin, smtp_server
 ):
-    if connection.vendor == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                raises=LetterSentTwice, strict=True,
-                reason="deliver_batch (uadesk/appeals/tasks.py) records an accepted letter in the transaction"
-                " of the next letter's attempt; a cut in between rolls the record back and the letter goes"
-                " again after the lease. It must record it again on a new connection.",
-            )
-        )  # fmt: skip
     open_action.max_appeals_per_target_per_hour = 1_000_000  # a big campaign: staff raise the limit
     open_action.save()
     mailbox, first_port = smtp_server

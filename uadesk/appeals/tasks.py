@@ -7,10 +7,11 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from uadesk.database import connection_lost
 from uadesk.delivery.email import shared_transport
 from uadesk.delivery.fax import EmailToFaxGateway
 from uadesk.delivery.transport import TransportError
@@ -41,18 +42,34 @@ def deliver_batch(batch: list[Appeal], *, token: str) -> int:
     same, since each attempt is on record before its send and each send is recorded before the next."""
     sent, just_sent = 0, None
     for appeal in batch:
-        with transaction.atomic():
-            if just_sent:
-                just_sent[0].record_sent(just_sent[1])
-                just_sent = None
-            attempt = appeal.begin_attempt(token=token, worker=WORKER)
+        try:
+            with transaction.atomic():
+                if just_sent:
+                    just_sent[0].record_sent(just_sent[1])
+                attempt = appeal.begin_attempt(token=token, worker=WORKER)
+        except DatabaseError as error:
+            if just_sent and connection_lost(error):
+                record_sent_surely(*just_sent)
+            raise
+        just_sent = None
         if attempt is None:
             continue  # its lease ran out and another worker took it over
         if send(appeal, attempt):
             sent, just_sent = sent + 1, (appeal, attempt)
     if just_sent:
-        just_sent[0].record_sent(just_sent[1])
+        record_sent_surely(*just_sent)
     return sent
+
+
+def record_sent_surely(appeal: Appeal, attempt: DeliveryAttempt) -> None:
+    """The mail server took the letter: were its record lost with a database connection cut at that
+    moment, the letter would go again once its lease ran out. So once more, on a new connection."""
+    try:
+        appeal.record_sent(attempt)
+    except DatabaseError as error:
+        if not connection_lost(error):
+            raise
+        appeal.record_sent(attempt)
 
 
 def send(appeal: Appeal, attempt: DeliveryAttempt) -> bool:
