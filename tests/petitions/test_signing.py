@@ -1,11 +1,15 @@
 """Signing: the form, the confirmation email, its single-use link, dedupe in every spelling, households."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import confirm_links
 from uadesk.petitions.models import Signature, Submission
 from uadesk.petitions.services import submissions_process
+from uadesk.petitions.tasks import signature_mail_send
 from uadesk.supporters.models import Supporter
 
 from .conftest import form_data, sign
@@ -170,3 +174,25 @@ def test_a_petition_of_a_closed_action_is_closed(seed_action):
 
     petition = Petition.objects.create(action=seed_action, slug="p", title="P", text="T")
     assert not petition.is_open()  # the seed action's deadline has passed
+
+
+def test_a_confirmation_whose_sender_died_mid_send_goes_again_after_its_minute(
+    client, petition, immediate_tasks
+):
+    mailbox = immediate_tasks
+    sign(client, petition)
+    submissions_process()
+    mailbox.wait_for(1)
+    signature = Signature.objects.get()
+    again = {"kind": "confirm", "petition_id": petition.pk, "supporter_id": signature.supporter_id,
+             "signature_id": signature.pk}  # fmt: skip
+    # As a worker killed between its claim and the mail server's answer leaves it: claimed, not sent.
+    claimed = timezone.now() - datetime.timedelta(seconds=30)
+    Signature.objects.update(emailed_at=claimed, email_sent_at=None)
+    assert signature_mail_send(**again) == "recently_emailed"  # it may still be on its way
+    Signature.objects.update(emailed_at=claimed - datetime.timedelta(minutes=15))
+    assert signature_mail_send(**again) == "confirm"
+    assert len(mailbox.wait_for(2)) == 2
+    # That one was sent and recorded: a repeat within the hour waits, as for any signature.
+    assert signature_mail_send(**again) == "recently_emailed"
+    assert len(mailbox.messages) == 2

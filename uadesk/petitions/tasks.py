@@ -5,6 +5,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 RUN_SECONDS = 20
 # One "you have already signed" email an hour per signature at most: the form can be sent by anyone.
 REMIND_SECONDS = 3600
+# A send that has not finished after this long is taken for lost with its worker.
+SEND_LEASE_SECONDS = 60
 transport = shared_transport
 
 
@@ -83,10 +86,13 @@ def signature_mail_send(*, kind: str, petition_id: int, supporter_id: int, signa
     now = timezone.now()
     if signature is not None:
         recent = now - timezone.timedelta(seconds=REMIND_SECONDS)
-        # Only the first email of a signature goes at once; a repeat waits an hour (claimed in one UPDATE).
+        in_flight = now - timezone.timedelta(seconds=SEND_LEASE_SECONDS)
+        # Only the first email of a signature goes at once; a repeat waits an hour (claimed in one
+        # UPDATE). A claim whose send never finished does not count once its minute is over.
+        sent_or_sending = Q(email_sent_at__gte=F("emailed_at")) | Q(emailed_at__gt=in_flight)
         if (
             not Signature.objects.filter(pk=signature.pk)
-            .exclude(emailed_at__gt=recent)
+            .exclude(Q(emailed_at__gt=recent) & sent_or_sending)
             .update(emailed_at=now)
         ):
             return "recently_emailed"
@@ -112,6 +118,8 @@ def signature_mail_send(*, kind: str, petition_id: int, supporter_id: int, signa
         # The signer sees "no email? sign again", and signing again sends it.
         log.warning("petition email %s to supporter %s failed: %s", kind, supporter.pk, error)
         raise
+    if signature is not None:
+        Signature.objects.filter(pk=signature.pk).update(email_sent_at=timezone.now())
     return kind
 
 
