@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.api.helpers import counted_appeal
 from uadesk.api.models import Webhook, WebhookDelivery
+from uadesk.api.outbound import is_public
 from uadesk.api.tasks import sweep_webhook_events
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -80,7 +81,12 @@ def run_worker(uadesk_bin, env):
 
 @pytest.fixture
 def worker_env(process_env):
-    return process_env | {"WEBHOOK_RETRY_BASE_SECONDS": "0", "WEBHOOK_MAX_ATTEMPTS": "3"}
+    # The receivers listen on loopback, which a desk's webhooks may reach only when this allows it.
+    return process_env | {
+        "WEBHOOK_RETRY_BASE_SECONDS": "0",
+        "WEBHOOK_MAX_ATTEMPTS": "3",
+        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "1",
+    }
 
 
 def test_a_counted_appeal_reaches_the_receiver_signed_and_without_names(
@@ -192,7 +198,7 @@ def test_webhooks_made_after_an_event_do_not_hear_of_it(open_action, receiver, u
     assert server.requests == [] and not WebhookDelivery.objects.exists()
 
 
-def test_confirmed_signatures_are_announced(open_action, receiver):
+def test_confirmed_signatures_are_announced(open_action, receiver, settings):
     # In this process (the worker would not see tables made by --nomigrations): the signal queues the
     # fan-out, which the test then runs itself.
     from uadesk.api.services import (
@@ -206,6 +212,7 @@ def test_confirmed_signatures_are_announced(open_action, receiver):
         pytest.skip("the petitions app has no migrations yet (run with --nomigrations to test this)")
     from uadesk.petitions.models import Petition, Signature
 
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the receiver is on loopback
     server = receiver()
     hook = Webhook.objects.create(name="CRM", url=server.url, personal_data=True)
     petition = Petition.objects.create(
@@ -250,3 +257,26 @@ def test_the_sweep_sends_deliveries_whose_task_was_lost(open_action, receiver, u
     run_worker(uadesk_bin, worker_env)
     lost.refresh_from_db()
     assert lost.status == "delivered" and len(server.requests) == 1
+
+
+def test_a_webhook_into_the_desks_own_network_is_never_called(open_action, receiver, uadesk_bin, worker_env):
+    server = receiver()
+    Webhook.objects.create(name="Inside", url=server.url)
+    # The same name, resolving to loopback: as a rebinding name would, after the check of a form.
+    Webhook.objects.create(name="Rebound", url=server.url.replace("127.0.0.1", "localhost"))
+    counted_appeal(open_action)
+    run_worker(uadesk_bin, worker_env | {"WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "0"})
+    assert server.requests == []
+    for delivery in WebhookDelivery.objects.all():
+        assert delivery.status == "failed" and delivery.last_status_code is None
+        assert "private network" in delivery.last_error
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [("93.184.216.34", True), ("2606:4700::1111", True), ("127.0.0.1", False), ("10.1.2.3", False),
+     ("169.254.169.254", False), ("100.64.0.1", False), ("::1", False), ("::ffff:127.0.0.1", False),
+     ("fd00::1", False), ("224.0.0.1", False), ("0.0.0.0", False), ("not an address", False)],  # noqa: S104
+)  # fmt: skip
+def test_only_internet_addresses_are_public(address, public):
+    assert is_public(address) is public

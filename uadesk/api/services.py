@@ -26,6 +26,7 @@ from uadesk.appeals.models import Appeal
 
 from .http import ApiError, validation_error
 from .models import Webhook, WebhookAttempt, WebhookDelivery
+from .outbound import PublicHTTPHandler, PublicHTTPSHandler
 from .serializers import ACTION_FIELDS, TARGET_FIELDS, apply_fields, document_validate
 
 log = logging.getLogger(__name__)
@@ -373,7 +374,7 @@ def webhook_post(*, delivery: WebhookDelivery) -> tuple[int | None, str]:
             "X-Uadesk-Signature": hook.sign(body, int(time.time())),
         },
     )
-    opener = urllib.request.build_opener(_NoRedirects)
+    opener = urllib.request.build_opener(_NoRedirects, PublicHTTPHandler, PublicHTTPSHandler)
     try:
         with opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
             response.read(1024)
