@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.api.helpers import counted_appeal, send
 from uadesk.actions.models import Action, Target
+from uadesk.api.models import ApiAuditEntry
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/advocacy_campaigns"
@@ -41,6 +42,15 @@ def test_a_document_becomes_a_draft_then_published(client, writer, document):
     published = send(client, "POST", f"{LIST}/{created['slug']}/publish", auth=writer)
     assert published.status_code == 200 and published.json()["status"] == "published"
     assert client.get(response["Location"]).json()["published_date"]
+    # Both changes are in the audit log with the token that made them; the reads and a refused
+    # write are not.
+    assert send(client, "POST", LIST, {"title": "no deadline"}, auth=writer).status_code == 422
+    logged = list(ApiAuditEntry.objects.order_by("pk").values_list("token_name", "method", "path", "records"))
+    token_name = ApiAuditEntry.objects.first().token.name
+    assert logged == [
+        (token_name, "POST", LIST + "?letter_language=en", 0),
+        (token_name, "POST", f"{LIST}/{created['slug']}/publish", 0),
+    ]
 
 
 def test_the_same_document_twice_is_a_conflict(client, writer, document):

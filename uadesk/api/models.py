@@ -100,7 +100,8 @@ class ApiToken(models.Model):
 
 
 class ApiAuditEntry(models.Model):
-    """One API call that returned personal data: which token, which path, when, and how many records."""
+    """One API call that returned personal data or changed the desk: which token, which path, when,
+    and how many records went out (none for a change)."""
 
     token = models.ForeignKey(ApiToken, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
     token_name = models.CharField(_("token"), max_length=200)
