@@ -1,6 +1,7 @@
 """Figure: signatures taken per second (and p50/p99) by the production server, against a plain one-row view.
 
-gunicorn (gthread, 2 processes x 8 threads) serves the desk on loopback pinned to CPU 0; the load
+The production web server (`uadesk run`'s command: granian, 2 processes x 4 threads) serves the desk
+on loopback pinned to CPU 0; the load
 generator (asyncio, 32 keep-alive connections) runs pinned to CPU 1. Both paths get the same forms:
   intake    POST /petitions/<slug>/  - the real signing view: form, honeypot, proof of work, one INSERT
   baseline  POST /bench/baseline/    - a plain Django view: the same form validated, one row inserted
@@ -28,7 +29,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
 
-SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "--serve" else 5.0
+SECONDS = float(sys.argv[1]) if __name__ == "__main__" and len(sys.argv) > 1 else 5.0
 ROUNDS, CONNECTIONS = 3, 32
 PG_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/uadesk_bench_signatures")
 BENCH_ENV = {
@@ -40,8 +41,8 @@ BENCH_ENV = {
 }
 
 
-def serve(port: str) -> None:
-    """The server process: the desk's own URLs plus the baseline view, under gunicorn."""
+def application_with_baseline():
+    """The server process's application: the desk's own URLs plus the baseline view."""
     import django
 
     django.setup()
@@ -49,7 +50,6 @@ def serve(port: str) -> None:
     from django.http import HttpResponse, HttpResponseRedirect
     from django.urls import path
     from django.views.decorators.csrf import csrf_exempt
-    from gunicorn.app.base import BaseApplication
 
     import uadesk.urls
     from uadesk.petitions.forms import SignForm
@@ -78,19 +78,17 @@ def serve(port: str) -> None:
     uadesk.urls.urlpatterns.insert(0, path("bench/baseline/", baseline))
     from uadesk.wsgi import application
 
-    class Server(BaseApplication):
-        def load_config(self):
-            for key, value in {
-                "bind": f"127.0.0.1:{port}", "workers": 2, "threads": 8, "worker_class": "gthread",
-                "keepalive": 30, "accesslog": None, "control_socket_disable": True,
-            }.items():  # fmt: skip
-                if key in self.cfg.settings:
-                    self.cfg.set(key, value)
+    return application
 
-        def load(self):
-            return application
 
-    Server().run()
+# What the web server imports: this file again, as a module, with the baseline added.
+SERVER_APP = f"""
+import importlib.util
+spec = importlib.util.spec_from_file_location("signatures_bench", {str(Path(__file__).resolve())!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+application = module.application_with_baseline()
+"""
 
 
 def free_port() -> int:
@@ -179,9 +177,14 @@ async def load(port, requests, seconds):
 
 def measure(name: str, env: dict) -> dict:
     _, intake, baseline = prepare(env)
+    from uadesk.management.commands.run import web_server_args
+
     port = free_port()
+    app_dir = tempfile.mkdtemp(prefix="uadesk-bench-app-")
+    Path(app_dir, "signatures_bench_app.py").write_text(SERVER_APP)
     server = subprocess.Popen(
-        [sys.executable, "-P", __file__, "--serve", str(port)], env=env,
+        web_server_args("127.0.0.1", port, app="signatures_bench_app:application"),
+        env=env | {"PYTHONPATH": os.pathsep.join([app_dir, str(HERE.parent)])},
         preexec_fn=lambda: os.sched_setaffinity(0, {0}),
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -242,7 +245,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--serve":
-        serve(sys.argv[2])
-    else:
-        main()
+    main()

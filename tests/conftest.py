@@ -279,7 +279,8 @@ def request(
 
 @contextlib.contextmanager
 def web_server(args: list[str], env: dict, port: int):
-    """The desk served by `args` (gunicorn) on a loopback port, once /health/ answers; its log on failure."""
+    """The desk served by `args` (a web server command) on a loopback port, once /health/ answers;
+    its log on failure."""
     log = tempfile.TemporaryFile()  # noqa: SIM115 - open for the server's whole life
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from uadesk.management.commands.run import web_server_args
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -73,17 +74,9 @@ def server_env(process_env):
 
 @pytest.fixture
 def desk(server_env, uadesk_bin, tmp_path):
-    """The production web server (gunicorn, as `uadesk run` starts it) on a free loopback port."""
+    """The production web server (as `uadesk run` starts it, one process) on a free loopback port."""
     port = free_port()
-    gunicorn = str(Path(uadesk_bin).with_name("gunicorn"))
-    server = Process(
-        [
-            gunicorn, "uadesk.wsgi", f"--bind=127.0.0.1:{port}", "--workers=1", "--threads=4",
-            "--access-logfile=-", "--graceful-timeout=5", "--no-control-socket", "--timeout=120",
-        ],
-        server_env,
-        tmp_path / "gunicorn.log",
-    )  # fmt: skip
+    server = Process(web_server_args("127.0.0.1", port, workers=1), server_env, tmp_path / "web-server.log")
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url + "/health/", server)

@@ -112,7 +112,7 @@ def test_a_supporter_prints_a_letter_with_the_chinese_address(desk, page, open_a
 def test_the_action_page_is_light_and_asks_no_other_origin(desk, browser_context, open_action):
     """The page's first load, HTML + CSS + JS, is at most 60 KB gzip-compressed (fonts aside).
 
-    gunicorn sends responses as they are, and whitenoise serves static files uncompressed outside
+    The web server sends responses as they are, and whitenoise serves static files uncompressed outside
     production (it has no .gz copies then), so each body is gzip-compressed here as a compressing
     proxy or whitenoise's production storage would send it; what was really sent is checked too.
     """

@@ -1,6 +1,6 @@
 """Thousands of signatures from many clients at a real server, then confirmed: the count is exact.
 
-gunicorn (four processes of four threads) serves the test database on loopback; two real task
+The production web server (four processes of four threads) serves the test database on loopback; two real task
 workers turn the forms into signatures and send the emails to a real SMTP server; the clients
 confirm every link, some twice at once. Duplicates in other spellings and household members are
 part of the load. PostgreSQL only: SQLite takes one writer at a time, so it would test the lock.
@@ -9,15 +9,14 @@ part of the load. PostgreSQL only: SQLite takes one writer at a time, so it woul
 import json
 import re
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.conftest import confirm_links, free_port, request, web_server
+from uadesk.management.commands.run import web_server_args
 from uadesk.petitions import pow
 from uadesk.petitions.models import Signature, Submission
 from uadesk.petitions.tasks import submissions_drain
@@ -41,10 +40,7 @@ def server(process_env, smtp_server, settings):
         "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server[1]), "PETITION_POW_MAX_NUMBER": "50",
         "PETITION_RATE_PER_ADDRESS": "0", "PETITION_RATE_PER_NETWORK": "0", "LOG_LEVEL": "WARNING",
     }  # fmt: skip
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    args = [gunicorn, "uadesk.wsgi", f"--bind=127.0.0.1:{port}", "--workers=4", "--threads=4",
-            "--worker-class=gthread", "--no-control-socket"]  # fmt: skip
-    with web_server(args, env, port):
+    with web_server(web_server_args("127.0.0.1", port, workers=4), env, port):
         yield port, env
 
 
