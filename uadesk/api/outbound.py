@@ -38,17 +38,20 @@ def _connect_public(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_addr
     return sock
 
 
-class _PublicHTTPConnection(http.client.HTTPConnection):
+class _PublicOnly:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Checked as the socket connects, so for HTTPS before the TLS handshake: nothing, not even the
+        # server's name, goes out first.
         self._create_connection = _connect_public
 
 
-class _PublicHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Checked before the TLS handshake: nothing, not even the server name, goes out first.
-        self._create_connection = _connect_public
+class _PublicHTTPConnection(_PublicOnly, http.client.HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicOnly, http.client.HTTPSConnection):
+    pass
 
 
 class PublicHTTPHandler(urllib.request.HTTPHandler):

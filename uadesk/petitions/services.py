@@ -37,7 +37,8 @@ class Signer:
 
 
 # One writer per web process: the forms of concurrent requests share one INSERT and one commit.
-_intake = GroupCommit(insert_all(Submission))
+_insert = insert_all(Submission)
+_intake = GroupCommit(_insert)
 
 
 def submission_take(*, petition: Petition, signer: Signer, nonce: str, expires_at) -> Submission:
@@ -54,11 +55,9 @@ def submission_take(*, petition: Petition, signer: Signer, nonce: str, expires_a
         language=signer.language,
         expires_at=expires_at,
     )
-    if transaction.get_connection().in_atomic_block:
-        # Inside a caller's transaction the row must join it, not another thread's commit.
-        taken = insert_all(Submission)([row])[0]
-    else:
-        taken = _intake.take(row)
+    # Inside a caller's transaction the row must join it, not another request's commit.
+    in_transaction = transaction.get_connection().in_atomic_block
+    taken = _insert([row])[0] if in_transaction else _intake.take(row)
     if not taken:
         raise SubmissionRefused("replayed")
     return row

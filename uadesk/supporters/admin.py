@@ -16,7 +16,7 @@ from .services import erase
 
 
 @admin.register(Supporter)
-class SupporterAdmin(admin.ModelAdmin):
+class SupporterAdmin(ReadOnlyAdmin):
     # No address in the list or on the page: staff who need one for a request use `uadesk supporters show`.
     list_display = ["__str__", "language", "created_at", "last_active_at"]
     fields = ["language", "created_at", "last_active_at"]
@@ -41,15 +41,8 @@ class SupporterAdmin(admin.ModelAdmin):
             return queryset.none(), False
         return queryset.filter(email_hash=crypto.email_hash(term)), False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting the row alone would leave their names on signatures and letters: erase instead.
-        return False
+    # Read-only, and never deleted either: deleting the row alone would leave their names on
+    # signatures and letters. Staff erase instead.
 
     def has_erase_permission(self, request):
         return request.user.has_perm("supporters.delete_supporter")
