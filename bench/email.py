@@ -83,7 +83,7 @@ def main() -> None:
             writer=Writer(name=f"Supporter {n}", email=f"s{n}@example.org"), key=uuid.uuid4(),
         )  # fmt: skip
     worker = subprocess.run(
-        [str(Path(sys.executable).with_name("uadesk")), "db_worker", "--batch", "--interval=0.05"],
+        [str(Path(sys.executable).with_name("uadesk")), "worker", "--batch", "--interval=0.05"],
         env=os.environ, capture_output=True, text=True,
     )  # fmt: skip
     assert worker.returncode == 0, worker.stderr[-2000:]

@@ -18,5 +18,5 @@ def test_scheduler_queues_each_periodic_task_and_the_worker_runs_them(uadesk_bin
     names = {task.name for task, _ in SCHEDULE}
     assert {line.removeprefix("queued ") for line in result.stdout.splitlines()} == names
     assert {row.task_path.rsplit(".", 1)[-1] for row in DBTaskResult.objects.all()} == names
-    subprocess.run([uadesk_bin, "db_worker", "--batch"], env=process_env, capture_output=True, check=True)
+    subprocess.run([uadesk_bin, "worker", "--batch"], env=process_env, capture_output=True, check=True)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

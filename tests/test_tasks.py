@@ -5,7 +5,7 @@ import subprocess
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -86,7 +86,7 @@ def test_a_worker_whose_connection_is_cut_mid_task_lives_on_and_the_task_runs_ag
     stall = StallOnce(mailbox, "signer0@example.org")
     signature_mails_send.enqueue(mails=mails)
     worker = subprocess.Popen(
-        [uadesk_bin, "db_worker", "--interval=0.1"],
+        [uadesk_bin, "worker", "--interval=0.1"],
         env=worker_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -118,3 +118,45 @@ def test_a_worker_whose_connection_is_cut_mid_task_lives_on_and_the_task_runs_ag
         "signer2@example.org",
     ]
     assert status(result) == "SUCCESSFUL"
+
+
+@pytest.mark.worker
+def test_a_worker_cut_off_while_claiming_a_task_lives_on_and_runs_the_next(worker_env, uadesk_bin):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no connection to cut")
+    table = DBTaskResult._meta.db_table
+    worker = subprocess.Popen(
+        [uadesk_bin, "worker", "--interval=0.1", "--no-startup-delay"],
+        env=worker_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        # The lock holds the worker inside its claim, so the cut meets it there and nowhere else.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+            waiting = []
+            deadline = time.monotonic() + 60
+            while not waiting and time.monotonic() < deadline and worker.poll() is None:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # else it is read once per transaction
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query LIKE %s",
+                    [f'SELECT "{table}".%'],  # the claim; its FOR UPDATE is past what the server keeps
+                )
+                waiting = [pid for (pid,) in cursor.fetchall()]
+                time.sleep(0.05)
+            assert waiting, "the worker never came to claim a task"
+            cursor.execute("SELECT pg_terminate_backend(%s)", waiting)
+        result = requeue_interrupted_tasks.enqueue()
+        deadline = time.monotonic() + 60
+        while result.status != "SUCCESSFUL" and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
+            result.refresh()
+        assert worker.poll() is None, "the worker ended with its connection"
+        assert result.status == "SUCCESSFUL"
+    finally:
+        worker.terminate()
+        _, stderr = worker.communicate(timeout=60)
+    assert worker.returncode == 0, stderr.decode()[-3000:]
+    assert "lost its database connection" in stderr.decode()

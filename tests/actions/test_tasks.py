@@ -15,9 +15,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 def run_workers(uadesk_bin, env, count):
     workers = [
-        subprocess.Popen(
-            [uadesk_bin, "db_worker", "--batch", "--interval=0.1"], env=env, stderr=subprocess.PIPE
-        )
+        subprocess.Popen([uadesk_bin, "worker", "--batch", "--interval=0.1"], env=env, stderr=subprocess.PIPE)
         for _ in range(count)
     ]
     for worker in workers:

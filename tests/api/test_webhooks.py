@@ -74,7 +74,7 @@ def verify(secret: str, headers: dict, body: bytes) -> bool:
 
 def run_worker(uadesk_bin, env):
     worker = subprocess.run(
-        [uadesk_bin, "db_worker", "--batch", "--interval=0.1"], env=env, capture_output=True, timeout=120
+        [uadesk_bin, "worker", "--batch", "--interval=0.1"], env=env, capture_output=True, timeout=120
     )
     assert worker.returncode == 0, worker.stderr.decode()[-3000:]
 

@@ -29,7 +29,7 @@ def submit(action, count: int) -> list[Appeal]:
 
 
 def run_worker(uadesk_bin, env, *, batch=True):
-    args = [uadesk_bin, "db_worker", "--interval=0.1"] + (["--batch"] if batch else [])
+    args = [uadesk_bin, "worker", "--interval=0.1"] + (["--batch"] if batch else [])
     return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

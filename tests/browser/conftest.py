@@ -90,7 +90,7 @@ def desk_worker(server_env, uadesk_bin, smtp_server, tmp_path):
     """A real task worker process that sends the desk's letters to the test's SMTP server."""
     mailbox, port = smtp_server
     env = server_env | {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
-    worker = Process([uadesk_bin, "db_worker", "--interval=0.2"], env, tmp_path / "worker.log")
+    worker = Process([uadesk_bin, "worker", "--interval=0.2"], env, tmp_path / "worker.log")
     try:
         yield mailbox
     finally:

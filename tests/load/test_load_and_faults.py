@@ -3,7 +3,7 @@ a task worker is killed in the middle of a send and replaced, and the database c
 At the end every acknowledged appeal and signature is stored and delivered exactly once, and no request
 was answered with a server error.
 
-The desk runs as `uadesk run` starts it (its web server command, `uadesk db_worker`, `uadesk scheduler`,
+The desk runs as `uadesk run` starts it (its web server command, `uadesk worker`, `uadesk scheduler`,
 the scheduler's periods scaled down), two task workers, on the test database; the letters and the
 confirmation emails go to a real SMTP server in this process. Both faults come at the worst moment
 for a letter: the worker is killed while the SMTP server holds its reply to an appeal letter (not

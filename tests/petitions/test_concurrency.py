@@ -65,7 +65,7 @@ def load(petition) -> list[dict]:
 
 def run_workers(uadesk_bin, env, count=2):
     workers = [
-        subprocess.Popen([uadesk_bin, "db_worker", "--batch", "--interval=0.05"], env=env,
+        subprocess.Popen([uadesk_bin, "worker", "--batch", "--interval=0.05"], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(count)
     ]  # fmt: skip

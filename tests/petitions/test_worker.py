@@ -23,7 +23,7 @@ def test_the_worker_takes_the_queue_and_sends_one_confirmation_each(
     sign(client, petition, email="W0@Example.org", name="worker 0")  # the first again
     submissions_drain.enqueue()
     worker = subprocess.run(
-        [uadesk_bin, "db_worker", "--batch", "--interval=0.05"],
+        [uadesk_bin, "worker", "--batch", "--interval=0.05"],
         env=process_env | {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)},
         capture_output=True, timeout=120,
     )  # fmt: skip

@@ -88,7 +88,7 @@ def test_a_worker_process_sends_the_link_asked_for_on_the_page(client, uadesk_bi
     assert client.post(reverse("supporters:link"), {"email": "Grace@example.org"}).status_code == 302
     assert client.post(reverse("supporters:link"), {"email": "stranger@example.org"}).status_code == 302
     worker = subprocess.run(
-        [uadesk_bin, "db_worker", "--batch", "--interval=0.1"],
+        [uadesk_bin, "worker", "--batch", "--interval=0.1"],
         env=process_env | {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)},
         capture_output=True,
         timeout=120,

@@ -37,7 +37,7 @@ def web_server_args(
 
 
 def worker_args() -> list[str]:
-    return [os.path.join(os.path.dirname(sys.executable), "uadesk"), "db_worker", "--interval=1"]
+    return [os.path.join(os.path.dirname(sys.executable), "uadesk"), "worker", "--interval=1"]
 
 
 class Command(BaseCommand):
