@@ -1,6 +1,6 @@
 """Figure: signatures taken per second (and p50/p99) by the production server, against a plain one-row view.
 
-The production web server (`uadesk run`'s command: granian, 2 processes x 4 threads) serves the desk
+The production web server (`uadesk run`'s command: granian, one process per core, 4 threads) serves the desk
 on loopback pinned to CPU 0; the load
 generator (asyncio, 32 keep-alive connections) runs pinned to CPU 1. Both paths get the same forms:
   intake    POST /petitions/<slug>/  - the real signing view: form, honeypot, proof of work, one INSERT
@@ -8,7 +8,7 @@ generator (asyncio, 32 keep-alive connections) runs pinned to CPU 1. Both paths 
 on SQLite and on PostgreSQL, in one run. The proof of work is solved beforehand with a bench-only
 PETITION_POW_MAX_NUMBER of 50 (the server still checks each one); the rate limits are off, since
 all the load comes from one address. Each figure is the median of alternating rounds.
-Run: .venv/bin/python -P bench/signatures.py [SECONDS_PER_ROUND]
+Run: .venv/bin/python -P bench/signatures.py [SECONDS_PER_ROUND] [sqlite|postgresql]
 """
 
 import sys
@@ -30,6 +30,7 @@ import time  # noqa: E402
 import urllib.parse  # noqa: E402
 
 SECONDS = float(sys.argv[1]) if __name__ == "__main__" and len(sys.argv) > 1 else 5.0
+ONLY = sys.argv[2] if __name__ == "__main__" and len(sys.argv) > 2 else None
 ROUNDS, CONNECTIONS = 3, 32
 PG_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/uadesk_bench_signatures")
 BENCH_ENV = {
@@ -183,7 +184,8 @@ def measure(name: str, env: dict) -> dict:
     app_dir = tempfile.mkdtemp(prefix="uadesk-bench-app-")
     Path(app_dir, "signatures_bench_app.py").write_text(SERVER_APP)
     server = subprocess.Popen(
-        web_server_args("127.0.0.1", port, app="signatures_bench_app:application"),
+        # As in production, a process per core the server may use: here the one it is pinned to.
+        web_server_args("127.0.0.1", port, app="signatures_bench_app:application", workers=1),
         env=env | {"PYTHONPATH": os.pathsep.join([app_dir, str(HERE.parent)])},
         preexec_fn=lambda: os.sched_setaffinity(0, {0}),
     )  # fmt: skip
@@ -229,10 +231,11 @@ def main() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
         conn.execute(f'CREATE DATABASE "{dbname}"')
-    figures = {
-        "sqlite": measure("sqlite", base | {"SQLITE_PATH": str(Path(data_dir) / "bench.sqlite3")}),
-        "postgresql": measure("postgresql", base | {"DATABASE_URL": PG_URL}),
+    databases = {
+        "sqlite": base | {"SQLITE_PATH": str(Path(data_dir) / "bench.sqlite3")},
+        "postgresql": base | {"DATABASE_URL": PG_URL},
     }
+    figures = {name: measure(name, env) for name, env in databases.items() if ONLY in (None, name)}
     print(f"{'database':<11} {'path':<9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}")
     for db, paths in figures.items():
         for path, (rate, p50, p99) in paths.items():

@@ -161,11 +161,10 @@ TEMPLATES = [
 
 # SQLite in WAL mode is the embedded default; DATABASE_URL switches to PostgreSQL.
 if os.environ.get("DATABASE_URL"):
-    # A kept connection is checked (SELECT 1) before each request and each task takes it again, so
-    # one the server dropped meanwhile (a restart, a failover) is replaced instead of failing.
-    DATABASES = {
-        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
-    }
+    # Kept connections are not checked with a SELECT 1 before each request (a round trip on every
+    # signature): one the server dropped meanwhile (a restart, a failover) fails its first statement,
+    # is closed, and the view runs again on a new one (uadesk/database.py); the worker reconnects.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
     DATABASES = {
         "default": {

@@ -24,7 +24,7 @@ class CountingWrites:
     """The real INSERT, counting how many batches it was called with."""
 
     def __init__(self):
-        self.insert, self.batches = insert_all(Submission), []
+        self.insert, self.batches = insert_all(Submission, unique="nonce"), []
 
     def __call__(self, rows):
         self.batches.append(len(rows))
@@ -77,3 +77,14 @@ def test_a_failed_write_reaches_its_requests_and_the_next_batch_is_written(petit
         group.take(form(petition, "first"))
     assert group.take(form(petition, "second")) is True
     assert list(Submission.objects.values_list("nonce", flat=True)) == ["second"]
+
+
+def test_one_insert_takes_new_rows_and_tells_the_spent_ones_even_twice_in_one_batch(petition):
+    insert = insert_all(Submission, unique="nonce")
+    assert insert([form(petition, "spent")]) == [True]
+    rows = [form(petition, n) for n in ["a", "spent", "b", "b"]]
+    assert insert(rows) == [True, False, True, False]
+    stored = dict(Submission.objects.values_list("nonce", "pk"))
+    assert sorted(stored) == ["a", "b", "spent"]
+    assert (rows[0].pk, rows[2].pk) == (stored["a"], stored["b"])  # the taken rows know their keys
+    assert rows[1].pk is None and rows[3].pk is None

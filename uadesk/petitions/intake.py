@@ -11,7 +11,7 @@ No thread of its own: each write happens in a request, with that request's conne
 import threading
 from collections.abc import Callable, Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 
 class _Waiting:
@@ -73,25 +73,43 @@ class GroupCommit:
                 waiting.done.set()
 
 
-def insert_all(model) -> Callable[[Sequence], list[bool]]:
-    """A `write` for GroupCommit: the rows in one INSERT; where a unique value was already spent (a
-    replayed form, which is rare), each row again on its own to tell which."""
+def insert_all(model, *, unique: str) -> Callable[[Sequence], list[bool]]:
+    """A `write` for GroupCommit: the rows in one INSERT that skips a row whose `unique` value is
+    already spent (a replayed form), and says which rows it took.
+
+    By hand, as ON CONFLICT DO NOTHING ... RETURNING (PostgreSQL, SQLite 3.35+): Django's bulk_create
+    can skip conflicts but not tell which rows it skipped. Outside a transaction the one statement is
+    a transaction of its own, so no BEGIN and COMMIT go to the database around it."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    pk = model._meta.pk
 
     def write(rows: Sequence) -> list[bool]:
-        try:
-            with transaction.atomic():
-                model.objects.bulk_create(rows)
-            return [True] * len(rows)
-        except IntegrityError:
-            return [_insert_one(row) for row in rows]
-
-    def _insert_one(row) -> bool:
-        row.pk = None
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-            return True
-        except IntegrityError:
-            return False
+        connection = transaction.get_connection()
+        quote = connection.ops.quote_name
+        # Names from the model only, never from a request; the values go as parameters.
+        columns = ", ".join(quote(f.column) for f in fields)
+        unique_column = quote(model._meta.get_field(unique).column)
+        head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+        tail = f" ON CONFLICT ({unique_column}) DO NOTHING RETURNING {quote(pk.column)}, {unique_column}"
+        placeholders = f"({', '.join(['%s'] * len(fields))})"
+        size = connection.ops.bulk_batch_size(fields, rows)
+        taken: dict[str, int] = {}
+        # Inside a caller's transaction the statements join it, as the caller asked.
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), size):
+                part = rows[start : start + size]
+                params = [
+                    f.get_db_prep_save(f.pre_save(row, True), connection) for row in part for f in fields
+                ]
+                cursor.execute(head + ", ".join([placeholders] * len(part)) + tail, params)
+                taken.update((value, pk_value) for pk_value, value in cursor.fetchall())
+        answers = []
+        for row in rows:
+            # Two rows with one value in a batch (a form sent twice at once): the first is the one taken.
+            pk_value = taken.pop(getattr(row, unique), None)
+            if pk_value is not None:
+                row.pk = pk_value
+            answers.append(pk_value is not None)
+        return answers
 
     return write

@@ -37,7 +37,7 @@ class Signer:
 
 
 # One writer per web process: the forms of concurrent requests share one INSERT and one commit.
-_insert = insert_all(Submission)
+_insert = insert_all(Submission, unique="nonce")
 _intake = GroupCommit(_insert)
 
 
