@@ -289,8 +289,8 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uadesk <appeals@localhost>")
 
-# The shared cache holds rate-limit counters, so every web process sees the same counts: Redis
-# where REDIS_URL is set, else a table in the database.
+# The shared cache (a petition's count for a moment): Redis where REDIS_URL is set, else a table in
+# the database. Rate limits keep their own counts (uadesk/ratelimit.py).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
