@@ -147,3 +147,14 @@ def test_setup_explains_when_no_python_is_found(tmp_path):
     )
     assert result.returncode == 1
     assert "uadesk needs Python 3.12 or newer and found none" in result.stderr
+
+
+def test_the_web_server_runs_a_process_per_usable_core_unless_told(monkeypatch):
+    from uadesk.management.commands.run import web_server_args
+
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert "--workers=3" in web_server_args("127.0.0.1", 8000)
+    monkeypatch.setenv("WEB_WORKERS", "5")
+    assert "--workers=5" in web_server_args("127.0.0.1", 8000)
+    assert "--workers=1" in web_server_args("127.0.0.1", 8000, workers=1)

@@ -21,7 +21,7 @@ def web_server_args(
 
     One process per core it may use: on one core a second process only takes turns with the first
     (signing on PostgreSQL: 1,174 a second with one process, 887 with two, 899 with three)."""
-    workers = workers or int(os.environ.get("WEB_WORKERS") or len(os.sched_getaffinity(0)))
+    workers = workers or int(os.environ.get("WEB_WORKERS") or usable_cores())
     return [
         os.path.join(os.path.dirname(sys.executable), "granian"),
         "--interface=wsgi",
@@ -38,6 +38,13 @@ def web_server_args(
         "--workers-kill-timeout=5",
         app,
     ]
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def worker_args() -> list[str]:
