@@ -64,14 +64,12 @@ class Counter:
                 pending[0] += 1
             else:
                 self._pending[key] = [1, expires]
-            due = not self._flushing and time.monotonic() >= self._next_flush
+            # Never inside a view's transaction: a rollback there would take the counts with it.
+            due = not (self._flushing or connection.in_atomic_block) and time.monotonic() >= self._next_flush
             if due:
                 self._flushing = True
-        # Never inside a view's transaction: a rollback there would take the counts with it.
-        if due and not connection.in_atomic_block:
+        if due:
             self.flush()
-        elif due:
-            self._flushing = False
         return True
 
     def flush(self) -> None:

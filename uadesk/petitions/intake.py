@@ -84,15 +84,24 @@ def insert_all(model, *, unique: str) -> Callable[[Sequence], list[bool]]:
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     pk = model._meta.pk
 
+    statements: dict[str, tuple[str, str, str]] = {}  # per database: built once, not per batch
+
+    def statement(connection) -> tuple[str, str, str]:
+        if connection.alias not in statements:
+            quote = connection.ops.quote_name
+            # Names from the model only, never from a request; the values go as parameters.
+            columns = ", ".join(quote(f.column) for f in fields)
+            unique_column = quote(model._meta.get_field(unique).column)
+            statements[connection.alias] = (
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ",  # noqa: S608
+                f"({', '.join(['%s'] * len(fields))})",
+                f" ON CONFLICT ({unique_column}) DO NOTHING RETURNING {quote(pk.column)}, {unique_column}",
+            )
+        return statements[connection.alias]
+
     def write(rows: Sequence) -> list[bool]:
         connection = transaction.get_connection()
-        quote = connection.ops.quote_name
-        # Names from the model only, never from a request; the values go as parameters.
-        columns = ", ".join(quote(f.column) for f in fields)
-        unique_column = quote(model._meta.get_field(unique).column)
-        head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
-        tail = f" ON CONFLICT ({unique_column}) DO NOTHING RETURNING {quote(pk.column)}, {unique_column}"
-        placeholders = f"({', '.join(['%s'] * len(fields))})"
+        head, placeholders, tail = statement(connection)
         size = connection.ops.bulk_batch_size(fields, rows)
         taken: dict[str, int] = {}
         # Inside a caller's transaction the statements join it, as the caller asked.
