@@ -125,8 +125,23 @@ def test_run_refuses_a_bad_port_in_one_line(uadesk_bin, desk_env):
     result = subprocess.run(
         [uadesk_bin, "run"], env=desk_env | {"PORT": "eighty"}, capture_output=True, text=True, timeout=60
     )
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert result.stderr.strip() == "CommandError: PORT must be a port number, not 'eighty'"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--reload"], "--reload: use `uadesk db_worker --reload` while developing"),
+        (["--exclude-queues=mail"], "--exclude-queues can only be used with --queue-name=*"),
+    ],
+)
+def test_the_worker_refuses_options_it_cannot_honour_in_one_line(uadesk_bin, desk_env, args, message):
+    result = subprocess.run(
+        [uadesk_bin, "worker", *args], env=desk_env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"CommandError: {message}"
 
 
 def test_setup_finds_a_python_of_312_or_newer():

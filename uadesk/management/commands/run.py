@@ -61,7 +61,7 @@ class Command(BaseCommand):
         host = os.environ.get("HOST", "127.0.0.1")
         port = os.environ.get("PORT", "8000")
         if not port.isdigit() or not 0 < int(port) < 65536:
-            raise CommandError(f"PORT must be a port number, not {port!r}")
+            raise CommandError(f"PORT must be a port number, not {port!r}", returncode=2)
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)

@@ -36,9 +36,9 @@ class Command(db_worker.Command):
         self.configure_logging(verbosity)
         excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_name.split(","):
-            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+            raise CommandError("--exclude-queues can only be used with --queue-name=*", returncode=2)
         if reload:
-            raise CommandError("--reload: use `uadesk db_worker --reload` while developing")
+            raise CommandError("--reload: use `uadesk db_worker --reload` while developing", returncode=2)
         worker = Worker(
             queue_names=queue_name.split(","),
             excluded_queue_names=excluded,
