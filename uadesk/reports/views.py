@@ -1,6 +1,5 @@
 """Staff dashboards of what supporters did, with their exports: CSV, XLSX and a one-page PDF."""
 
-import csv
 import io
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action
+from uadesk.formats.sheets import csv_text, workbook
 from uadesk.staff.decorators import staff_required
 
 from . import charts
@@ -75,10 +75,7 @@ def export(request, fmt, slug=None):
             for day, slug, target, channel, event, n in export_rows(action=action, **form.period())
         ]
         if fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerows([EXPORT_HEADER, *rows])
-            response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(csv_text([EXPORT_HEADER, *rows]), content_type="text/csv; charset=utf-8")
         else:
             response = HttpResponse(
                 xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,10 +85,8 @@ def export(request, fmt, slug=None):
 
 
 def xlsx(rows: list[list]) -> bytes:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+    with workbook(buffer) as book:
         sheet = book.add_worksheet("appeals")
         bold = book.add_format({"bold": True})
         sheet.write_row(0, 0, EXPORT_HEADER, bold)
