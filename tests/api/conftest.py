@@ -21,6 +21,7 @@ def make_token(db):
             scope_read="read" in scopes,
             scope_write="write" in scopes,
             scope_personal_data="personal_data" in scopes,
+            scope_target_addresses="target_addresses" in scopes,
             **fields,
         )
         key = token.new_key()

@@ -24,3 +24,10 @@ def test_every_route_is_documented_with_exactly_its_methods(client):
         refused = client.generic("OPTIONS", url)
         assert refused.status_code == 405
         assert set(refused["Allow"].lower().split(", ")) == set(operations), path
+
+
+def test_the_target_addresses_scope_is_documented(client):
+    document = client.get("/api/openapi.json").json()
+    assert "target_addresses" in document["info"]["description"]
+    patch = document["paths"]["/advocacy_campaigns/{slug}/targets/{target_id}"]["patch"]
+    assert "target_addresses" in patch["description"] and "403" in patch["responses"]

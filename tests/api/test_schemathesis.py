@@ -62,7 +62,7 @@ def wsgi_in_the_test_transaction():
 def test_every_operation_keeps_to_the_document(
     mode, open_action, draft_action, make_token, wsgi_in_the_test_transaction
 ):
-    auth = make_token("read", "write", "personal_data")
+    auth = make_token("read", "write", "personal_data", "target_addresses")
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12

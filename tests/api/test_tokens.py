@@ -29,6 +29,15 @@ def test_an_administrator_creates_a_token_and_sees_it_once(staff_client):
     assert key not in page
 
 
+def test_an_administrator_grants_the_target_addresses_scope(staff_client):
+    response = staff_client.post(
+        "/staff/api/apitoken/add/",
+        {"name": "Section site", "scope_write": "on", "scope_target_addresses": "on"},
+    )
+    assert response.status_code == 200
+    assert ApiToken.objects.get().scopes == ["write", "target_addresses"]
+
+
 def test_an_administrator_revokes_tokens(staff_client, make_token, client, draft_action):
     auth = make_token("read")
     assert client.get(DRAFT, HTTP_AUTHORIZATION=auth).status_code == 200
@@ -59,6 +68,16 @@ def test_scopes_decide_what_a_token_may_do(client, make_token, draft_action, ope
     appeals = f"/api/advocacy_campaigns/{open_action.slug}/appeals"
     response = client.get(appeals, HTTP_AUTHORIZATION=writer)
     assert response.status_code == 403 and "personal_data" in response.json()["error"]["message"]
+    # Where a published action's letters go takes a scope of its own.
+    target = f"/api/advocacy_campaigns/{open_action.slug}/targets/{open_action.targets.first().pk}"
+    redirect = {"path": target, "data": '{"emails": ["new@example.org"]}', "content_type": "application/json"}
+    response = client.patch(**redirect, HTTP_AUTHORIZATION=writer)
+    assert response.status_code == 403 and "target_addresses" in response.json()["error"]["message"]
+    assert client.patch(**redirect, HTTP_AUTHORIZATION=make_token("target_addresses")).status_code == 403
+    assert (
+        client.patch(**redirect, HTTP_AUTHORIZATION=make_token("write", "target_addresses")).status_code
+        == 200
+    )
 
 
 def test_use_is_recorded_at_most_once_a_minute(client, make_token, time_machine):

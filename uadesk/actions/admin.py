@@ -1,11 +1,14 @@
 """Staff edit campaigns and actions here, with individuals, targets and letters inline."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import (
     EMPTY_LETTER,
@@ -18,7 +21,7 @@ from .models import (
     Section,
     Target,
 )
-from .services import outcome_record
+from .services import outcome_record, target_save
 
 
 class RequiredOnPublishFormSet(BaseInlineFormSet):
@@ -43,6 +46,33 @@ class TargetFormSet(RequiredOnPublishFormSet):
 
 class LetterFormSet(RequiredOnPublishFormSet):
     empty_message = _("A published action needs a model letter.")
+
+
+def target_saved(model_admin: admin.ModelAdmin, request, target: Target) -> None:
+    """Saves a target edited in the staff desk. A new address on a target letters go to holds the letters
+    waiting for it (target_save): the change is written to the audit log, and the editor is told where
+    to approve those letters."""
+    saved = target_save(target=target)
+    if not saved.new_addresses:
+        return
+    model_admin.log_change(
+        request, target,
+        f"Letters now go to {', '.join(saved.new_addresses)} (an email address or fax number added or "
+        f"changed); {saved.held} queued letters held for review until approved in the review queue.",
+    )  # fmt: skip
+    if saved.held:
+        queue = (
+            reverse("admin:appeals_appeal_changelist") + f"?status__exact=held&target__id__exact={target.pk}"
+        )
+        notice = ngettext(
+            "%(count)d letter to %(target)s is held until you approve it in the review queue.",
+            "%(count)d letters to %(target)s are held until you approve them in the review queue.",
+            saved.held,
+        ) % {"count": saved.held, "target": target.display_name}
+        model_admin.message_user(
+            request, format_html('{} <a href="{}">{}</a>', notice, queue, _("Open the review queue")),
+            messages.WARNING,
+        )  # fmt: skip
 
 
 class IndividualInline(admin.TabularInline):
@@ -110,6 +140,9 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["name", "emails", "action__title"]
     list_select_related = ["action"]
 
+    def save_model(self, request, obj, form, change):
+        target_saved(self, request, obj)
+
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
@@ -167,6 +200,12 @@ class ActionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Target:
+            for target in formset.save(commit=False):
+                target_saved(self, request, target)
+            for target in formset.deleted_objects:
+                target.delete()
+            return None
         if formset.model is not Outcome:
             return super().save_formset(request, form, formset, change)
         # New outcomes go through the service: the individual's status follows, the news is emailed.
@@ -220,7 +259,10 @@ class LocalisationAdmin(admin.ModelAdmin):
         # What the section adds belongs to the action too, so that counts and prints take it in.
         for item in formset.save(commit=False):
             item.action = form.instance.action
-            item.save()
+            if isinstance(item, Target):
+                target_saved(self, request, item)
+            else:
+                item.save()
         for item in formset.deleted_objects:
             item.delete()
         formset.save_m2m()

@@ -444,6 +444,35 @@ class Target(models.Model):
     def social_list(self) -> list[str]:
         return lines(self.social)
 
+    # Where the desk itself sends letters: changing these redirects every letter still to go.
+    ADDRESS_FIELDS = ("emails", "faxes")
+
+    def _addresses(self) -> dict[str, str]:
+        """The addresses letters go to, each by a key that ignores how it is written (a fax's spaces and
+        brackets, an email's case), mapped to the address as typed."""
+        found = {f"email:{email.casefold()}": email for email in self.email_list}
+        return found | {"fax:" + re.sub(r"[^\d+]", "", fax): fax for fax in self.fax_list}
+
+    def new_addresses(self, saved: "Target") -> list[str]:
+        """The email addresses and fax numbers this target has that its saved version had not: added or
+        changed. Removing an address sends no letter anywhere new."""
+        before = saved._addresses()
+        return [address for key, address in self._addresses().items() if key not in before]
+
+    def new_addresses_field(self, saved: "Target") -> str:
+        """The field of the first new address, for an error to point at."""
+        before = saved._addresses()
+        new_email = any(key.startswith("email:") and key not in before for key in self._addresses())
+        return "emails" if new_email else "faxes"
+
+    def redirects_letters(self, saved: "Target | None") -> bool:
+        """Saving this over `saved` would send letters somewhere new: a new address on an existing target
+        supporters can write to (an action no longer a draft) or have written to. A new target receives
+        no letter written before it existed, so adding one redirects nothing."""
+        if saved is None or not self.new_addresses(saved):
+            return False
+        return self.action.status != Action.Status.DRAFT or self.appeals.exists()
+
     def clean(self) -> None:
         errors: dict[str, list] = {}
         validate_email = EmailValidator()

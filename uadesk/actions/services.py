@@ -1,6 +1,7 @@
 """Work on actions that spans several models: building an action from a parsed UA, closing at the deadline."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -157,3 +158,37 @@ def reminder_ask(*, action: Action, email: str) -> Reminder:
     supporter.touch()
     reminder, _ = Reminder.objects.get_or_create(action=action, supporter=supporter)
     return reminder
+
+
+class RedirectRefused(Exception):
+    """Saving would send the target's letters somewhere new, and whoever saves may not do that."""
+
+    def __init__(self, field: str, addresses: list[str]):
+        super().__init__(", ".join(addresses))
+        self.field, self.addresses = field, addresses
+
+
+@dataclass(frozen=True)
+class TargetSaved:
+    new_addresses: list[str]  # empty: letters go where they went
+    held: int  # letters that were waiting for the target and now wait for staff
+
+
+@transaction.atomic
+def target_save(*, target: Target, may_redirect: bool = True) -> TargetSaved:
+    """Saves a target; the one way the API and the staff desk do. A save that sends letters somewhere new
+    (Target.redirects_letters) needs may_redirect, and holds the letters already waiting for the target in
+    the same transaction: an address typed by a thief (a stolen token, an editor's password) receives
+    nothing written before it until staff approve those letters in the review queue."""
+    from uadesk.appeals.services import appeals_hold_for_target
+
+    # Locked, so two changes at once are each compared with what the other saved.
+    saved = Target.objects.select_for_update().filter(pk=target.pk).first() if target.pk else None
+    if not target.redirects_letters(saved):
+        target.save()
+        return TargetSaved(new_addresses=[], held=0)
+    added = target.new_addresses(saved)
+    if not may_redirect:
+        raise RedirectRefused(target.new_addresses_field(saved), added)
+    target.save()
+    return TargetSaved(new_addresses=added, held=appeals_hold_for_target(target=target))

@@ -13,11 +13,21 @@ from .models import ApiAuditEntry, ApiToken, Webhook, WebhookAttempt, WebhookDel
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "scope_read", "scope_write", "scope_personal_data", "created_at",
-                    "expires_at", "last_used_at", "revoked_at"]  # fmt: skip
-    list_filter = ["scope_write", "scope_personal_data", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "name", "prefix", "scope_read", "scope_write", "scope_personal_data", "scope_target_addresses",
+        "created_at", "expires_at", "last_used_at", "revoked_at",
+    ]  # fmt: skip
+    list_filter = ["scope_write", "scope_personal_data", "scope_target_addresses",
+                   ("revoked_at", admin.EmptyFieldListFilter)]  # fmt: skip
     search_fields = ["name", "prefix"]
-    fields = ["name", "scope_read", "scope_write", "scope_personal_data", "expires_at"]
+    fields = [
+        "name",
+        "scope_read",
+        "scope_write",
+        "scope_personal_data",
+        "scope_target_addresses",
+        "expires_at",
+    ]
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 

@@ -27,6 +27,13 @@ class ApiToken(models.Model):
         READ = "read", _("Read drafts and unpublished petitions")
         WRITE = "write", _("Create and change actions, targets and petitions")
         PERSONAL_DATA = "personal_data", _("Read signers' and writers' names and email addresses")
+        TARGET_ADDRESSES = (
+            "target_addresses",
+            _(
+                "Change where letters go: targets' email addresses and fax numbers (with write); the letters "
+                "waiting for a changed target are held for review"
+            ),
+        )
 
     name = models.CharField(
         _("name"),
@@ -39,6 +46,11 @@ class ApiToken(models.Model):
     scope_write = models.BooleanField(_("write"), default=False, help_text=Scope.WRITE.label)
     scope_personal_data = models.BooleanField(
         _("personal data"), default=False, help_text=Scope.PERSONAL_DATA.label
+    )
+    # Its own scope: with write alone, a stolen token could send every letter, with the supporter's name,
+    # town and Reply-To, to an address of the thief's.
+    scope_target_addresses = models.BooleanField(
+        _("target addresses"), default=False, help_text=Scope.TARGET_ADDRESSES.label
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -69,6 +81,7 @@ class ApiToken(models.Model):
             self.Scope.READ: self.scope_read,
             self.Scope.WRITE: self.scope_write,
             self.Scope.PERSONAL_DATA: self.scope_personal_data,
+            self.Scope.TARGET_ADDRESSES: self.scope_target_addresses,
         }
         return [str(scope) for scope, granted in flags.items() if granted]
 

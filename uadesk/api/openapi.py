@@ -284,9 +284,12 @@ TOKEN = [{"bearerAuth": []}]
 
 
 def op(
-    summary: str, responses: dict, errors: list[int], *, security=PUBLIC, parameters=(), body=None, tag=""
-) -> dict:
+    summary: str, responses: dict, errors: list[int], *, security=PUBLIC, parameters=(), body=None, tag="",
+    description="",
+) -> dict:  # fmt: skip
     operation = {"summary": summary, "tags": [tag], "security": security, "parameters": list(parameters)}
+    if description:
+        operation["description"] = description
     # Every operation refuses a query parameter it does not take: 400 is always possible.
     operation["responses"] = responses | {str(code): error(code) for code in sorted({400, *errors})}
     if body is not None:
@@ -451,6 +454,13 @@ def paths() -> dict:
                 parameters=[SLUG, TARGET_ID],
                 body=json_body("TargetPatch"),
                 tag="targets",
+                description=(
+                    "Needs the write scope. Adding or changing an email address or fax number of a target "
+                    "supporters can write to (its action is published or closed) or have written to also "
+                    "needs the target_addresses scope (403 without it, and nothing changes); the letters "
+                    "still waiting for that target are then held until staff approve them in the review "
+                    "queue. Removing an address needs no more than write."
+                ),
             ),
             "delete": op(
                 "Removes a target nobody has written to yet.",
@@ -522,7 +532,8 @@ def openapi_document(request) -> dict:
             "description": (
                 "Urgent Actions as OSDI advocacy campaigns, their targets, counts of appeals (outreaches), "
                 "petitions and signatures. Reading published actions needs no token; a staff token (created "
-                "in the staff desk) has the scopes read, write and personal_data. Errors are "
+                "in the staff desk) has the scopes read, write, personal_data and target_addresses "
+                "(with write: change where a target's letters go). Errors are "
                 '{"error": {"code", "message", "field"}}.'
             ),
         },

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from uadesk.actions.models import Action, Individual, ModelLetter, Target
-from uadesk.actions.services import action_create_from_document
+from uadesk.actions.services import RedirectRefused, action_create_from_document, target_save
 from uadesk.appeals.models import Appeal
 
 from .http import ApiError, validation_error
@@ -122,11 +122,19 @@ def action_publish(*, action: Action) -> Action:
 # -- Targets -----------------------------------------------------------------------------------------
 
 
-def _target_save(target: Target) -> Target:
+def _target_save(target: Target, *, may_redirect: bool = False) -> Target:
     if target.role not in Target.Role.values:
         raise ApiError(422, "invalid", f"Must be one of {', '.join(Target.Role.values)}.", "role")
     target.full_clean()
-    target.save()
+    try:
+        target_save(target=target, may_redirect=may_redirect)
+    except RedirectRefused as refused:
+        raise ApiError(
+            403, "forbidden",
+            "Changing where a target's letters go (an email address or fax number added or changed) "
+            "needs a token with the target_addresses scope.",
+            refused.field,
+        ) from None  # fmt: skip
     action_touch(target.action)
     return target
 
@@ -138,9 +146,11 @@ def target_create(*, action: Action, data: dict) -> Target:
     return _target_save(target)
 
 
-def target_update(*, target: Target, data: dict) -> Target:
+def target_update(*, target: Target, data: dict, may_redirect: bool) -> Target:
+    """Changes a target; a new email address or fax number on a target letters go to needs may_redirect
+    (the token's target_addresses scope), and holds the letters waiting for it (actions' target_save)."""
     apply_fields(target, data, TARGET_FIELDS)
-    return _target_save(target)
+    return _target_save(target, may_redirect=may_redirect)
 
 
 def target_delete(*, target: Target) -> None:

@@ -138,7 +138,9 @@ def campaign_target(request, slug: str, target_id: int):
         services.target_delete(target=target)
         return json_ok(request, {"deleted": True, "id": target_id})
     if request.method == "PATCH":
-        services.target_update(target=target, data=json_body(request))
+        services.target_update(
+            target=target, data=json_body(request), may_redirect=has_scope(request, "target_addresses")
+        )
     return json_ok(request, serializers.target_data(target))
 
 

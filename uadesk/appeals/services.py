@@ -196,3 +196,12 @@ def appeal_counts(*, action: Action) -> dict[str, dict[str, int]]:
         name: dict(counted.values_list(field).annotate(n=Count("pk")).order_by(field).values_list(field, "n"))
         for name, field in by.items()
     } | {"total": {"": counted.count()}}
+
+
+def appeals_hold_for_target(*, target: Target) -> int:
+    """The target's address changed: every letter still waiting to go to it (queued, or taken by a worker
+    that has not begun its send) waits for staff in the review queue, so none leaves for the new address
+    before they approve it. A letter a worker is sending goes to the address it read when it took it."""
+    return Appeal.objects.filter(
+        target=target, status__in=[Appeal.Status.QUEUED, Appeal.Status.SENDING]
+    ).update(status=Appeal.Status.HELD)
