@@ -2,9 +2,11 @@
 
 A webhook address that leads to 127.0.0.1, 10.0.0.0/8, a cloud's metadata address or any other
 address that is not on the public internet would let whoever can register a webhook make the desk
-talk to its own database, cache or admin services. The check is made on the address the connection
-actually reached, before a byte is sent, so a name that resolves differently a second later (DNS
-rebinding) gains nothing.
+talk to its own database, cache or admin services. The name is resolved once and every address it
+gives is checked before any connection is opened, so not even a refused or accepted connection tells
+an inside port's state (a blind port scan); the desk then connects to those checked addresses only,
+and checks the address the connection actually reached before a byte is sent, so a name that resolves
+differently a second later (DNS rebinding) gains nothing.
 """
 
 import http.client
@@ -14,9 +16,43 @@ import urllib.request
 
 from django.conf import settings
 
+# IPv6 addresses that carry an IPv4 address a gateway or the host's own stack connects to: they are
+# as public as the IPv4 address inside them (64:ff9b::127.0.0.1 reaches the NAT64 gateway's loopback).
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: a prefix of /48 to /96 inside it
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # ::a.b.c.d, deprecated, still routed by some stacks
+
 
 class PrivateAddress(OSError):
     """The address is not on the public internet."""
+
+
+def _rfc6052_ipv4(ip: ipaddress.IPv6Address, prefix: int) -> ipaddress.IPv4Address | None:
+    """The IPv4 address RFC 6052 places after a NAT64 prefix of this length, if the address is so made
+    (bits 64 to 71 zero, nothing after the IPv4 address)."""
+    octets = ip.packed
+    if prefix == 96:
+        return ipaddress.IPv4Address(octets[12:])
+    start = prefix // 8
+    v4 = (octets[start:8] + octets[9 : 9 + 4 - (8 - start)])[:4]
+    end = 9 + 4 - (8 - start)
+    if octets[8] != 0 or any(octets[end:]):
+        return None
+    return ipaddress.IPv4Address(v4)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address] | None:
+    """The IPv4 addresses an IPv6 address may stand for (None: it carries none). A local-use NAT64
+    address may be read in several ways; each of them must be public."""
+    if ip.ipv4_mapped:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour:
+        return [ip.sixtofour]
+    if ip in NAT64 or ip in IPV4_COMPATIBLE:
+        return [ipaddress.IPv4Address(ip.packed[12:])]
+    if ip in NAT64_LOCAL:
+        return [v4 for prefix in (48, 56, 64, 96) if (v4 := _rfc6052_ipv4(ip, prefix)) is not None]
+    return None
 
 
 def is_public(address: str) -> bool:
@@ -24,18 +60,43 @@ def is_public(address: str) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if ip.version == 6 and (inside := embedded_ipv4(ip)) is not None:
+        return bool(inside) and all(is_public(str(v4)) for v4 in inside)
     return ip.is_global and not ip.is_multicast
 
 
+def _refuse(address: str) -> PrivateAddress:
+    return PrivateAddress(f"the address leads into a private network ({address}), not to the internet")
+
+
 def _connect_public(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None, **kwargs):
-    sock = socket.create_connection(address, timeout, source_address, **kwargs)
-    peer = sock.getpeername()[0]
-    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and not is_public(peer):
-        sock.close()
-        raise PrivateAddress(f"the address leads into a private network ({peer}), not to the internet")
-    return sock
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return socket.create_connection(address, timeout, source_address, **kwargs)
+    host, port = address
+    found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    # Every address of the name, before any connection: one inside address refuses the name as a whole.
+    for *_, sockaddr in found:
+        if not is_public(sockaddr[0]):
+            raise _refuse(sockaddr[0])
+    error: OSError = OSError(f"no address for {host}")
+    for family, kind, proto, _, sockaddr in found:  # the addresses checked above, not the name again
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+        except OSError as refused:
+            sock.close()
+            error = refused
+            continue
+        peer = sock.getpeername()[0]
+        if not is_public(peer):  # and the address actually reached, before a byte goes
+            sock.close()
+            raise _refuse(peer)
+        return sock
+    raise error
 
 
 class _PublicOnly:
