@@ -18,6 +18,17 @@ from .names import pinyin
 # BCP 47 as UAs use it: a language, optionally a script or region ("zh", "zh-Hans", "pt-BR").
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 FAX_RE = re.compile(r"^\+?[\d\s().\-/]{6,}$")
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: none belongs in a title
+# or a name, and in an email subject or a mailto: link one breaks the line (a header of the sender's).
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ONE_LINE = _("Use one line of text, without line breaks, tabs or other control characters.")
+
+
+def one_line_errors(instance, fields: tuple[str, ...], errors: dict[str, list]) -> None:
+    """Adds an error to each of the fields that holds a control character."""
+    for name in fields:
+        if CONTROL_RE.search(getattr(instance, name) or ""):
+            errors.setdefault(name, []).append(ONE_LINE)
 
 
 def lines(text: str) -> list[str]:
@@ -273,6 +284,7 @@ class Action(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
+        one_line_errors(self, ("title",), errors)  # the subject of every letter, the mailto: link's too
         for code in self.preferred_language_codes:
             if not LANGUAGE_CODE_RE.match(code):
                 errors.setdefault("preferred_languages", []).append(
@@ -475,6 +487,7 @@ class Target(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
+        one_line_errors(self, ("honorific", "name", "native_name", "title", "salutation"), errors)
         validate_email = EmailValidator()
         for email in self.email_list:
             try:

@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from .models import Action, Individual, ModelLetter, Outcome, Reminder, Target
+from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, Reminder, Target
 
 
 def unique_slug(title: str) -> str:
@@ -23,10 +23,15 @@ def _date(value: str | None) -> datetime.date | None:
 
 
 def _fit[M: models.Model](instance: M) -> M:
-    """Cuts text a document gave at the column's length, so no database refuses a long line."""
+    """Makes one-line text a document gave fit its column: a control character (a line break a PDF
+    left in a title) becomes a space, as the models' rules want, and a long line is cut at the column's
+    length, so no database refuses it."""
     for field in instance._meta.concrete_fields:
         if isinstance(field, models.CharField) and field.max_length:
             value = getattr(instance, field.attname)
+            if isinstance(value, str) and CONTROL_RE.search(value):
+                value = " ".join(CONTROL_RE.sub(" ", value).split())
+                setattr(instance, field.attname, value)
             if isinstance(value, str) and len(value) > field.max_length:
                 setattr(instance, field.attname, value[: field.max_length].rstrip())
     return instance
