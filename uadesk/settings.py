@@ -338,12 +338,20 @@ FILE_UPLOAD_HANDLERS = [
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Lines about a request name its view and status, not its path: a data page's path is its key
+# (uadesk/logs.py). The filter sits on Django's request loggers, so any handler gets the clean
+# record, and on our handler, which also hears the loggers Django names after each exception.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_paths": {"()": "uadesk.logs.RequestPathFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["no_paths"]},
+        "django.security.csrf": {"filters": ["no_paths"]},
+    },
 }
 
 # Petitions (issue 5)
