@@ -12,16 +12,17 @@ LOGIN = reverse("admin:login")
 INDEX = reverse("admin:index")
 START = datetime.datetime(2026, 11, 29, 9, 0, tzinfo=datetime.UTC)
 ATTACKER, OWNER, PROXY = "203.0.113.5", "198.51.100.7", "10.0.0.2"
+PASSWORD = "a long staff password"  # noqa: S105 (a test account's)
 
 
 @pytest.fixture
 def member(django_user_model):
     return django_user_model.objects.create_user(
-        "staff", password="a long staff password", is_staff=True, is_superuser=True
+        "staff", password=PASSWORD, is_staff=True, is_superuser=True
     )
 
 
-def sign_in(client, password="a long staff password", **meta):
+def sign_in(client, password=PASSWORD, **meta):
     return client.post(LOGIN, {"username": "staff", "password": password, "next": INDEX}, **meta)
 
 
