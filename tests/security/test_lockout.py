@@ -17,9 +17,7 @@ PASSWORD = "a long staff password"  # noqa: S105 (a test account's)
 
 @pytest.fixture
 def member(django_user_model):
-    return django_user_model.objects.create_user(
-        "staff", password=PASSWORD, is_staff=True, is_superuser=True
-    )
+    return django_user_model.objects.create_user("staff", password=PASSWORD, is_staff=True, is_superuser=True)
 
 
 def sign_in(client, password=PASSWORD, **meta):
