@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from uadesk.numbers import parse_int
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -21,11 +23,13 @@ def envbool(name: str, default: bool) -> bool:
 
 
 def envint(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    try:
-        return int(value) if value.strip() else default
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if (number := parse_int(value)) is None:
+        shown = value if len(value) <= 40 else f"{value[:40]}…"
+        raise ImproperlyConfigured(f"{name} must be a whole number in digits 0-9, not {shown!r}")
+    return number
 
 
 def envsecret(name: str) -> str | None:
@@ -33,8 +37,20 @@ def envsecret(name: str) -> str | None:
     if os.environ.get(name):
         return os.environ[name]
     if path := os.environ.get(f"{name}_FILE"):
-        return Path(path).read_text().strip()
+        try:
+            return Path(path).read_text().strip()
+        except (OSError, UnicodeError) as error:
+            reason = getattr(error, "strerror", None) or "not text"
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {reason}") from None
     return None
+
+
+def strong_enough(key: str) -> bool:
+    """At least 32 characters, not few of them repeated: a key people could guess seals nothing.
+    A hex key (64 digits or more: 32 bytes) can only show 16 different digits, so it needs fewer."""
+    hexadecimal = all(c in "0123456789abcdefABCDEF" for c in key)
+    distinct = len(set(key.lower() if hexadecimal else key))
+    return len(key) >= 32 and (distinct >= 16 or (hexadecimal and len(key) >= 64 and distinct >= 10))
 
 
 # Production refuses to start on a missing secret; a development desk keeps a
@@ -67,6 +83,11 @@ if not SUPPORTER_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SUPPORTER_KEY (or SUPPORTER_KEY_FILE) must be set in production")
     SUPPORTER_KEY = _development_secret("supporter-key", 32)
+elif PRODUCTION and not strong_enough(SUPPORTER_KEY):
+    raise ImproperlyConfigured(
+        "SUPPORTER_KEY is too weak: give at least 32 random characters, 16 of them different "
+        "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    )
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:
