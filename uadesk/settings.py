@@ -129,6 +129,8 @@ MIDDLEWARE = [
     # Above WhiteNoise, so the static files it answers carry the policies too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "uadesk.security.PermissionsPolicyMiddleware",
+    # Before anything reads a form: one in another charset than UTF-8 is refused here (400).
+    "uadesk.security.FormCharsetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
