@@ -1,6 +1,7 @@
 """No error the desk stores or logs carries a supporter's address: a mail server that refuses one
 (and names it in its reply, as Postfix does) leaves nothing of it in the database or the worker's log."""
 
+import importlib
 import subprocess
 import traceback
 
@@ -82,3 +83,21 @@ def test_an_address_the_server_names_when_refusing_the_letter_itself_is_not_in_t
     stored = "".join(traceback.format_exception(caught.value))
     assert "mail server said 554" in stored and caught.value.permanent, stored
     assert LOCAL_PART not in stored, stored
+
+
+def test_tracebacks_stored_before_the_fix_lose_their_addresses():
+    from django.apps import apps
+
+    migration = importlib.import_module("uadesk.migrations.0002_tracebacks_without_addresses")
+    old = (
+        "Traceback (most recent call last):\n  ...\nsmtplib.SMTPRecipientsRefused: "
+        f"{{'{ADDRESS}': (550, b'5.1.1 <{ADDRESS}>: Recipient address rejected')}}\n"
+    )
+    row = DBTaskResult.objects.create(
+        task_path="uadesk.supporters.tasks.send_data_link", args_kwargs={"args": [], "kwargs": {}},
+        status="FAILED", traceback=old,
+    )  # fmt: skip
+    migration.scrub(apps, None)
+    row.refresh_from_db()
+    assert LOCAL_PART not in row.traceback
+    assert "SMTPRecipientsRefused: {'<address>': (550, b'5.1.1 <address>: Recipient" in row.traceback
