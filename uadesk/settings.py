@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from uadesk.numbers import parse_int
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -21,11 +23,13 @@ def envbool(name: str, default: bool) -> bool:
 
 
 def envint(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    try:
-        return int(value) if value.strip() else default
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if (number := parse_int(value)) is None:
+        shown = value if len(value) <= 40 else f"{value[:40]}…"
+        raise ImproperlyConfigured(f"{name} must be a whole number in digits 0-9, not {shown!r}")
+    return number
 
 
 def envsecret(name: str) -> str | None:
@@ -33,8 +37,20 @@ def envsecret(name: str) -> str | None:
     if os.environ.get(name):
         return os.environ[name]
     if path := os.environ.get(f"{name}_FILE"):
-        return Path(path).read_text().strip()
+        try:
+            return Path(path).read_text().strip()
+        except (OSError, UnicodeError) as error:
+            reason = getattr(error, "strerror", None) or "not text"
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {reason}") from None
     return None
+
+
+def strong_enough(key: str) -> bool:
+    """At least 32 characters, not few of them repeated: a key people could guess seals nothing.
+    A hex key (64 digits or more: 32 bytes) can only show 16 different digits, so it needs fewer."""
+    hexadecimal = all(c in "0123456789abcdefABCDEF" for c in key)
+    distinct = len(set(key.lower() if hexadecimal else key))
+    return len(key) >= 32 and (distinct >= 16 or (hexadecimal and len(key) >= 64 and distinct >= 10))
 
 
 # Production refuses to start on a missing secret; a development desk keeps a
@@ -67,6 +83,11 @@ if not SUPPORTER_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SUPPORTER_KEY (or SUPPORTER_KEY_FILE) must be set in production")
     SUPPORTER_KEY = _development_secret("supporter-key", 32)
+elif PRODUCTION and not strong_enough(SUPPORTER_KEY):
+    raise ImproperlyConfigured(
+        "SUPPORTER_KEY is too weak: give at least 32 random characters, 16 of them different "
+        "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    )
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:
@@ -108,6 +129,8 @@ MIDDLEWARE = [
     # Above WhiteNoise, so the static files it answers carry the policies too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "uadesk.security.PermissionsPolicyMiddleware",
+    # Before anything reads a form: one in another charset than UTF-8 is refused here (400).
+    "uadesk.security.FormCharsetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,12 +151,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# After this many failed sign-ins to one account it is locked for STAFF_LOCKOUT_MINUTES from anywhere,
-# so an attacker with many addresses gains nothing; and one address that fails as often, across
-# accounts, is locked out too.
+# After this many failed sign-ins to one account from one address, that pair is locked for
+# STAFF_LOCKOUT_MINUTES. Not the account from everywhere: anyone could then lock every staff
+# member out with a few requests. Guessing from many addresses is what the second factor is for.
+# (django-axes 8.3 can only lock, not slow sign-ins down.)
 AXES_FAILURE_LIMIT = envint("STAFF_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("STAFF_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address as the rate limits find it, through TRUSTED_PROXY_COUNT proxies of our own:
+# behind a proxy REMOTE_ADDR is the proxy's, the same for everyone.
+AXES_CLIENT_IP_CALLABLE = "uadesk.ratelimit.client_address"
 AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
@@ -338,12 +365,20 @@ FILE_UPLOAD_HANDLERS = [
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Lines about a request name its view and status, not its path: a data page's path is its key
+# (uadesk/logs.py). The filter sits on Django's request loggers, so any handler gets the clean
+# record, and on our handler, which also hears the loggers Django names after each exception.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_paths": {"()": "uadesk.logs.RequestPathFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["no_paths"]},
+        "django.security.csrf": {"filters": ["no_paths"]},
+    },
 }
 
 # Petitions (issue 5)

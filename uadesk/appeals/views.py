@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from uadesk.actions.models import Action, Localisation
+from uadesk.numbers import parse_int
 from uadesk.ratelimit import allow_request
 
 from .forms import ComposeForm, ReplyForm
@@ -34,7 +35,7 @@ def compose(request, slug):
     if request.method != "POST":
         initial = {}
         if target_id := request.GET.get("target", ""):
-            initial["targets"] = [int(target_id)] if target_id.isdigit() else []
+            initial["targets"] = [n] if (n := parse_int(target_id)) is not None else []
         return render(
             request,
             "appeals/compose.html",

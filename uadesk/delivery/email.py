@@ -3,6 +3,7 @@
 import contextlib
 import email.policy
 import functools
+import re
 import smtplib
 import time
 
@@ -10,6 +11,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 
 from .transport import OutgoingLetter, TransportError
+
+# Anything shaped like an address, <bracketed> or bare: mail servers quote the recipient in replies.
+_ADDRESS_RE = re.compile(r"<[^<>\s]*@[^<>\s]*>|[^\s<>@'\"(),;:]+@[^\s<>@'\"(),;:]+")
+
+
+def without_addresses(error: object) -> str:
+    """An error's text with every email address in it replaced by "<address>"."""
+    text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
+    return _ADDRESS_RE.sub("<address>", text)
 
 
 def one_line(text: str) -> str:
@@ -125,6 +135,9 @@ class EmailTransport:
         return message
 
     def send(self, letter: OutgoingLetter, *, to: str) -> None:
+        """Raises TransportError with no address in it, and without the mail library's error as its
+        cause: a traceback is stored with a failed task and written to the worker's log, and
+        smtplib's errors name the recipient (a supporter, for the desk's own emails to them)."""
         try:
             self.ensure_open()
             sent = self.message(letter, to=to).send()
@@ -133,15 +146,21 @@ class EmailTransport:
             codes = [code for code, _ in error.recipients.values()]
             raise TransportError(
                 f"refused by the mail server: {codes}", permanent=all(c >= 500 for c in codes)
-            ) from error
+            ) from None
         except smtplib.SMTPResponseException as error:
             self.close()
+            said = without_addresses(error.smtp_error)
             raise TransportError(
-                f"mail server said {error.smtp_code}: {error.smtp_error!r}", permanent=error.smtp_code >= 500
-            ) from error
+                f"mail server said {error.smtp_code}: {said!r}", permanent=error.smtp_code >= 500
+            ) from None
         except (smtplib.SMTPException, OSError) as error:
             self.close()
-            raise TransportError(f"could not reach the mail server: {error}") from error
+            raise TransportError(f"could not reach the mail server: {without_addresses(error)}") from None
+        except ValueError as error:
+            # Django's check of an address it cannot put in a header quotes the address.
+            raise TransportError(
+                f"the letter could not be sent: {without_addresses(error)}", permanent=True
+            ) from None
         if sent != 1:
             raise TransportError("the mail server accepted no recipient")
 

@@ -15,6 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 
+from uadesk.numbers import parse_int
 from uadesk.ratelimit import allow_request
 
 from . import pow
@@ -88,8 +89,11 @@ def sign(request, slug):
     if not form.is_valid():
         return _page(request, petition, form, status=400)
     data = form.cleaned_data
+    work = data["work"]
+    if work and parse_int(work, max_digits=12) is None:
+        work = "-"  # "²" passes str.isdigit() but not int(): whatever is not a number is a wrong answer
     try:
-        checked = pow.challenge_check(data["challenge"], data["work"], scope=f"petition-{petition.pk}")
+        checked = pow.challenge_check(data["challenge"], work, scope=f"petition-{petition.pk}")
     except pow.ChallengeError as error:
         form.add_error(
             None, CHALLENGE_ERRORS.get(error.code, _("The form could not be checked. Please try again."))

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from uadesk.numbers import parse_int
 from uadesk.staff.readonly import ReadOnlyAdmin
 
 from . import crypto
@@ -33,8 +34,8 @@ class SupporterAdmin(ReadOnlyAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.lstrip("#").isdigit():
-            return queryset.filter(pk=int(term.lstrip("#"))), False
+        if (pk := parse_int(term.lstrip("#"))) is not None:
+            return queryset.filter(pk=pk), False
         try:
             validate_email(term)
         except ValidationError:

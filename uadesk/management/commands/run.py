@@ -7,9 +7,12 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from uadesk.numbers import parse_int
 
 STAFF_USERNAME = "staff"
 
@@ -21,7 +24,7 @@ def web_server_args(
 
     One process per core it may use: on one core a second process only takes turns with the first
     (signing on PostgreSQL: 1,174 a second with one process, 887 with two, 899 with three)."""
-    workers = workers or int(os.environ.get("WEB_WORKERS") or usable_cores())
+    workers = workers or web_workers()
     return [
         os.path.join(os.path.dirname(sys.executable), "granian"),
         "--interface=wsgi",
@@ -38,6 +41,16 @@ def web_server_args(
         "--workers-kill-timeout=5",
         app,
     ]
+
+
+def web_workers() -> int:
+    """WEB_WORKERS, or one process per core this process may use."""
+    value = os.environ.get("WEB_WORKERS", "")
+    if not value:
+        return usable_cores()
+    if not (workers := parse_int(value, max_digits=4)):
+        raise CommandError(f"WEB_WORKERS must be a number of processes, not {value!r}", returncode=2)
+    return workers
 
 
 def usable_cores() -> int:
@@ -60,19 +73,14 @@ class Command(BaseCommand):
     def handle(self, *args, no_demo: bool = False, **options):
         host = os.environ.get("HOST", "127.0.0.1")
         port = os.environ.get("PORT", "8000")
-        if not port.isdigit() or not 0 < int(port) < 65536:
+        if not 0 < (parse_int(port, max_digits=5) or 0) < 65536:
             raise CommandError(f"PORT must be a port number, not {port!r}", returncode=2)
-
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        self.stdout.write("Database ready.")
-        if not no_demo:
-            call_command("demo", stdout=self.stdout)
-        self.ensure_staff_account()
+        workers = web_workers()  # refused here, before anything is set up, if it is no number
+        self.set_up(demo=not no_demo)
 
         bin_dir = os.path.dirname(sys.executable)
         processes = {
-            "web server": subprocess.Popen(web_server_args(host, port)),
+            "web server": subprocess.Popen(web_server_args(host, port, workers=workers)),
             "task worker": subprocess.Popen(worker_args()),
             "scheduler": subprocess.Popen(
                 [os.path.join(bin_dir, "uadesk"), "scheduler"], stdout=subprocess.DEVNULL
@@ -84,6 +92,19 @@ class Command(BaseCommand):
             f"Staff desk: http://{shown_host}:{port}/staff/ · Ctrl-C stops the server, worker and scheduler."
         )
         self.supervise(processes)
+
+    def set_up(self, *, demo: bool) -> None:
+        """The database, in production the static files, the demo action and the staff account."""
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        self.stdout.write("Database ready.")
+        if settings.PRODUCTION:
+            # Production serves the collected files by their hashed names, from a manifest: without
+            # it every page that links a stylesheet answers 500.
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if demo:
+            call_command("demo", stdout=self.stdout)
+        self.ensure_staff_account()
 
     def ensure_staff_account(self) -> None:
         users = get_user_model()

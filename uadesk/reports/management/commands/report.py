@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from uadesk.actions.models import Action
+from uadesk.numbers import parse_int
 from uadesk.reports.pdf import period_text
 from uadesk.reports.services import appeal_report
 
@@ -27,10 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args, action=None, since=None, until=None, **options):
         found = None
         if action:
-            lookup = {"pk": int(action)} if action.isdigit() else {"slug": action}
+            pk = parse_int(action)
+            lookup = {"pk": pk} if pk is not None else {"slug": action}
             found = Action.objects.filter(**lookup).first()
             if found is None:
-                raise CommandError(f"no action “{action}”: give its slug or number", returncode=2)
+                shown = action if len(action) <= 60 else f"{action[:60]}…"
+                raise CommandError(f"no action “{shown}”: give its slug or number", returncode=2)
         since, until = since and day(since), until and day(until)
         if since and until and since > until:
             raise CommandError("--since is after --until", returncode=2)
