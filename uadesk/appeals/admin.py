@@ -45,17 +45,17 @@ class AppealAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Approve the selected held letters: send them"))
+    @admin.action(description=_("Approve the selected held letters: send them"), permissions=["change"])
     def release(self, request, queryset):
         count = appeals_release(appeals=queryset)
         self.message_user(request, _("%(count)d letters approved and queued.") % {"count": count})
 
-    @admin.action(description=_("Hold the selected queued letters for review"))
+    @admin.action(description=_("Hold the selected queued letters for review"), permissions=["change"])
     def hold(self, request, queryset):
         count = appeals_hold(appeals=queryset)
         self.message_user(request, _("%(count)d letters held.") % {"count": count})
 
-    @admin.action(description=_("Try the selected failed appeals again"))
+    @admin.action(description=_("Try the selected failed appeals again"), permissions=["change"])
     def requeue(self, request, queryset):
         count = queryset.filter(status=Appeal.Status.FAILED).update(
             status=Appeal.Status.QUEUED, next_attempt_at=None, attempts=0

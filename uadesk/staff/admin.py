@@ -1,7 +1,11 @@
-"""The audit log in the staff desk: every change staff made through it, readable, and editable by nobody."""
+"""The audit log in the staff desk: every change staff made through it, readable, and editable by nobody;
+failed sign-ins, cleared only by those who may delete them."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .readonly import ReadOnlyAdmin
@@ -23,3 +27,18 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
 LogEntry._meta.verbose_name = _("audit log entry")
 LogEntry._meta.verbose_name_plural = _("audit log")
+
+
+# django-axes' own admin offers its clean-up to anyone who may view failed sign-ins; it deletes them.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class GuardedAccessAttemptAdmin(AccessAttemptAdmin):
+    @admin.action(
+        description=AccessAttemptAdmin.cleanup_expired_attempts.short_description, permissions=["delete"]
+    )
+    def cleanup_expired_attempts(self, request, queryset):
+        # axes counts the cool-off back from the time its middleware stamps on a sign-in; this is none.
+        request.axes_attempt_time = timezone.now()
+        return super().cleanup_expired_attempts(request, queryset)
