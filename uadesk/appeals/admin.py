@@ -57,8 +57,10 @@ class AppealAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try the selected failed appeals again"), permissions=["change"])
     def requeue(self, request, queryset):
+        # The attempt count goes on: the next attempt is numbered after those on record (one row per
+        # number), so the history stays whole. Past the retry limit, each retry is one more attempt.
         count = queryset.filter(status=Appeal.Status.FAILED).update(
-            status=Appeal.Status.QUEUED, next_attempt_at=None, attempts=0
+            status=Appeal.Status.QUEUED, next_attempt_at=None
         )
         deliveries_kick()
         self.message_user(request, _("%(count)d appeals queued again.") % {"count": count})
