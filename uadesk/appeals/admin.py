@@ -41,9 +41,23 @@ class AppealAdmin(admin.ModelAdmin):
         "next_attempt_at", "claimed_until", "created_at", "sent_at",
     ]  # fmt: skip
     actions = ["release", "hold", "requeue"]
+    # Who wrote, from where, and what: shown to editors only on the held letters they review.
+    supporter_fields = ["body", "supporter_name", "supporter_town", "supporter_country", "supporter"]
 
     def has_add_permission(self, request):
         return False
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Those who may see the supporter list see every letter in full; an editor's stolen
+        # password must not open it, so others see a supporter only where they review the letter.
+        if (
+            obj is None
+            or obj.status == Appeal.Status.HELD
+            or request.user.has_perm("supporters.view_supporter")
+        ):
+            return fields
+        return [field for field in fields if field not in self.supporter_fields]
 
     @admin.action(description=_("Approve the selected held letters: send them"), permissions=["change"])
     def release(self, request, queryset):
