@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from uadesk.staff.services import enrolment_issue
+
 STAFF_USERNAME = "staff"
 
 
@@ -68,7 +70,8 @@ class Command(BaseCommand):
         self.stdout.write("Database ready.")
         if not no_demo:
             call_command("demo", stdout=self.stdout)
-        self.ensure_staff_account()
+        shown_host = f"[{host}]" if ":" in host else host
+        self.ensure_staff_account(f"http://{shown_host}:{port}")
 
         bin_dir = os.path.dirname(sys.executable)
         processes = {
@@ -78,14 +81,13 @@ class Command(BaseCommand):
                 [os.path.join(bin_dir, "uadesk"), "scheduler"], stdout=subprocess.DEVNULL
             ),
         }
-        shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"uadesk is running: open http://{shown_host}:{port}/"))
         self.stdout.write(
             f"Staff desk: http://{shown_host}:{port}/staff/ · Ctrl-C stops the server, worker and scheduler."
         )
         self.supervise(processes)
 
-    def ensure_staff_account(self) -> None:
+    def ensure_staff_account(self, base_url: str) -> None:
         users = get_user_model()
         if users.objects.filter(is_superuser=True).exists():
             self.stdout.write(
@@ -94,12 +96,14 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
-        users.objects.create_superuser(STAFF_USERNAME, email="", password=password)
+        user = users.objects.create_superuser(STAFF_USERNAME, email="", password=password)
+        # Nobody is there yet to issue the first administrator's second factor: the link is printed.
+        link = f"{base_url}{enrolment_issue(user)}"
         self.stdout.write(
             self.style.WARNING(
                 f"Created the staff account “{STAFF_USERNAME}” with password {password} "
-                "(shown this once: keep it now). The first sign-in sets up a second factor: "
-                "have an authenticator app at hand."
+                "(shown this once: keep it now). Sign in, then open this link once to set up a second "
+                f"factor with an authenticator app: {link}"
             )
         )
 
