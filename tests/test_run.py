@@ -107,6 +107,8 @@ def test_run_serves_the_demo_with_a_worker_and_keeps_data_across_restarts(uadesk
     first = "".join(desk.output)
     password = re.search(r"Created the staff account “staff” with password (\S+)", first)
     assert password, first
+    # Nobody can issue the first administrator's second factor yet: its set-up link is printed too.
+    assert re.search(rf"http://127\.0\.0\.1:{port}/staff/two-factor/\S+/", first), first
     assert "Stopped the web server, the task worker and the scheduler." in first
 
     desk = Desk(uadesk_bin, desk_env)

@@ -217,12 +217,14 @@ class ActionAdmin(admin.ModelAdmin):
         for outcome in formset.deleted_objects:
             outcome.delete()
 
-    @admin.action(description=_("Close the selected actions"))
+    @admin.action(description=_("Close the selected actions"), permissions=["change"])
     def close_actions(self, request, queryset):
-        for action in queryset:
+        # Published actions only: a closed action is public, so closing a draft would publish it.
+        closing = list(queryset.filter(status=Action.Status.PUBLISHED))
+        for action in closing:
             action.close()
             self.log_change(request, action, "Closed")  # the audit log sees bulk actions too
-        self.message_user(request, _("%(count)d actions closed.") % {"count": queryset.count()})
+        self.message_user(request, _("%(count)d actions closed.") % {"count": len(closing)})
 
 
 @admin.register(Section)

@@ -25,10 +25,15 @@ def action_list(request):
     )
 
 
+def _may_preview(user) -> bool:
+    return user.is_active and user.is_staff and user.is_verified() and user.has_perm("actions.view_action")
+
+
 def action_detail(request, slug, section=None):
     action = get_object_or_404(Action, slug=slug)
-    # Staff may preview a draft; nobody else learns that it exists.
-    if action.status == Action.Status.DRAFT and not request.user.is_staff:
+    # Staff who may see actions preview a draft once past their second factor (a password alone is not
+    # enough, as on the staff desk); nobody else learns that it exists.
+    if action.status == Action.Status.DRAFT and not _may_preview(request.user):
         raise Http404
     localisation = (
         get_object_or_404(

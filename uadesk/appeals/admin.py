@@ -41,24 +41,40 @@ class AppealAdmin(admin.ModelAdmin):
         "next_attempt_at", "claimed_until", "created_at", "sent_at",
     ]  # fmt: skip
     actions = ["release", "hold", "requeue"]
+    # Who wrote, from where, and what: shown to editors only on the held letters they review.
+    supporter_fields = ["body", "supporter_name", "supporter_town", "supporter_country", "supporter"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Approve the selected held letters: send them"))
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Those who may see the supporter list see every letter in full; an editor's stolen
+        # password must not open it, so others see a supporter only where they review the letter.
+        if (
+            obj is None
+            or obj.status == Appeal.Status.HELD
+            or request.user.has_perm("supporters.view_supporter")
+        ):
+            return fields
+        return [field for field in fields if field not in self.supporter_fields]
+
+    @admin.action(description=_("Approve the selected held letters: send them"), permissions=["change"])
     def release(self, request, queryset):
         count = appeals_release(appeals=queryset)
         self.message_user(request, _("%(count)d letters approved and queued.") % {"count": count})
 
-    @admin.action(description=_("Hold the selected queued letters for review"))
+    @admin.action(description=_("Hold the selected queued letters for review"), permissions=["change"])
     def hold(self, request, queryset):
         count = appeals_hold(appeals=queryset)
         self.message_user(request, _("%(count)d letters held.") % {"count": count})
 
-    @admin.action(description=_("Try the selected failed appeals again"))
+    @admin.action(description=_("Try the selected failed appeals again"), permissions=["change"])
     def requeue(self, request, queryset):
+        # The attempt count goes on: the next attempt is numbered after those on record (one row per
+        # number), so the history stays whole. Past the retry limit, each retry is one more attempt.
         count = queryset.filter(status=Appeal.Status.FAILED).update(
-            status=Appeal.Status.QUEUED, next_attempt_at=None, attempts=0
+            status=Appeal.Status.QUEUED, next_attempt_at=None
         )
         deliveries_kick()
         self.message_user(request, _("%(count)d appeals queued again.") % {"count": count})

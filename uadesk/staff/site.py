@@ -9,13 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import EnrolForm, StaffLoginForm
-
-
-def needs_enrolment(user) -> bool:
-    return not TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+from .services import enrolment_device, needs_enrolment
 
 
 class StaffSite(admin.AdminSite):
@@ -38,19 +34,45 @@ class StaffSite(admin.AdminSite):
 
         return update_wrapper(wrapper, view)
 
-    def get_urls(self):
-        return [path("two-factor/", self.enrol, name="two_factor"), *super().get_urls()]
+    def each_context(self, request):
+        context = super().each_context(request)
+        if not self.has_permission(request):
+            # Before the second factor, nothing of the desk: not even the names of its apps.
+            context.update(available_apps=[], is_nav_sidebar_enabled=False)
+        return context
 
-    def enrol(self, request):
-        """Sets up the staff member's authenticator app: a QR code to scan, then one code to prove it."""
+    def login(self, request, extra_context=None):
+        if request.method == "POST" and not (
+            request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+        ):
+            # Without "next", Django's default is /accounts/profile/, which the desk has not.
+            request.POST = request.POST.copy()
+            request.POST[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path("two-factor/", self.enrol, name="two_factor"),
+            path("two-factor/<str:token>/", self.enrol, name="two_factor_setup"),
+            *super().get_urls(),
+        ]
+
+    def enrol(self, request, token=None):
+        """Sets up the staff member's authenticator app from the link an administrator issued them: a QR
+        code to scan, then one code to prove it. Without that link, a password alone enrols nothing."""
         user = request.user
         if not (user.is_active and user.is_staff):
             return redirect(f"{reverse('admin:login')}?{REDIRECT_FIELD_NAME}={request.path}")
         if not needs_enrolment(user):
             return redirect(reverse("admin:index"))
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="authenticator", confirmed=False
-        )
+        device = enrolment_device(token, user) if token else None
+        context = {
+            **self.each_context(request),
+            "title": _("Set up your second factor"),
+            "link_given": bool(token),
+        }
+        if device is None:
+            return render(request, "staff/two_factor.html", context, status=403 if token else 200)
         form = EnrolForm(request.POST or None, device=device)
         if request.method == "POST" and form.is_valid():
             device.confirmed = True
@@ -58,15 +80,15 @@ class StaffSite(admin.AdminSite):
             otp_login(request, device)
             return redirect(reverse("admin:index"))
         qr = segno.make(device.config_url, error="m")
-        context = {
-            **self.each_context(request),
-            "title": _("Set up your second factor"),
+        context |= {
             "form": form,
             # An inline SVG: the secret never leaves the desk for a QR service.
             "qr_svg": qr.svg_inline(scale=4, omitsize=False),
-            "secret": device.bin_key.hex() and _base32(device.bin_key),
+            "secret": _base32(device.bin_key),
         }
-        return render(request, "staff/two_factor.html", context)
+        response = render(request, "staff/two_factor.html", context)
+        response["Cache-Control"] = "no-store"  # the page shows the device's secret
+        return response
 
 
 def _base32(key: bytes) -> str:

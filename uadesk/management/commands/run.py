@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from uadesk.numbers import parse_int
+from uadesk.staff.services import enrolment_issue
 
 STAFF_USERNAME = "staff"
 
@@ -76,7 +77,8 @@ class Command(BaseCommand):
         if not 0 < (parse_int(port, max_digits=5) or 0) < 65536:
             raise CommandError(f"PORT must be a port number, not {port!r}", returncode=2)
         workers = web_workers()  # refused here, before anything is set up, if it is no number
-        self.set_up(demo=not no_demo)
+        shown_host = f"[{host}]" if ":" in host else host
+        self.set_up(demo=not no_demo, base_url=f"http://{shown_host}:{port}")
 
         bin_dir = os.path.dirname(sys.executable)
         processes = {
@@ -86,14 +88,13 @@ class Command(BaseCommand):
                 [os.path.join(bin_dir, "uadesk"), "scheduler"], stdout=subprocess.DEVNULL
             ),
         }
-        shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"uadesk is running: open http://{shown_host}:{port}/"))
         self.stdout.write(
             f"Staff desk: http://{shown_host}:{port}/staff/ · Ctrl-C stops the server, worker and scheduler."
         )
         self.supervise(processes)
 
-    def set_up(self, *, demo: bool) -> None:
+    def set_up(self, *, demo: bool, base_url: str) -> None:
         """The database, in production the static files, the demo action and the staff account."""
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
@@ -104,9 +105,9 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         if demo:
             call_command("demo", stdout=self.stdout)
-        self.ensure_staff_account()
+        self.ensure_staff_account(base_url)
 
-    def ensure_staff_account(self) -> None:
+    def ensure_staff_account(self, base_url: str) -> None:
         users = get_user_model()
         if users.objects.filter(is_superuser=True).exists():
             self.stdout.write(
@@ -115,12 +116,14 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
-        users.objects.create_superuser(STAFF_USERNAME, email="", password=password)
+        user = users.objects.create_superuser(STAFF_USERNAME, email="", password=password)
+        # Nobody is there yet to issue the first administrator's second factor: the link is printed.
+        link = f"{base_url}{enrolment_issue(user)}"
         self.stdout.write(
             self.style.WARNING(
                 f"Created the staff account “{STAFF_USERNAME}” with password {password} "
-                "(shown this once: keep it now). The first sign-in sets up a second factor: "
-                "have an authenticator app at hand."
+                "(shown this once: keep it now). Sign in, then open this link once to set up a second "
+                f"factor with an authenticator app: {link}"
             )
         )
 
