@@ -126,3 +126,20 @@ def test_erasure_keeps_the_count_and_withdraws_letters_not_yet_sent(client, seed
     assert Reply.objects.get().text == ""
     assert waiting.status == "withdrawn" and "erased" in waiting.last_error
     assert services.appeal_counts(action=seed_action)["total"] == {"": 1}
+
+
+def test_one_inbox_gets_a_few_confirmation_emails_an_hour_whoever_writes(
+    client, seed_action, settings, smtp_server
+):
+    from uadesk.appeals.tasks import send_email_confirmation
+
+    mailbox, _ = smtp_server
+    settings.APPEAL_CONFIRM_EMAILS_PER_EMAIL = 2
+    xi = seed_action.targets.get(name="Xi Jinping")
+    keys = [send(client, seed_action, [xi], confirmed=False)[1] for _ in range(3)]
+    with at(OPEN_DAY):
+        outcomes = [
+            send_email_confirmation.call(EmailConfirmation.objects.get(submission=k).pk) for k in keys
+        ]
+    assert outcomes == ["sent", "sent", "too_many"]
+    assert [m["Subject"] for m in mailbox.wait_for(2)] == ["Confirm your letters"] * 2
