@@ -2,7 +2,7 @@
 
 from uadesk.actions.tasks import close_expired_actions, send_reminders
 from uadesk.api.tasks import sweep_webhook_events
-from uadesk.appeals.tasks import deliver_appeals
+from uadesk.appeals.tasks import deliver_appeals, expire_unconfirmed_appeals
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
 from uadesk.supporters.tasks import forget_inactive_supporters
 from uadesk.tasks import requeue_interrupted_tasks
@@ -14,6 +14,8 @@ SCHEDULE = [
     (send_reminders, 3600),
     # Picks up retries that are due and appeals whose worker died.
     (deliver_appeals, 60),
+    # Letters whose email was not confirmed within APPEAL_CONFIRM_DAYS are withdrawn, the address forgotten.
+    (expire_unconfirmed_appeals, 3600),
     # Webhooks for appeals and signatures counted without a save signal (links confirmed, tallies).
     (sweep_webhook_events, 60),
     # The retention rule: supporters inactive for SUPPORTER_RETENTION_MONTHS are erased.

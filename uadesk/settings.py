@@ -337,6 +337,11 @@ REMINDER_RATE_PER_ADDRESS = envint("REMINDER_RATE_PER_ADDRESS", 10)
 REMINDER_RATE_PER_NETWORK = envint("REMINDER_RATE_PER_NETWORK", 100)
 # Appeals one supporter (known by their email) may write to one target in one action.
 APPEALS_PER_SUPPORTER_PER_TARGET = envint("APPEALS_PER_SUPPORTER_PER_TARGET", 1)
+# A supporter who gives their email confirms it from the email sent there; letters not confirmed
+# within this many days are withdrawn and the address forgotten. Confirmation emails to one address
+# per hour, whoever writes in its name: more forms get the same answer, and no email.
+APPEAL_CONFIRM_DAYS = envint("APPEAL_CONFIRM_DAYS", 7)
+APPEAL_CONFIRM_EMAILS_PER_EMAIL = envint("APPEAL_CONFIRM_EMAILS_PER_EMAIL", 10)
 # Sends of appeals per hour from one address and from one network (/24 or /48).
 APPEAL_RATE_PER_ADDRESS = envint("APPEAL_RATE_PER_ADDRESS", 30)
 APPEAL_RATE_PER_NETWORK = envint("APPEAL_RATE_PER_NETWORK", 300)
@@ -407,14 +412,17 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 SUPPORTER_DATA_HOLDERS = ["uadesk.petitions.services", "uadesk.appeals.services"]
 # Supporters who have done nothing for this many months are erased (0: never); counts stay.
 SUPPORTER_RETENTION_MONTHS = envint("SUPPORTER_RETENTION_MONTHS", 24)
-# A link to a supporter's data page rides in every email we send them, so it lives long; a new
-# link, or erasure, ends it sooner.
+# A link to a supporter's data page rides in every email we send them, so it lives long; erasure
+# ends it sooner. Sending a new link does not end older ones: anyone can ask in anyone's name.
 SUPPORTER_LINK_MAX_AGE_DAYS = envint("SUPPORTER_LINK_MAX_AGE_DAYS", 365)
 # Requests for a new link per hour from one address and from one network (/24 or /48).
 SUPPORTER_LINK_RATE_PER_ADDRESS = envint("SUPPORTER_LINK_RATE_PER_ADDRESS", 5)
 SUPPORTER_LINK_RATE_PER_NETWORK = envint("SUPPORTER_LINK_RATE_PER_NETWORK", 50)
-# Links emailed to one address per hour, whoever asks: more requests get the same answer, no email.
-SUPPORTER_LINK_RATE_PER_EMAIL = envint("SUPPORTER_LINK_RATE_PER_EMAIL", 3)
+# Links emailed to one address per hour: a few for the requests of each network (so that someone
+# asking elsewhere in the owner's name cannot use up the owner's), and at most so many in all,
+# against flooding the inbox from many networks. More requests get the same answer and no email.
+SUPPORTER_LINK_RATE_PER_EMAIL_AND_NETWORK = envint("SUPPORTER_LINK_RATE_PER_EMAIL_AND_NETWORK", 3)
+SUPPORTER_LINK_RATE_PER_EMAIL = envint("SUPPORTER_LINK_RATE_PER_EMAIL", 10)
 
 # API (issue 8)
 # Items per page at most (?per_page=), and the largest JSON or CSV body the API reads.

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE, at
 from uadesk.actions.models import Action, Outcome, OutcomeNotice, Reminder
 from uadesk.actions.services import outcome_record
@@ -30,13 +31,18 @@ def update_of(action, title, *, status="published", days=1):
 
 
 def write(action, email="", *, wants_updates=False, channel="post", to="Xi Jinping"):
+    """A letter; its writer confirms the email they gave, if any."""
     target = action.targets.get(name=to)
     with at(OPEN_DAY):
-        return appeal_submit(
+        [appeal] = appeal_submit(
             action=action, targets=[target], channel=channel, language="en", subject="s",
             letters={target.pk: "Release them."}, key=uuid.uuid4(),
             writer=Writer(name="Ada", email=email, wants_updates=wants_updates),
-        )[0]  # fmt: skip
+        )  # fmt: skip
+        if email:
+            confirm(appeal.submission)
+    appeal.refresh_from_db()
+    return appeal
 
 
 def test_the_chain_links_earlier_and_later_and_the_first_points_to_the_newest(client, seed_action):

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE, at
 from uadesk.appeals.models import Appeal
 
@@ -67,13 +68,20 @@ def test_send_stores_one_appeal_even_when_posted_twice(
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     appeal = Appeal.objects.get()
-    assert appeal.status == "queued" and appeal.channel == "email"
+    # It waits for the supporter to confirm their email: one email asking them, after the commit.
+    assert (appeal.status, appeal.channel, appeal.supporter) == ("unconfirmed", "email", None)
     assert appeal.body.startswith("Dear President Xi Jinping,") and appeal.body.endswith("Ada Lovelace, Lyon")
-    assert (appeal.supporter_country, appeal.supporter.email) == ("FR", "ada@example.org")
-    assert len(callbacks) == 1  # one delivery queued, after the commit
+    assert len(callbacks) == 1
     with at(OPEN_DAY):
         html = client.get(first["Location"]).content.decode()
     assert "Thank you for acting" in html and "Write to Ma Xingrui" in html
+    assert "One step left" in html and "Waiting for you to confirm your email" in html
+    with at(OPEN_DAY), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        confirm(data["key"])
+    appeal.refresh_from_db()
+    assert appeal.status == "queued"
+    assert (appeal.supporter_country, appeal.supporter.email) == ("FR", "ada@example.org")
+    assert len(callbacks) == 1  # one delivery queued, after the commit
 
 
 def test_several_targets_get_their_own_salutation(client, seed_action):

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from tests.appeals.helpers import confirm
 from tests.conftest import StallOnce
 from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit
@@ -17,14 +18,17 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
 def submit(action, count: int) -> list[Appeal]:
+    """Letters by email, each from a supporter who confirmed their address."""
     xi = action.targets.get(name="Xi Jinping")
     appeals = []
     for n in range(count):
-        appeals += appeal_submit(
+        key = uuid.uuid4()
+        appeal_submit(
             action=action, targets=[xi], channel="email", language="en", subject=action.title,
             letters={xi.pk: f"Dear President Xi Jinping,\n\nLetter {n}.\n\nSupporter {n}, Lyon"},
-            writer=Writer(name=f"Supporter {n}", email=f"s{n}@example.org"), key=uuid.uuid4(),
+            writer=Writer(name=f"Supporter {n}", email=f"s{n}@example.org"), key=key,
         )  # fmt: skip
+        appeals += confirm(key).appeals
     return appeals
 
 

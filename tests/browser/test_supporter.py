@@ -73,7 +73,26 @@ def test_a_supporter_sends_an_email_appeal_with_the_keyboard_alone(
         page.keyboard.press("Enter")
     assert "/appeals/" in page.url
     assert page.locator("h1").inner_text() == "Thank you for acting"
+    assert "One step left" in page.locator(".notice").inner_text()
     screenshot(page, "sent")
+
+    # The letter waits for her to confirm her email: she opens the email the worker sent and its link.
+    def confirmations():
+        return [m for m in mailbox.messages if m["Subject"] == "Confirm your letters"]
+
+    wait_until(confirmations, message=f"no confirmation email reached the SMTP server: {mailbox.messages}")
+    [confirmation] = confirmations()
+    assert confirmation.envelope_recipients == ["zoe@example.org"]
+    assert not [m for m in mailbox.messages if "english@mail.gov.cn" in m.envelope_recipients]
+    text = confirmation.get_body(("plain",)).get_content()
+    link = re.search(r"(?:https?://[^/\s]+)?(/\S*appeals/confirm/\S+)", text).group(1)
+    page.goto(desk(link))
+    screenshot(page, "confirm-email")
+    tab_to(page, "button.send")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Thank you: your email is confirmed"
+    screenshot(page, "email-confirmed")
 
     # The worker process, not the web request, sends it.
     def letters():
@@ -87,7 +106,7 @@ def test_a_supporter_sends_an_email_appeal_with_the_keyboard_alone(
     # The worker marks it sent just after the server's 250; the page then says so.
     appeal = Appeal.objects.get(target=xi)
     wait_until(lambda: appeal.refresh_from_db() or appeal.status == Appeal.Status.SENT)
-    page.reload()
+    page.get_by_role("link", name="See your letters and who to write to next").click()
     assert "Xi Jinping: Sent" in page.locator(".appeal-status").inner_text()
     screenshot(page, "delivered")
 

@@ -72,6 +72,8 @@ class Load:
         self.answers: Counter = Counter()  # (kind, status or error name)
         self.appeals: list[str] = []  # form keys of appeals the supporter saw confirmed
         self.signers: list[str] = []  # emails of signatures the supporter saw thanked for
+        self.writers: list[str] = []  # emails of the writers of those appeals
+        self.confirmed: set[str] = set()  # Message-IDs of "Confirm your letters" emails whose link was opened
 
     def ask(self, kind: str, method: str, path: str, form=None, headers=None):
         try:
@@ -107,7 +109,29 @@ class Load:
             if sent and sent.status == 302:
                 with self.lock:
                     self.appeals.append(key)
+                    self.writers.append(form["email"])
                 self.ask("page", "GET", sent.headers["Location"])
+
+    def confirm_letters(self, mailbox, stop: threading.Event) -> None:
+        """The writers open the "Confirm your letters" email and press its button: their letters go then."""
+        while not stop.is_set():
+            for message in list(mailbox.messages):
+                if message["Subject"] != "Confirm your letters" or message["Message-ID"] in self.confirmed:
+                    continue
+                [link] = re.findall(
+                    r"(/[\w-]+/appeals/confirm/[^/\s]+/)", message.get_body(("plain",)).get_content()
+                )
+                try:
+                    answer = request("POST", self.port, link)
+                except OSError as error:
+                    with self.lock:
+                        self.answers["confirm", type(error).__name__] += 1
+                    continue
+                with self.lock:
+                    self.answers["confirm", answer.status] += 1
+                if answer.status < 500:  # 410: a link sent twice, confirmed from its newer copy
+                    self.confirmed.add(message["Message-ID"])
+            stop.wait(0.2)
 
     def sign(self, n: int, petition) -> None:
         path, i = petition.get_absolute_url(), 0
@@ -159,7 +183,7 @@ def settled(mailbox, load: Load, killed: str) -> bool:
     """Nothing left to take or send, and the killed worker's task has run again."""
     return (
         not Submission.objects.filter(taken_at__isnull=True).exists()
-        and not Appeal.objects.filter(status__in=["queued", "sending"]).exists()
+        and not Appeal.objects.filter(status__in=["unconfirmed", "queued", "sending"]).exists()
         and not Signature.objects.filter(emailed_at__isnull=True).exists()
         and not [r for r in DBTaskResult.objects.filter(status="RUNNING") if r.worker_ids[-1] == killed]
         and len(mailbox.messages) >= len(load.appeals) + len(load.signers)
@@ -180,6 +204,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     held = StallOnce(mailbox, "<appeal-", armed=False)
     web_port = free_port()
     processes = []
+    stop_confirming = threading.Event()
 
     def start(args, smtp_port):
         log = tempfile.TemporaryFile()  # noqa: SIM115 - read after the process ends
@@ -197,6 +222,8 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
             start([uadesk_bin, "scheduler", "--scale=0.05"], first_port)
             began = time.monotonic()
             load = Load(web_port, until=began + SECONDS)
+            confirmer = threading.Thread(target=load.confirm_letters, args=(mailbox, stop_confirming))
+            confirmer.start()
             with ThreadPoolExecutor(WRITERS + SIGNERS) as pool:
                 clients = [pool.submit(load.write_appeals, n, open_action) for n in range(WRITERS)]
                 clients += [pool.submit(load.sign, n, petition) for n in range(SIGNERS)]
@@ -223,6 +250,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
                 time.sleep(0.5)
             drained = time.monotonic() - began - under_load
     finally:
+        stop_confirming.set()
         stall.release.set()
         held.release.set()
         for process, _ in processes:
@@ -242,7 +270,16 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     appeals = {str(a.submission): a for a in Appeal.objects.all()}
     letters = Counter(m["Message-ID"] for m in mailbox.messages if m["Message-ID"].startswith("<appeal-"))
     signatures = {s.supporter.email: s for s in Signature.objects.select_related("supporter")}
-    confirmations = Counter(m["To"] for m in mailbox.messages if not m["Message-ID"].startswith("<appeal-"))
+    # Writers who gave their email confirm it before their letters go (a worker cut off mid-task may
+    # send it twice: the newer link works, the older one answers 410).
+    letter_confirmations = Counter(
+        m["To"] for m in mailbox.messages if m["Subject"] == "Confirm your letters"
+    )
+    confirmations = Counter(
+        m["To"]
+        for m in mailbox.messages
+        if not m["Message-ID"].startswith("<appeal-") and m["Subject"] != "Confirm your letters"
+    )
     acknowledged = set(load.appeals)
     lost_appeals = [k for k in acknowledged if k not in appeals or not letters[appeals[k].message_id]]
     lost_signatures = [e for e in load.signers if e not in signatures or not confirmations[e]]
@@ -274,6 +311,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     assert stall.dropped == 1  # the kill came while the SMTP server held its reply
     assert lost_appeals == [] and lost_signatures == []
     assert set(confirmations.values()) == {1}
+    assert set(letter_confirmations) == set(load.writers)
     assert set(appeals) == acknowledged and set(signatures) == set(load.signers)  # nothing unasked for
     assert {a.status for a in appeals.values()} == {"sent"}
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()  # the killed worker's task ran again

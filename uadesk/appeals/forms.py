@@ -42,7 +42,8 @@ class ComposeForm(forms.Form):
     email = forms.EmailField(
         label=_("Your email"), required=False,
         help_text=_(
-            "Optional: the official can reply to you, and you can see or erase your letters later. "
+            "Optional. We email you a link to confirm it; the desk sends your letters once you do. "
+            "Then the official can reply to you, and you can see or erase your letters later. "
             "Kept encrypted; never shown to anyone."
         ),
     )  # fmt: skip

@@ -1,6 +1,8 @@
 """Appeals: what one supporter sent to one target by one channel, and every attempt to deliver it."""
 
 import datetime
+import hashlib
+import secrets
 import uuid
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uadesk.actions.models import Action, Target
 from uadesk.delivery.transport import OutgoingLetter
+from uadesk.supporters import crypto
 
 from .bounces import bounce_address
 from .letters import letter_html
@@ -44,6 +47,8 @@ class Appeal(models.Model):
         POST = "post", _("Post")
 
     class Status(models.TextChoices):
+        # The supporter gave their email: the desk's own sends wait until they confirm it.
+        UNCONFIRMED = "unconfirmed", _("Waiting for the supporter to confirm their email")
         HELD = "held", _("Held for review")
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
@@ -53,6 +58,8 @@ class Appeal(models.Model):
         POSTED = "posted", _("Posted")
         BOUNCED = "bounced", _("Bounced")
         FAILED = "failed", _("Failed")
+        # Never to be sent, and never retried: erased, over the supporter's limit, or not confirmed.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     COUNTED = [Status.SENT, Status.SENT_BY_SUPPORTER, Status.POSTED]
     # The desk sends these itself, on the task worker.
@@ -72,8 +79,9 @@ class Appeal(models.Model):
     supporter_name = models.CharField(_("supporter's name"), max_length=200)
     supporter_town = models.CharField(_("supporter's town"), max_length=200, blank=True)
     supporter_country = models.CharField(_("supporter's country"), max_length=2, blank=True)
-    # The supporter, when they gave their email: the target's reply goes to them, and one supporter
-    # writes once to a target per action. Their address is kept sealed there, not in this row.
+    # The supporter, once they confirmed the email they gave (EmailConfirmation): the target's reply
+    # goes to them, and one supporter writes once to a target per action. Their address is kept
+    # sealed there, not in this row.
     supporter = models.ForeignKey(
         "supporters.Supporter", on_delete=models.SET_NULL, null=True, blank=True, related_name="appeals"
     )
@@ -299,3 +307,67 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return _("Reply from %(target)s") % {"target": self.appeal.target}
+
+
+def token_hash(token: str) -> str:
+    # The token is 192 random bits: a plain hash is enough, and a stolen table holds no working link.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class EmailConfirmation(models.Model):
+    """The email given with one compose form, until its owner confirms it from the email sent there.
+
+    Anyone can type anyone's address. Until the owner's click, the form's letters belong to nobody:
+    they count against no one, refuse no one, show on no data page and bring no news, and the desk's
+    own sends wait (Appeal.Status.UNCONFIRMED). The address is sealed and found by its keyed hash, as
+    on Supporter; the row goes once confirmed, or after APPEAL_CONFIRM_DAYS."""
+
+    submission = models.UUIDField(unique=True, editable=False)
+    email_sealed = models.BinaryField(editable=False)
+    email_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    language = models.CharField(max_length=20, blank=True)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("email waiting for confirmation")
+        verbose_name_plural = _("emails waiting for confirmation")
+
+    def __str__(self) -> str:
+        return f"confirmation #{self.pk}"
+
+    @classmethod
+    def for_email(cls, email: str, *, submission, language: str = "") -> "EmailConfirmation":
+        return cls.objects.create(
+            submission=submission,
+            email_sealed=crypto.seal(email.strip()),
+            email_hash=crypto.email_hash(email),
+            language=language,
+        )
+
+    @property
+    def email(self) -> str:
+        return crypto.unseal(self.email_sealed)
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        days = datetime.timedelta(days=settings.APPEAL_CONFIRM_DAYS)
+        return self.created_at < (now or timezone.now()) - days
+
+    def new_link_token(self) -> str:
+        """A fresh one-time token for the email; only its hash is kept, and an earlier link stops working."""
+        token = secrets.token_urlsafe(24)
+        self.token_hash = token_hash(token)
+        type(self).objects.filter(pk=self.pk).update(token_hash=self.token_hash)
+        return token
+
+    @classmethod
+    def take(cls, token: str, now: datetime.datetime | None = None) -> "EmailConfirmation | None":
+        """The confirmation of this link, spent: the row is deleted in the caller's transaction, so a
+        second click, or two at once, finds nothing. None for a link unknown, used or expired."""
+        if not token or len(token) > 64:
+            return None
+        found = cls.objects.filter(token_hash=token_hash(token)).first()
+        if found is None or found.is_expired(now):
+            return None
+        deleted, _ = cls.objects.filter(pk=found.pk, token_hash=found.token_hash).delete()
+        return found if deleted else None

@@ -1,19 +1,20 @@
-"""Work on appeals that spans models: submitting a supporter's letters, and the letter a channel carries."""
+"""Work on appeals that spans models: submitting a supporter's letters, confirming their email, their data."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action, Target
 from uadesk.supporters.models import Supporter
 
 from .letters import letter_has_link
-from .models import Appeal
-from .tasks import deliveries_kick
+from .models import Appeal, EmailConfirmation, Reply
+from .tasks import deliveries_kick, send_email_confirmation
 
 
 class AppealRefused(Exception):
@@ -43,29 +44,25 @@ def appeal_submit(
     key,
     localisation=None,
 ) -> list[Appeal]:
-    """Stores one appeal per target, once per form key, and queues the desk's own sends after commit."""
+    """Stores one appeal per target, once per form key, and queues the desk's own sends after commit.
+
+    A writer who gave their email confirms it first (appeals_confirm): until then the letters are
+    nobody's, and the desk's own sends wait. The answer, and the work done, are the same whether the
+    address is known or not: nothing here looks the address up."""
     if not (localisation or action).is_open():
         raise AppealRefused(_("This action is closed: it takes no new appeal."))
     if existing := list(Appeal.objects.filter(submission=key)):
         return existing  # the same form posted again: a double click or a reload
     if channel not in Appeal.DESK_CHANNELS:
         status = Appeal.Status.AWAITING_SUPPORTER
+    elif writer.email:
+        status = Appeal.Status.UNCONFIRMED
     elif any(appeal_needs_review(action=action, language=language, letter=letters[t.pk]) for t in targets):
         status = Appeal.Status.HELD
     else:
         status = Appeal.Status.QUEUED
-    supporter = Supporter.for_email(writer.email) if writer.email else None
     try:
         with transaction.atomic():
-            if supporter is not None:
-                # Locking the supporter's row makes two of their forms, sent at once, wait in turn.
-                Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
-                if written := already_written(action=action, targets=targets, supporter=supporter):
-                    raise AppealRefused(
-                        _("You have already written to %(names)s for this action. Thank you!")
-                        % {"names": ", ".join(t.display_name for t in written)}
-                    )
-                supporter.touch()
             appeals = [
                 Appeal.objects.create(
                     submission=key,
@@ -78,12 +75,17 @@ def appeal_submit(
                     supporter_name=writer.name,
                     supporter_town=writer.town,
                     supporter_country=writer.country,
-                    supporter=supporter,
-                    wants_updates=writer.wants_updates and supporter is not None,
+                    # News of the case goes only to a supporter, so only once they confirmed.
+                    wants_updates=writer.wants_updates and bool(writer.email),
                     status=status,
                 )
                 for target in targets
             ]
+            if writer.email:
+                confirmation = EmailConfirmation.for_email(
+                    writer.email, submission=key, language=translation.get_language() or ""
+                )
+                transaction.on_commit(lambda: send_email_confirmation.enqueue(confirmation.pk))
             if status == Appeal.Status.QUEUED:
                 transaction.on_commit(deliveries_kick)
     except IntegrityError:
@@ -92,24 +94,107 @@ def appeal_submit(
     return appeals
 
 
-def already_written(*, action: Action, targets: list[Target], supporter) -> list[Target]:
-    """The targets this supporter has used up their appeals to, in this action: a letter that
-    failed or bounced does not count against them."""
-    limit = settings.APPEALS_PER_SUPPORTER_PER_TARGET
-    if limit <= 0:
-        return []
-    used = dict(
-        Appeal.objects.filter(action=action, supporter=supporter, target__in=targets)
-        .exclude(status__in=[Appeal.Status.FAILED, Appeal.Status.BOUNCED])
+@dataclass(frozen=True)
+class Confirmed:
+    """What confirming an email did to the form's letters."""
+
+    appeals: list[Appeal]
+    # Letters that were not sent: to targets the supporter had already written to, or to a closed action.
+    over_limit: list[Appeal]
+    closed: list[Appeal]
+
+
+def appeals_confirm(token: str) -> Confirmed | None:
+    """The owner of the address opened the link: the form's letters become theirs. Letters over their
+    limit per target (counted over confirmed letters only), or to an action closed since, are
+    withdrawn; the desk's own sends of the others go (or wait for review). None for a dead link."""
+    with transaction.atomic():
+        confirmation = EmailConfirmation.take(token)
+        if confirmation is None:
+            return None
+        supporter = Supporter.for_email(confirmation.email, language=confirmation.language)
+        # Locking the supporter's row makes two of their confirmations, clicked at once, wait in turn.
+        Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
+        supporter.touch()
+        appeals = list(
+            Appeal.objects.filter(submission=confirmation.submission, supporter__isnull=True)
+            .select_related("action", "target", "target__localisation")
+            .order_by("target__position")
+        )
+        if not appeals:
+            return Confirmed([], [], [])
+        action = appeals[0].action
+        localisation = next((a.target.localisation for a in appeals if a.target.localisation_id), None)
+        is_open = (localisation or action).is_open()
+        written = appeals_written(action=action, supporter=supporter)
+        limit = settings.APPEALS_PER_SUPPORTER_PER_TARGET
+        waiting = [Appeal.Status.UNCONFIRMED, Appeal.Status.AWAITING_SUPPORTER]
+        over_limit, closed, kept = [], [], []
+        for appeal in appeals:
+            if appeal.status in waiting and 0 < limit <= written.get(appeal.target_id, 0):
+                over_limit.append(appeal)
+            elif appeal.status in waiting and not is_open:
+                closed.append(appeal)
+            else:
+                kept.append(appeal)
+                written[appeal.target_id] = written.get(appeal.target_id, 0) + 1
+        for withdrawn, reason in ((over_limit, "over the supporter's limit"), (closed, "the action closed")):
+            Appeal.objects.filter(pk__in=[a.pk for a in withdrawn]).update(
+                status=Appeal.Status.WITHDRAWN, last_error=f"withdrawn when confirmed: {reason}"
+            )
+        desk = [a for a in kept if a.status == Appeal.Status.UNCONFIRMED]
+        held = any(appeal_needs_review(action=action, language=a.language, letter=a.body) for a in desk)
+        status = Appeal.Status.HELD if held else Appeal.Status.QUEUED
+        Appeal.objects.filter(pk__in=[a.pk for a in desk]).update(status=status)
+        Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(supporter=supporter)
+        if desk and status == Appeal.Status.QUEUED:
+            transaction.on_commit(deliveries_kick)
+    for appeal in appeals:
+        appeal.refresh_from_db()
+    return Confirmed(appeals, over_limit, closed)
+
+
+def appeals_expire_unconfirmed(*, now=None) -> int:
+    """Forms whose email was not confirmed within APPEAL_CONFIRM_DAYS: their waiting letters are
+    withdrawn and the address forgotten. Returns how many forms."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.APPEAL_CONFIRM_DAYS)
+    with transaction.atomic():
+        stale = EmailConfirmation.objects.filter(created_at__lt=cutoff)
+        keys = list(stale.values_list("submission", flat=True))
+        unconfirmed = Appeal.objects.filter(submission__in=keys, supporter__isnull=True)
+        unconfirmed.filter(status=Appeal.Status.UNCONFIRMED).update(
+            status=Appeal.Status.WITHDRAWN, last_error="withdrawn: the email was not confirmed in time"
+        )
+        unconfirmed.update(wants_updates=False)
+        stale.filter(submission__in=keys).delete()
+    return len(keys)
+
+
+def appeals_written(*, action: Action, supporter) -> dict[int, int]:
+    """How many letters this supporter has written to each target of this action: a letter that
+    failed, bounced or was withdrawn does not count against them, nor one they never confirmed."""
+    return dict(
+        Appeal.objects.filter(action=action, supporter=supporter)
+        .exclude(status__in=[Appeal.Status.FAILED, Appeal.Status.BOUNCED, Appeal.Status.WITHDRAWN])
         .values_list("target")
         .annotate(n=Count("pk"))
         .values_list("target", "n")
     )
+
+
+def already_written(*, action: Action, targets: list[Target], supporter) -> list[Target]:
+    """The targets this supporter has used up their appeals to, in this action."""
+    limit = settings.APPEALS_PER_SUPPORTER_PER_TARGET
+    if limit <= 0:
+        return []
+    used = appeals_written(action=action, supporter=supporter)
     return [t for t in targets if used.get(t.pk, 0) >= limit]
 
 
 def supporter_data(supporter) -> dict:
-    """What the appeals hold of one supporter, for their own data page and download."""
+    """What the appeals hold of one supporter, for their own data page and download: their confirmed
+    letters and the answers they reported. Letters in their address not yet confirmed are not theirs."""
+    appeals = Appeal.objects.filter(supporter=supporter).select_related("action", "target")
     return {
         "appeals": [
             {
@@ -122,23 +207,36 @@ def supporter_data(supporter) -> dict:
                 "town": a.supporter_town,
                 "country": a.supporter_country,
                 "letter": a.body,
+                "replies": [
+                    {"received_on": r.received_on, "reported_at": r.created_at, "text": r.text}
+                    for r in a.replies.all()
+                ],
             }
-            for a in Appeal.objects.filter(supporter=supporter).select_related("action", "target")
+            for a in appeals.prefetch_related("replies")
         ]
     }
 
 
 def forget_supporter(supporter) -> None:
-    """Erasure: names and letters go, the appeals stay as anonymous counts. Letters not yet sent
-    are withdrawn, since the supporter no longer stands behind them."""
+    """Erasure: names, letters and the answers to them go, the appeals stay as anonymous counts.
+    Letters not yet sent are withdrawn, since the supporter no longer stands behind them; so are
+    letters written with their address and never confirmed, and that address is forgotten."""
+    pending = EmailConfirmation.objects.filter(email_hash=supporter.email_hash)
+    keys = list(pending.values_list("submission", flat=True))
+    unconfirmed = Appeal.objects.filter(submission__in=keys, supporter__isnull=True)
     mine = Appeal.objects.filter(supporter=supporter)
-    unsent = [Appeal.Status.HELD, Appeal.Status.QUEUED, Appeal.Status.AWAITING_SUPPORTER]
-    mine.filter(status__in=unsent).update(
-        status=Appeal.Status.FAILED, last_error="withdrawn: the supporter erased their data"
-    )
-    # A letter being sent right now cannot be stopped; it keeps its text, and loses the names.
-    mine.exclude(status=Appeal.Status.SENDING).update(body="")
-    mine.update(supporter_name="", supporter_town="")
+    unsent = [
+        Appeal.Status.UNCONFIRMED, Appeal.Status.HELD, Appeal.Status.QUEUED, Appeal.Status.AWAITING_SUPPORTER
+    ]  # fmt: skip
+    for appeals in (mine, unconfirmed):
+        appeals.filter(status__in=unsent).update(
+            status=Appeal.Status.WITHDRAWN, last_error="withdrawn: the supporter erased their data"
+        )
+        # A letter being sent right now cannot be stopped; it keeps its text, and loses the names.
+        appeals.exclude(status=Appeal.Status.SENDING).update(body="")
+        Reply.objects.filter(appeal__in=appeals).update(text="")
+        appeals.update(supporter_name="", supporter_town="", wants_updates=False)
+    pending.delete()
 
 
 def appeal_needs_review(*, action: Action, language: str, letter: str) -> bool:

@@ -1,4 +1,5 @@
-"""Delivering appeals on the task worker: due appeals claimed in batches, each sent once and recorded."""
+"""The appeals' work on the task worker: delivering due appeals in batches, each sent once and recorded;
+the email that asks a supporter to confirm their address; withdrawing letters never confirmed."""
 
 import logging
 import os
@@ -9,14 +10,17 @@ import uuid
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.tasks import task
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from uadesk.database import connection_lost
-from uadesk.delivery.email import shared_transport
+from uadesk.delivery.email import EmailTransport, shared_transport
 from uadesk.delivery.fax import EmailToFaxGateway
-from uadesk.delivery.transport import TransportError
+from uadesk.delivery.transport import OutgoingLetter, TransportError
+from uadesk.ratelimit import allow
 
-from .models import Appeal, DeliveryAttempt, DeliveryKick
+from .models import Appeal, DeliveryAttempt, DeliveryKick, EmailConfirmation
 
 log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -103,3 +107,53 @@ def deliver_appeals() -> int:
             deliveries_kick()
             break
     return sent
+
+
+@task()
+def send_email_confirmation(confirmation_id: int) -> str:
+    """Asks the owner of the address given with a compose form to confirm it, with a one-time link.
+
+    It takes the row's id, not the address: the task's arguments are stored in the database."""
+    confirmation = EmailConfirmation.objects.filter(pk=confirmation_id).first()
+    if confirmation is None:
+        return "gone"  # confirmed, expired or erased since
+    # Anyone may write in anyone's name: one inbox gets a few of these an hour, however many forms.
+    if not allow(
+        "appeal-confirm:email",
+        confirmation.email_hash,
+        limit=settings.APPEAL_CONFIRM_EMAILS_PER_EMAIL,
+        window=3600,
+    ):
+        return "too_many"
+    appeals = list(
+        Appeal.objects.filter(submission=confirmation.submission)
+        .select_related("action", "target")
+        .order_by("target__position")
+    )
+    if not appeals:
+        return "gone"
+    token = confirmation.new_link_token()
+    with translation.override(confirmation.language or settings.LANGUAGE_CODE):
+        path = reverse("appeals:confirm_email", kwargs={"token": token})
+        context = {
+            "action": appeals[0].action,
+            "appeals": appeals,
+            "desk_sends": any(a.channel in Appeal.DESK_CHANNELS for a in appeals),
+            "confirm_url": f"{settings.SITE_URL}{path}",
+            "days": settings.APPEAL_CONFIRM_DAYS,
+        }
+        letter = OutgoingLetter(
+            subject=render_to_string("appeals/emails/confirm-subject.txt", context).strip(),
+            text=render_to_string("appeals/emails/confirm-body.txt", context),
+            html=render_to_string("appeals/emails/confirm-body.html", context),
+        )
+    with EmailTransport() as mail:
+        mail.send(letter, to=confirmation.email)
+    return "sent"
+
+
+@task()
+def expire_unconfirmed_appeals() -> int:
+    from .services import appeals_expire_unconfirmed
+
+    return appeals_expire_unconfirmed()

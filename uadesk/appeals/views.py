@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from uadesk.actions.models import Action, Localisation
@@ -12,8 +13,8 @@ from uadesk.numbers import parse_int
 from uadesk.ratelimit import allow_request
 
 from .forms import ComposeForm, ReplyForm
-from .models import Appeal, Reply
-from .services import AppealRefused, Writer, appeal_submit
+from .models import Appeal, EmailConfirmation, Reply
+from .services import AppealRefused, Writer, appeal_submit, appeals_confirm
 
 
 def _localisation(action, request):
@@ -126,6 +127,33 @@ def sent(request, slug, key):
             "next_targets": [t for t in action.targets_for(_written_from(appeals)) if t.pk not in written],
             "key": key,
             "replied": request.GET.get("replied") == "1",
+            # The same words whoever's address it is: the page never tells whether it is known.
+            "unconfirmed": EmailConfirmation.objects.filter(submission=key).exists(),
+            "waiting_for_email": any(a.status == Appeal.Status.UNCONFIRMED for a in appeals),
+        },
+    )
+
+
+# The link's token is the secret; a cross-site form cannot know it, so CSRF adds nothing here.
+@csrf_exempt
+def confirm_email(request, token):
+    """GET shows a button, POST confirms: mail scanners that open links must not confirm for anyone."""
+    if request.method != "POST":
+        return render(request, "appeals/confirm_email.html", {"token": token})
+    confirmed = appeals_confirm(token)
+    if confirmed is None:
+        return render(request, "appeals/confirm_email_failed.html", status=410)
+    first = confirmed.appeals[0] if confirmed.appeals else None
+    return render(
+        request,
+        "appeals/confirmed.html",
+        {
+            "confirmed": confirmed,
+            "action": first.action if first else None,
+            "over_limit_names": ", ".join(a.target.display_name for a in confirmed.over_limit),
+            "sent_url": reverse("appeals:sent", kwargs={"slug": first.action.slug, "key": first.submission})
+            if first
+            else "",
         },
     )
 

@@ -24,6 +24,7 @@ class Supporter(models.Model):
     created_at = models.DateTimeField(_("first seen"), default=timezone.now, editable=False)
     last_active_at = models.DateTimeField(_("last active"), default=timezone.now, db_index=True)
     # Part of every link to the supporter's data page (see links.py): a new key ends every older link.
+    # Sending a link keeps the key (anyone can ask in anyone's name); erasure deletes the row.
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
 
     class Meta:
@@ -69,7 +70,8 @@ class Supporter(models.Model):
         self.last_active_at = now
 
     def renew_link_key(self) -> None:
-        """Every link sent before stops working; the next email carries a new one."""
+        """Every link sent before stops working; the next email carries a new one. Only for something
+        the owner asked for from their own link (never for a request anyone can make in their name)."""
         self.link_key = new_link_key()
         type(self).objects.filter(pk=self.pk).update(link_key=self.link_key)
 

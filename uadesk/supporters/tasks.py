@@ -15,14 +15,15 @@ from .services import supporters_forget_inactive
 
 @task()
 def send_data_link(email_hash: str) -> bool:
-    """Emails a fresh link to the supporter with this keyed hash, if there is one; older links end.
+    """Emails a link to the supporter with this keyed hash, if there is one.
 
-    It takes the hash, not the address: the task's arguments are stored in the database.
+    Older links keep working: anyone can ask in anyone's name, and that must not end the links in
+    the owner's emails. It takes the hash, not the address: the task's arguments are stored in the
+    database.
     """
     supporter = Supporter.objects.filter(email_hash=email_hash).first()
     if supporter is None:
         return False
-    supporter.renew_link_key()
     with translation.override(supporter.page_language):
         context = {"url": data_url(supporter), "max_age_days": settings.SUPPORTER_LINK_MAX_AGE_DAYS}
         letter = OutgoingLetter(

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from uadesk.ratelimit import allow, allow_request
+from uadesk.ratelimit import allow, allow_request, client_address, network_of
 
 from . import crypto, services
 from .forms import LinkRequestForm
@@ -126,9 +126,19 @@ def link_request(request):
         return render(request, "supporters/link_request.html", {"form": form}, status=429)
     # The same work for every address: the task looks the supporter up, and does nothing for a stranger.
     email_hash = crypto.email_hash(form.cleaned_data["email"])
-    # One inbox gets a few links an hour however many connections ask: over that, the same answer
-    # and no email, so neither the limit nor the answer tells whether the address is known.
-    if allow("supporter-link:email", email_hash, limit=settings.SUPPORTER_LINK_RATE_PER_EMAIL, window=3600):
+    # One inbox gets a few links an hour for the requests of each network, and a few more in all:
+    # someone asking elsewhere in the owner's name cannot use up the owner's links, nor flood the
+    # inbox. Over either, the same answer and no email, so neither tells whether the address is known.
+    network = network_of(client_address(request))
+    hour = 3600
+    if allow(
+        "supporter-link:email+network",
+        f"{email_hash} {network}",
+        limit=settings.SUPPORTER_LINK_RATE_PER_EMAIL_AND_NETWORK,
+        window=hour,
+    ) and allow(
+        "supporter-link:email", email_hash, limit=settings.SUPPORTER_LINK_RATE_PER_EMAIL, window=hour
+    ):
         transaction.on_commit(lambda: send_data_link.enqueue(email_hash))
     return redirect("supporters:link_sent")
 
