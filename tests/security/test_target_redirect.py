@@ -36,7 +36,7 @@ def queue(action, target, count: int = 2) -> list[Appeal]:
         appeals += appeal_submit(
             action=action, targets=[target], channel="email", language="en", subject=action.title,
             letters={target.pk: f"Dear {target.name},\n\nRelease them.\n\nSupporter {n}, Lyon"},
-            writer=Writer(name=f"Supporter {n}", town="Lyon", email=f"s{n}@example.org"), key=uuid.uuid4(),
+            writer=Writer(name=f"Supporter {n}", town="Lyon"), key=uuid.uuid4(),
         )  # fmt: skip
     assert {a.status for a in appeals} == {"queued"}
     return appeals
@@ -253,3 +253,21 @@ def test_an_editor_correcting_a_name_holds_nothing(open_action, editor):
     assert json.loads(
         LogEntry.objects.get(content_type__model="target", object_id=str(xi.pk)).change_message
     )[0]["changed"]["fields"]
+
+
+@pytest.mark.django_db
+def test_a_letter_held_while_it_was_being_sent_stays_held_after_a_temporary_failure(open_action):
+    """The address changed while a worker was sending: a retry must not put the letter back in the queue,
+    where the next run would send it to the new address without anyone approving it."""
+    from django.utils import timezone
+
+    from uadesk.appeals.services import appeals_hold_for_target
+
+    xi = open_action.targets.get(name="Xi Jinping")
+    (appeal,) = queue(open_action, xi, count=1)
+    (claimed,) = Appeal.claim_due(timezone.now(), token="worker-1", limit=10)
+    attempt = claimed.begin_attempt(token="worker-1")
+    assert attempt is not None
+    assert appeals_hold_for_target(target=xi) == 1
+    claimed.record_failure(attempt, "451 try again later", permanent=False)
+    assert statuses([appeal]) == {"held"}

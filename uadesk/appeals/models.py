@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -232,7 +232,13 @@ class Appeal(models.Model):
         retry_at = None if give_up else now + backoff(self.attempts)
         with transaction.atomic():
             Appeal.objects.filter(pk=self.pk).update(
-                status=self.Status.FAILED if give_up else self.Status.QUEUED,
+                # Held while it was being sent (its target's address changed): it waits for staff.
+                status=self.Status.FAILED
+                if give_up
+                else Case(
+                    When(status=self.Status.HELD, then=Value(self.Status.HELD)),
+                    default=Value(self.Status.QUEUED),
+                ),
                 last_error=error[:500],
                 next_attempt_at=retry_at,
                 claimed_until=None,
