@@ -409,7 +409,7 @@ PETITION_COUNT_SECONDS = envint("PETITION_COUNT_SECONDS", 2)
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # The modules of apps that hold supporters' personal data, each with supporter_data(supporter) and
 # forget_supporter(supporter): the data page, the download and erasure go through them all.
-SUPPORTER_DATA_HOLDERS = ["uadesk.petitions.services", "uadesk.appeals.services"]
+SUPPORTER_DATA_HOLDERS = ["uadesk.petitions.services", "uadesk.appeals.services", "uadesk.api.services"]
 # Supporters who have done nothing for this many months are erased (0: never); counts stay.
 SUPPORTER_RETENTION_MONTHS = envint("SUPPORTER_RETENTION_MONTHS", 24)
 # A link to a supporter's data page rides in every email we send them, so it lives long; erasure

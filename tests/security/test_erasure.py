@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from uadesk.api.models import Webhook
+from uadesk.api.services import webhook_deliveries_create
 from uadesk.appeals import services
 from uadesk.appeals.models import Appeal, EmailConfirmation, Reply
 from uadesk.supporters.models import Supporter
@@ -52,12 +54,15 @@ def texts_holding(needles: list[str]) -> list[str]:
 
 def test_after_erasure_nothing_of_the_supporter_is_left(client, open_action):
     xi, ma = open_action.targets.get(name="Xi Jinping"), open_action.targets.get(name="Ma Xingrui")
+    # A CRM that was allowed the writer's name with each counted appeal.
+    Webhook.objects.create(name="CRM", url="https://crm.example.org/hooks", personal_data=True)
     posted = compose(client, open_action, xi, "post")
     [confirmation] = EmailConfirmation.objects.all()
     token = confirmation.new_link_token()
     services.appeals_confirm(token)
     appeal = Appeal.objects.get(submission=posted)
     assert appeal.confirm_sent_by_supporter()
+    assert webhook_deliveries_create(event=Webhook.Event.APPEAL_COUNTED, object_id=appeal.pk)
     # The official answered, to the supporter by name and town.
     Reply.objects.create(appeal=appeal, text=f"Dear {NAME} of {TOWN}, as to your wish to {LETTER}: no.")
     compose(client, open_action, ma, "post")  # a second form, never confirmed

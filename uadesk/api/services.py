@@ -462,3 +462,37 @@ def petition_save(*, petition, data: dict, creating: bool):
     except IntegrityError:
         raise ApiError(409, "duplicate", "Another petition has this slug.", "slug") from None
     return petition
+
+
+# -- The supporters' data this app holds: names in the payloads of webhooks allowed personal data -------
+
+
+def _deliveries_about(supporter) -> models.QuerySet:
+    appeals = Appeal.objects.filter(supporter=supporter).values("pk")
+    about = Q(event=Webhook.Event.APPEAL_COUNTED, object_id__in=appeals)
+    if petitions_available():
+        signatures = Signature.objects.filter(supporter=supporter).values("pk")
+        about |= Q(event=Webhook.Event.SIGNATURE_CONFIRMED, object_id__in=signatures)
+    return WebhookDelivery.objects.filter(about, payload__data__has_key="person")
+
+
+def supporter_data(supporter) -> dict:
+    """Which receivers were told the supporter's name and country, and when."""
+    return {
+        "webhook_deliveries": [
+            {
+                "receiver": d.webhook.name,
+                "event": d.event,
+                "made_at": d.created_at,
+                "person": d.payload["data"]["person"],
+            }
+            for d in _deliveries_about(supporter).select_related("webhook")
+        ]
+    }
+
+
+def forget_supporter(supporter) -> None:
+    """The name goes from every payload, sent or waiting; a payload still to go carries the counts alone."""
+    for delivery in _deliveries_about(supporter):
+        del delivery.payload["data"]["person"]
+        delivery.save(update_fields=["payload"])
