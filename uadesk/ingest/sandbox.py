@@ -133,6 +133,10 @@ def _confine(limits: Limits) -> None:
     os.nice(10)  # the web processes come first
 
 
+def _peak_memory() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes, on Linux
+
+
 def main() -> int:
     header = json.loads(sys.stdin.buffer.readline())
     name = header.pop("filename")
@@ -151,6 +155,10 @@ def main() -> int:
         answer = {"refused": "too_large", "message": str(error)}
     except IngestError as error:
         answer = {"refused": "unreadable", "message": str(error)}
+        # lxml reports memory it could not get as a syntax error ("unknown error"), which the reader
+        # takes for a damaged file: a peak this close to the limit says what really happened.
+        if _peak_memory() > 0.75 * limits.memory_mb * 1024 * 1024:
+            answer = {"refused": "memory"}
     del data
     sys.stdout.write(json.dumps(answer))
     return 0
