@@ -2,10 +2,10 @@
 
 A hostile PDF or DOCX can cost minutes of CPU and gigabytes of memory to read (a 20 KB PDF whose pages
 all draw one huge stream; a DOCX whose XML unpacks to 95 MB), and anyone who has sent a letter may
-upload one as a reply. So the desk hands the bytes to `python -I -m uadesk.ingest.sandbox` on standard
-input; the child sets its own CPU and address-space limits before it reads them, and answers with JSON
-on standard output. A child that passes a limit is stopped by the kernel (or runs out of memory), and the
-caller gets DocumentTooComplex: one line, never a hung web process.
+upload one as a reply. So the desk hands the bytes to a fresh interpreter (`python -I`, `main()` below)
+on standard input; the child sets its own CPU and address-space limits before it reads them, and answers
+with JSON on standard output. A child that passes a limit is stopped by the kernel (or runs out of
+memory), and the caller gets DocumentTooComplex: one line, never a hung web process.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import dataclasses
 import json
 import logging
 import os
+import pathlib
 import resource
 import signal
 import subprocess
@@ -24,6 +25,10 @@ from .errors import DocumentTooComplex, DocumentTooLarge, IngestError, Unreadabl
 log = logging.getLogger(__name__)
 
 TOO_COMPLEX = "This document is too large or too complex to read; paste its text instead."
+# The child: isolated mode (no PYTHON* variables, no user site, not the working directory), with the
+# folder that holds this package on its path, installed or not.
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CHILD = "import sys; sys.path.insert(0, sys.argv[1]); import uadesk.ingest.sandbox as s; sys.exit(s.main())"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +74,7 @@ def read_document(data: bytes, filename: str, limits: Limits) -> str:
     header = json.dumps({"filename": name, **dataclasses.asdict(limits)}).encode() + b"\n"
     try:
         child = subprocess.run(  # noqa: S603 (our own interpreter and module, no shell)
-            [sys.executable, "-I", "-m", __name__],
+            [sys.executable, "-I", "-c", CHILD, str(ROOT)],
             input=header + data,
             capture_output=True,
             timeout=limits.wall_seconds,
@@ -134,7 +139,14 @@ def _confine(limits: Limits) -> None:
 
 
 def _peak_memory() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes, on Linux
+    """The most address space this process has held (what RLIMIT_AS limits), in bytes. Not ru_maxrss:
+    Linux carries that over from the parent through exec, so a big web process would make every child
+    look out of memory."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmPeak:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def main() -> int:
@@ -157,7 +169,7 @@ def main() -> int:
         answer = {"refused": "unreadable", "message": str(error)}
         # lxml reports memory it could not get as a syntax error ("unknown error"), which the reader
         # takes for a damaged file: a peak this close to the limit says what really happened.
-        if _peak_memory() > 0.75 * limits.memory_mb * 1024 * 1024:
+        if _peak_memory() > 0.9 * limits.memory_mb * 1024 * 1024:
             answer = {"refused": "memory"}
     del data
     sys.stdout.write(json.dumps(answer))
