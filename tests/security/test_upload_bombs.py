@@ -165,6 +165,18 @@ def test_a_normal_pdf_or_docx_reply_is_read_and_its_text_kept(client, reply_url)
     assert texts[1] == "The detainee has been released on bail."
 
 
+def test_extraction_stops_past_the_character_limit(client, reply_url, settings):
+    settings.INGEST_MAX_CHARS = 2000
+    long_answer = "\n".join(f"Paragraph {n} of a long answer from the procuratorate." for n in range(300))
+    document = docx.Document()
+    for line in long_answer.splitlines():
+        document.add_paragraph(line)
+    saved = io.BytesIO()
+    document.save(saved)
+    for name, data in (("answer.pdf", pdfmaker.text_pdf(long_answer)), ("answer.docx", saved.getvalue())):
+        refused_with_the_message(client.post(reply_url, {"document": upload(name, data)}))
+
+
 def test_the_eleventh_reply_in_an_hour_from_one_address_is_refused(client, reply_url):
     for n in range(10):
         assert client.post(reply_url, {"text": f"Answer {n}"}).status_code == 302
