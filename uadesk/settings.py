@@ -362,6 +362,16 @@ FAX_GATEWAY_DOMAIN = os.environ.get("FAX_GATEWAY_DOMAIN", "")
 # Limits for documents staff upload or ingest (issue: ingest).
 INGEST_MAX_BYTES = envint("INGEST_MAX_BYTES", 20 * 1024 * 1024)
 INGEST_MAX_PAGES = envint("INGEST_MAX_PAGES", 60)
+# PDFs and DOCX are read in a child process (uadesk/ingest/sandbox.py) held to these: CPU seconds and
+# memory (the kernel's limits), bytes its reading may unpack (PDF page contents as often as pages draw
+# them, DOCX XML parts) and characters of text; past one, the document is refused.
+INGEST_CPU_SECONDS = envint("INGEST_CPU_SECONDS", 5)
+INGEST_MEMORY_MB = envint("INGEST_MEMORY_MB", 512)
+INGEST_MAX_UNPACKED_BYTES = envint("INGEST_MAX_UNPACKED_BYTES", 8 * 1024 * 1024)
+INGEST_MAX_CHARS = envint("INGEST_MAX_CHARS", 1_000_000)
+# Replies from targets that supporters report (a document each, at most) per hour, per address and network.
+REPLY_RATE_PER_ADDRESS = envint("REPLY_RATE_PER_ADDRESS", 10)
+REPLY_RATE_PER_NETWORK = envint("REPLY_RATE_PER_NETWORK", 100)
 FILE_UPLOAD_HANDLERS = [
     "uadesk.ingest.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -136,7 +136,12 @@ class ComposeForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    """What the target answered: pasted, or as the document they sent (its text is kept, not the file)."""
+    """What the target answered: pasted, or as the document they sent (its text is kept, not the file).
+
+    The document is read in a confined child process (uadesk/ingest/sandbox.py): anyone who has sent a
+    letter can post here, and a hostile PDF or DOCX must cost the desk seconds, not minutes."""
+
+    MAX_PAGES = 20  # an official's answer is a letter, not a report
 
     text = forms.CharField(
         label=_("Their answer"), widget=forms.Textarea(attrs={"rows": 10}), required=False, max_length=20000
@@ -149,26 +154,35 @@ class ReplyForm(forms.Form):
         label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, refusal: str | None = None, too_large: bool = False, **kwargs):
+        """`refusal`: why the view takes no reply from this connection now (its rate limit);
+        `too_large`: the upload passed INGEST_MAX_BYTES and was not kept."""
+        super().__init__(*args, **kwargs)
+        self.refusal, self.too_large = refusal, too_large
+
     def clean(self):
-        from uadesk.ingest.errors import IngestError
-        from uadesk.ingest.readers import read_bytes
+        from uadesk.ingest.errors import DocumentTooLarge, IngestError
+        from uadesk.ingest.forms import TOO_COMPLEX
+        from uadesk.ingest.services import document_read
 
         data = super().clean()
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
+        if self.too_large:
+            raise forms.ValidationError(TOO_COMPLEX)
         text = (data.get("text") or "").strip()
         if document := data.get("document"):
             try:
-                text = "\n\n".join(
-                    part
-                    for part in (
-                        text,
-                        read_bytes(
-                            document.read(), document.name, max_bytes=settings.INGEST_MAX_BYTES, max_pages=20
-                        ).strip(),
-                    )
-                    if part
+                read = document_read(
+                    data=document.read(),
+                    filename=document.name,
+                    max_pages=min(self.MAX_PAGES, settings.INGEST_MAX_PAGES),
                 )
+            except DocumentTooLarge:
+                raise forms.ValidationError(TOO_COMPLEX) from None
             except IngestError as error:
                 raise forms.ValidationError(str(error)) from None
+            text = "\n\n".join(part for part in (text, read.strip()) if part)
         if not text:
             raise forms.ValidationError(_("Paste their answer, or choose the file they sent."))
         data["text"] = text[:20000]

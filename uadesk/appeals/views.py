@@ -191,10 +191,25 @@ def reply(request, slug, key, target_id):
     appeal = next((a for a in _appeals_of(slug, key) if a.target_id == target_id), None)
     if appeal is None or not appeal.is_counted():
         raise Http404
-    form = ReplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        Reply.objects.create(
-            appeal=appeal, text=form.cleaned_data["text"], received_on=form.cleaned_data["received_on"]
-        )
-        return redirect(reverse("appeals:sent", kwargs={"slug": slug, "key": key}) + "?replied=1")
-    return render(request, "appeals/reply.html", {"appeal": appeal, "action": appeal.action, "form": form})
+    form, status = ReplyForm(), 200
+    if request.method == "POST":
+        # A reply may carry a document to read: the limit bounds how many one connection makes the desk
+        # read in an hour. A refused reply's document is never read; what they typed stays in the form.
+        if allow_request(
+            request,
+            "replies",
+            per_address=settings.REPLY_RATE_PER_ADDRESS,
+            per_network=settings.REPLY_RATE_PER_NETWORK,
+        ):
+            files = request.FILES  # reading the upload first sets upload_too_large, if it was
+            form = ReplyForm(request.POST, files, too_large=bool(getattr(request, "upload_too_large", None)))
+        else:
+            refusal = _("Many replies were sent from your connection in the last hour. Try again later.")
+            form, status = ReplyForm(request.POST, refusal=refusal), 429
+        if form.is_valid():
+            Reply.objects.create(
+                appeal=appeal, text=form.cleaned_data["text"], received_on=form.cleaned_data["received_on"]
+            )
+            return redirect(reverse("appeals:sent", kwargs={"slug": slug, "key": key}) + "?replied=1")
+    context = {"appeal": appeal, "action": appeal.action, "form": form}
+    return render(request, "appeals/reply.html", context, status=status)

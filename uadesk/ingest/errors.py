@@ -23,3 +23,7 @@ class UnreadableDocument(IngestError):
 
 class DocumentTooLarge(UnreadableDocument):
     """The file is over the size or page limit."""
+
+
+class DocumentTooComplex(DocumentTooLarge):
+    """Reading the file would take more than its limits allow: bytes unpacked, characters, CPU or memory."""

@@ -5,8 +5,11 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .errors import IngestError
+from .errors import DocumentTooComplex, IngestError
 from .services import document_read
+
+# A document past the reader's limits (CPU, memory, unpacked bytes, characters): the way out is its text.
+TOO_COMPLEX = _("This document is too large or too complex to read; paste its text instead.")
 
 
 class IngestForm(forms.Form):
@@ -41,6 +44,8 @@ class IngestForm(forms.Form):
                 text = document_read(data=upload.read(), filename=upload.name)
             else:
                 text = document_read(data=pasted.encode(), filename="pasted.txt")
+        except DocumentTooComplex:
+            raise forms.ValidationError(TOO_COMPLEX) from None
         except IngestError as error:
             raise forms.ValidationError(str(error)) from None
         data["source_text"] = text

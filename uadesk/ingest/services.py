@@ -4,7 +4,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from uadesk.actions.models import Action
@@ -12,7 +11,8 @@ from uadesk.actions.services import action_create_from_document
 
 from .letter_language import guess_letter_language
 from .parser import parse
-from .readers import read_bytes, read_text
+from .readers import load
+from .sandbox import Limits, read_document
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,15 @@ def text_checksum(text: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def document_read(*, path: str | Path | None = None, data: bytes | None = None, filename: str = "") -> str:
-    """The text of a UA document from a path or from uploaded bytes; IngestError says what is wrong."""
-    limits = {"max_bytes": settings.INGEST_MAX_BYTES, "max_pages": settings.INGEST_MAX_PAGES}
-    if data is not None:
-        return read_bytes(data, filename, **limits)
-    return read_text(path, **limits)
+def document_read(
+    *, path: str | Path | None = None, data: bytes | None = None, filename: str = "", **limits: int
+) -> str:
+    """The text of a UA document from a path or from uploaded bytes, read in a confined child process
+    (sandbox.py); IngestError says what is wrong. `limits` narrow the settings' (e.g. max_pages)."""
+    confined = Limits.from_settings(**limits)
+    if data is None:
+        data, filename = load(path, max_bytes=confined.max_bytes)
+    return read_document(data, filename, confined)
 
 
 def document_parse(*, text: str) -> dict:

@@ -3,6 +3,7 @@
 import json
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from uadesk.ingest.errors import IngestError
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, as_json: bool = False, **options):
         try:
             if file == "-":
-                text = document_read(data=sys.stdin.buffer.read(), filename="stdin.txt")
+                text = document_read(data=self.read_stdin(), filename="stdin.txt")
             else:
                 text = document_read(path=file)
             if as_json:
@@ -36,6 +37,14 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: cannot read it ({error.strerror or error})", returncode=2) from None
         self.report(result)
+
+    def read_stdin(self) -> bytes:
+        """Standard input up to the limit: one byte more says it is over, without reading the rest."""
+        limit = settings.INGEST_MAX_BYTES
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise CommandError(f"-: standard input is over the limit of {limit} bytes.", returncode=2)
+        return data
 
     def print_json(self, document: dict) -> None:
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
