@@ -77,6 +77,15 @@ def confirm_links(messages) -> list[str]:
     return links
 
 
+def totp_code(device, at: datetime.datetime) -> str:
+    """The code the staff member's authenticator app shows at that moment."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at.timestamp()
+    return f"{totp.token():06d}"
+
+
 def staff_login(client, user):
     """Signs a staff member in as the staff desk requires: password and a verified second factor."""
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -278,11 +287,11 @@ def request(
 
 
 @contextlib.contextmanager
-def web_server(args: list[str], env: dict, port: int):
+def web_server(args: list[str], env: dict, port: int, *, output=None):
     """The desk served by `args` (a web server command) on a loopback port, once /health/ answers;
-    its log on failure."""
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - open for the server's whole life
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    its log on failure. `output`, a file open for writing, takes everything the server prints."""
+    log = output or tempfile.TemporaryFile()  # noqa: SIM115 - open for the server's whole life
+    process = subprocess.Popen(args, env=env, stdout=output or subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -300,7 +309,8 @@ def web_server(args: list[str], env: dict, port: int):
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=30)
-        log.close()
+        if output is None:
+            log.close()
 
 
 @pytest.fixture(autouse=True)

@@ -2,13 +2,11 @@
 action; erasure keeps the count."""
 
 import datetime
-import uuid
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 
-from tests.appeals.helpers import confirm
+from tests.appeals.helpers import compose_send, confirm
 from tests.conftest import at
 from uadesk.appeals import services
 from uadesk.appeals.models import Appeal, EmailConfirmation, Reply
@@ -20,23 +18,13 @@ OPEN_DAY = datetime.date(2022, 9, 1)
 
 def send(client, action, targets, email="Ada.Lovelace@gmail.com", channel="post", *, confirmed=True):
     """The compose form sent; its writer confirms the email they gave, unless told otherwise."""
-    data = {
-        "key": str(uuid.uuid4()),
-        "targets": [t.pk for t in targets],
-        "language": "en",
-        "channel": channel,
-        "body": "Please release everyone detained.\n\nYours sincerely,",
-        "name": "Ada Lovelace",
-        "town": "Lyon",
-        "country": "fr",
-        "email": email,
-        "step": "send",
-    }
     with at(OPEN_DAY):
-        response = client.post(reverse("appeals:compose", kwargs={"slug": action.slug}), data)
+        key, response = compose_send(
+            client, action, targets, email=email, channel=channel, name="Ada Lovelace"
+        )
         if response.status_code == 302 and email and confirmed:
-            confirm(data["key"])
-    return response, data["key"]
+            confirm(key)
+    return response, key
 
 
 def statuses(key) -> list[str]:

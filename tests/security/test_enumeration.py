@@ -8,12 +8,11 @@ only once the owner confirms it from the email sent there.
 import datetime
 import re
 import subprocess
-import uuid
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
+from tests.appeals.helpers import compose_send
 from uadesk.appeals import services
 from uadesk.appeals.models import Appeal
 from uadesk.supporters.links import data_url
@@ -24,19 +23,7 @@ VICTIM = "ada.lovelace@gmail.com"
 
 
 def compose(client, action, targets, email, channel="email"):
-    data = {
-        "key": str(uuid.uuid4()),
-        "targets": [t.pk for t in targets],
-        "language": "en",
-        "channel": channel,
-        "body": "Please release everyone detained.\n\nYours sincerely,",
-        "name": "Someone",
-        "town": "Lyon",
-        "country": "fr",
-        "email": email,
-        "step": "send",
-    }
-    return data["key"], client.post(reverse("appeals:compose", kwargs={"slug": action.slug}), data)
+    return compose_send(client, action, targets, email=email, channel=channel)
 
 
 def victim_wrote(action, target) -> Supporter:

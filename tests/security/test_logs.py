@@ -3,14 +3,12 @@ logged by its view's name and status, not by its path, which carries the page's 
 
 import io
 import logging
-import subprocess
-import time
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import free_port, request
+from tests.conftest import free_port, request, web_server
 from uadesk.management.commands.run import web_server_args
 from uadesk.supporters.links import token_for
 from uadesk.supporters.models import Supporter
@@ -64,25 +62,11 @@ def test_the_web_server_as_uadesk_run_starts_it_logs_no_token(process_env, tmp_p
     token = token_for(supporter)
     port = free_port()
     with (tmp_path / "server.log").open("w+") as log:
-        server = subprocess.Popen(
-            web_server_args("127.0.0.1", port, workers=1), env=process_env, stdout=log, stderr=log
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    request("GET", port, "/health/")
-                    break
-                except OSError:
-                    assert server.poll() is None and time.monotonic() < deadline, log.read()
-                    time.sleep(0.1)
+        with web_server(web_server_args("127.0.0.1", port, workers=1), process_env, port, output=log):
             erase = reverse("supporters:erase", args=[token])
             assert request("POST", port, erase, {"confirm": "yes"}).status == 403  # no CSRF cookie
             assert request("GET", port, reverse("supporters:data", args=[token[:-1]])).status == 404
             assert request("GET", port, reverse("supporters:data", args=[token])).status == 200
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         log.seek(0)
         logged = log.read()
     assert "supporters:erase (403)" in logged and "supporters:data (404)" in logged, logged

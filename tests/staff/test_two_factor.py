@@ -6,19 +6,14 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import totp_code
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("admin:login")
 INDEX = reverse("admin:index")
 START = datetime.datetime(2026, 11, 29, 9, 0, tzinfo=datetime.UTC)
-
-
-def code(device: TOTPDevice, at: datetime.datetime) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = at.timestamp()
-    return f"{totp.token():06d}"
 
 
 @pytest.fixture
@@ -54,7 +49,7 @@ def test_first_sign_in_leads_to_setting_up_the_app_and_nowhere_else(client, memb
     # A failure holds further tries back for a second or more: the next comes a little later.
     later = START + datetime.timedelta(seconds=5)
     with time_machine.travel(later, tick=False):
-        done = client.post(link, {"token": code(device, later)})
+        done = client.post(link, {"token": totp_code(device, later)})
         assert done["Location"] == INDEX
         assert client.get(INDEX).status_code == 200
         assert client.get(reverse("reports:all")).status_code == 200
@@ -71,7 +66,7 @@ def test_once_set_up_the_password_alone_is_not_enough(client, member):
         assert sign_in(client, otp_token="123456").status_code == 200
     later = START + datetime.timedelta(minutes=2)
     with time_machine.travel(later, tick=False):
-        assert sign_in(client, otp_token=code(device, later)).status_code == 302
+        assert sign_in(client, otp_token=totp_code(device, later)).status_code == 302
         assert client.get(INDEX).status_code == 200
 
 
