@@ -2,7 +2,8 @@
 
 Both are requested through the full middleware stack in one process, alternating in
 rounds, so that a noisy machine slows both alike and the ratio stays meaningful.
-Run: .venv/bin/python bench/action_page.py
+--quick (tests/test_bench.py): 2 rounds of 20 requests: that it runs, not how fast.
+Run: .venv/bin/python bench/action_page.py [--quick]
 """
 
 import sys
@@ -18,7 +19,9 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
+QUICK = "--quick" in sys.argv
 os.environ.pop("DATABASE_URL", None)
+os.environ.pop("SQLITE_PATH", None)  # its own SQLite database in its own folder, never a test's
 os.environ["UADESK_DATA_DIR"] = tempfile.mkdtemp(prefix="uadesk-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uadesk.settings")
 
@@ -30,7 +33,7 @@ from django.test import Client  # noqa: E402
 
 from uadesk.ingest.demo import demo_load  # noqa: E402
 
-ROUNDS, PER_ROUND = 5, 200
+ROUNDS, PER_ROUND = (2, 20) if QUICK else (5, 200)
 
 
 def per_second(client: Client, url: str) -> float:

@@ -2,7 +2,8 @@
 
 Parsing and the baseline alternate in rounds over the whole corpus, so a noisy machine slows both alike and
 the ratio stays meaningful. The target is at least 50 text UAs a second.
-Run: .venv/bin/python bench/ingest.py
+--quick (tests/test_bench.py): one short round: that it runs, not how fast.
+Run: .venv/bin/python bench/ingest.py [--quick]
 """
 
 import sys
@@ -20,8 +21,9 @@ from uadesk.ingest.parser import normalise_text, parse  # noqa: E402
 from uadesk.ingest.readers import read_text  # noqa: E402
 
 CORPUS = HERE.parent / "tests" / "ingest" / "corpus"
-ROUNDS = 7
-MIN_SECONDS = 0.3
+QUICK = "--quick" in sys.argv
+ROUNDS = 1 if QUICK else 7
+MIN_SECONDS = 0.05 if QUICK else 0.3
 LIMITS = {"max_bytes": 10 * 1024 * 1024, "max_pages": 50}
 
 
