@@ -10,7 +10,8 @@ the first pack of the process (the fonts folder read too), a pack for a new even
 (as when a second group prints the same actions), and a pack in which every word is new.
 The baseline, in the same rounds: the 30 officials' letters made one by one with letter_pdf (A4 + DL
 envelope), and a one-line PDF from the same compiler, the floor of any document.
-Run: .venv/bin/python -P bench/event_pack.py [--cpu N]   (pins itself to one core, N or the last one)
+--quick (tests/test_bench.py): the same 10 actions with 3 writers, one round: that it runs, not how fast.
+Run: .venv/bin/python -P bench/event_pack.py [--quick] [--cpu N]   (pins itself to one core, N or the last one)
 """
 
 import sys
@@ -42,9 +43,10 @@ from uadesk.delivery.printing.pack import (  # noqa: E402
     page_count,
 )
 
-ROUNDS = 3
+QUICK = "--quick" in sys.argv
+ROUNDS = 1 if QUICK else 3
 ACTIONS = 10
-WRITERS = 50
+WRITERS = 3 if QUICK else 50
 SUMMARY = (
     "The human rights defender was arrested at her home on 3 March and has been held incommunicado "
     "since. She is at risk of torture and other ill-treatment. She was detained solely for peacefully "

@@ -7,7 +7,9 @@ floor of what any page costs (compile, font subsetting, PDF writing). Typst reme
 what did not change, so the main figure sends the model letter with a new supporter each time, as a
 worker does for one action; the second figure changes the body too, so nothing is remembered.
 Rounds alternate, so a noisy machine slows all alike.
-Run: make bench, or .venv/bin/python -P bench/letters.py (after `make bench` installed WeasyPrint)
+--quick (tests/test_bench.py): one short round of the Typst figures, WeasyPrint left out (it needs the
+bench extra, which `make test` does not install, and takes seconds a letter): that it runs, not how fast.
+Run: make bench, or .venv/bin/python -P bench/letters.py [--quick] (after `make bench` installed WeasyPrint)
 """
 
 import sys
@@ -27,15 +29,13 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 
 import typst  # noqa: E402
-import weasyprint  # noqa: E402
-from fontTools.ttLib import TTCollection  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from uadesk.delivery.printing import Address, PrintLetter, engine, letter_pdf  # noqa: E402
 
-ROUNDS = 3
-MIN_SECONDS = 1.0
+QUICK = "--quick" in sys.argv
+ROUNDS = 1 if QUICK else 3
+MIN_SECONDS = 0.1 if QUICK else 1.0
 UA = HERE.parent.parent / "shared" / "ua" / "xinjiang-2022.txt"
 BODY = """I am distressed to learn that 120 people from predominantly Muslim ethnic groups have been allegedly
 interned in camps or sentenced without a fair trial and sent to prison in Xinjiang.
@@ -96,6 +96,32 @@ def weasy_html(letter: PrintLetter) -> str:
     )
 
 
+def weasyprint_maker(letter):
+    """The letter as most Django projects would make it: WeasyPrint from HTML, the same Noto fonts."""
+    import weasyprint
+    from fontTools.ttLib import TTCollection
+    from weasyprint.text.fonts import FontConfiguration
+
+    # @font-face fonts load only through a FontConfiguration given to both the CSS and the PDF writer.
+    font_config = FontConfiguration()
+    fonts_uri = engine.font_dir().resolve().as_uri()
+    # WeasyPrint cannot subset a face inside a collection: give it the Simplified Chinese face alone.
+    cjk = Path(tempfile.mkdtemp(prefix="uadesk-bench-")) / "NotoSansCJKsc.otf"
+    TTCollection(str(engine.font_dir() / "NotoSansCJK-VF.otf.ttc")).fonts[2].save(str(cjk))
+    css = weasyprint.CSS(
+        string=WEASY_CSS.replace("{fonts}/NotoSansCJK-VF.otf.ttc", cjk.as_uri())
+        .replace("{fonts}", fonts_uri)
+        .replace("[wght]", "%5Bwght%5D"),
+        font_config=font_config,
+    )
+
+    def weasy_pdf(text: str, n: int) -> bytes:
+        html_text = weasy_html(letter(n, text))
+        return weasyprint.HTML(string=html_text).write_pdf(stylesheets=[css], font_config=font_config)
+
+    return weasy_pdf
+
+
 def per_second(work, least: int = 3) -> float:
     done, start = 0, time.perf_counter()
     while (elapsed := time.perf_counter() - start) < MIN_SECONDS or done < least:
@@ -126,23 +152,7 @@ def main() -> None:
         include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(engine.font_dir())]
     )
     one_line = typst.Compiler(font_paths=fonts)
-
-    # @font-face fonts load only through a FontConfiguration given to both the CSS and the PDF writer.
-    font_config = FontConfiguration()
-    fonts_uri = engine.font_dir().resolve().as_uri()
-    # WeasyPrint cannot subset a face inside a collection: give it the Simplified Chinese face alone.
-    cjk = Path(tempfile.mkdtemp(prefix="uadesk-bench-")) / "NotoSansCJKsc.otf"
-    TTCollection(str(engine.font_dir() / "NotoSansCJK-VF.otf.ttc")).fonts[2].save(str(cjk))
-    css = weasyprint.CSS(
-        string=WEASY_CSS.replace("{fonts}/NotoSansCJK-VF.otf.ttc", cjk.as_uri())
-        .replace("{fonts}", fonts_uri)
-        .replace("[wght]", "%5Bwght%5D"),
-        font_config=font_config,
-    )
-
-    def weasy_pdf(text: str, n: int) -> bytes:
-        html_text = weasy_html(letter(n, text))
-        return weasyprint.HTML(string=html_text).write_pdf(stylesheets=[css], font_config=font_config)
+    weasy_pdf = None if QUICK else weasyprint_maker(letter)
 
     def weasy(n: int) -> None:
         run[0] += 1
@@ -153,10 +163,13 @@ def main() -> None:
         one_line.compile(input=f'#set text(font: "Noto Sans")\nOne line, number {run[0]}.'.encode())
 
     size = len(letter_pdf(letter(0, body)))  # also loads the fonts outside the timing
-    weasy_sample = weasy_pdf(body, 0)
-    weasy_size = len(weasy_sample)
+    samples = {"typst": letter_pdf(letter(0, body))}
+    if weasy_pdf is None:
+        print("note: WeasyPrint left out in quick mode (`make bench` runs it)")
+    else:
+        samples["weasyprint"] = weasy_pdf(body, 0)
     # Both engines must print the same letter: the Chinese address, in an embedded Noto face.
-    for name, pdf in (("typst", letter_pdf(letter(0, body))), ("weasyprint", weasy_sample)):
+    for name, pdf in samples.items():
         reader = PdfReader(io.BytesIO(pdf))
         text = "".join(page.extract_text() for page in reader.pages).replace(" ", "")
         fonts = {str(f["/BaseFont"]) for p in reader.pages for f in p["/Resources"]["/Font"].values()}
@@ -168,20 +181,22 @@ def main() -> None:
         floor.append(per_second(baseline))
         letters.append(per_second(same_body))
         fresh.append(per_second(new_body))
-        weasy_rates.append(per_second(weasy, least=1))  # seconds a letter here
-    rate, fresh_rate, floor_rate, weasy_rate = (
+        if weasy_pdf is not None:
+            weasy_rates.append(per_second(weasy, least=1))  # seconds a letter here
+    rate, fresh_rate, floor_rate = (
         statistics.median(letters),
         statistics.median(fresh),
         statistics.median(floor),
-        statistics.median(weasy_rates),
     )
+    weasy_rate = statistics.median(weasy_rates) if weasy_rates else None
+    left_out = "left out (quick mode)"
     print(f"letter_pdf_bytes: {size}")
-    print(f"weasyprint_pdf_bytes: {weasy_size}")
+    print(f"weasyprint_pdf_bytes: {len(samples['weasyprint']) if weasy_rate else left_out}")
     print(f"peak_rss_mb: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     print(f"letters_per_second: {rate:.1f}")
     print(f"letters_per_second_new_body: {fresh_rate:.1f}")
-    print(f"weasyprint_letters_per_second: {weasy_rate:.1f}")
-    print(f"typst_vs_weasyprint: {rate / weasy_rate:.1f}")
+    print(f"weasyprint_letters_per_second: {format(weasy_rate, '.1f') if weasy_rate else left_out}")
+    print(f"typst_vs_weasyprint: {format(rate / weasy_rate, '.1f') if weasy_rate else left_out}")
     print(f"baseline_one_line_pdfs_per_second: {floor_rate:.1f}")
     print(f"letter_cost_vs_baseline: {floor_rate / rate:.1f}")
 

@@ -9,7 +9,9 @@ on SQLite and on PostgreSQL, in one run. The proof of work is solved beforehand 
 PETITION_POW_MAX_NUMBER of 50 (the server still checks each one); the rate limits count every form,
 set so high that the one address all the load comes from never reaches them. Each figure is the
 median of alternating rounds.
-Run: .venv/bin/python -P bench/signatures.py [SECONDS_PER_ROUND] [sqlite|postgresql]
+--quick (tests/test_bench.py): SQLite only (PostgreSQL untouched), one round of half a second, no
+pinning to cores: that it runs, not how fast.
+Run: .venv/bin/python -P bench/signatures.py [--quick] [SECONDS_PER_ROUND] [sqlite|postgresql]
 """
 
 import sys
@@ -30,9 +32,14 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
 
-SECONDS = float(sys.argv[1]) if __name__ == "__main__" and len(sys.argv) > 1 else 5.0
-ONLY = sys.argv[2] if __name__ == "__main__" and len(sys.argv) > 2 else None
-ROUNDS, CONNECTIONS = 3, 32
+# The web server imports this file too: only the command line's own arguments count.
+ARGS = sys.argv[1:] if __name__ == "__main__" else []
+QUICK = "--quick" in ARGS
+ARGS = [arg for arg in ARGS if arg != "--quick"]
+SECONDS = float(ARGS[0]) if ARGS else 0.5 if QUICK else 5.0
+ONLY = ARGS[1] if len(ARGS) > 1 else "sqlite" if QUICK else None
+ROUNDS, CONNECTIONS = (1, 32) if QUICK else (3, 32)
+WARM_UP_SECONDS = 0.2 if QUICK else 1.0
 PG_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/uadesk_bench_signatures")
 BENCH_ENV = {
     "PETITION_POW_MAX_NUMBER": "50",
@@ -102,11 +109,12 @@ def free_port() -> int:
 
 def prepare(env: dict) -> tuple[str, list[bytes], list[bytes]]:
     """Migrates the database and makes the petition; returns its slug and the two paths' requests."""
-    uadesk = str(Path(sys.executable).with_name("uadesk"))
-    subprocess.run([uadesk, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([uadesk, "createcachetable"], env=env, check=True)
+    # One process for all of it: each start of Django costs seconds on a busy machine.
     script = (
         "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "call_command('createcachetable')\n"
         "from uadesk.actions.models import Campaign\n"
         "from uadesk.petitions.models import Petition\n"
         "from uadesk.petitions import pow\n"
@@ -178,8 +186,19 @@ async def load(port, requests, seconds):
     return len(latencies) / elapsed, latencies
 
 
+def pin(cpu: int) -> None:
+    # A quick run only checks that it runs, on whatever cores the machine has.
+    if not QUICK:
+        os.sched_setaffinity(0, {cpu})
+
+
 def measure(name: str, env: dict) -> dict:
     _, intake, baseline = prepare(env)
+    import django
+
+    # The run command's module imports models, so it needs the desk's settings (this process's own
+    # environment, as the servers': it never opens the database).
+    django.setup()
     from uadesk.management.commands.run import web_server_args
 
     port = free_port()
@@ -189,7 +208,7 @@ def measure(name: str, env: dict) -> dict:
         # As in production, a process per core the server may use: here the one it is pinned to.
         web_server_args("127.0.0.1", port, app="signatures_bench_app:application", workers=1),
         env=env | {"PYTHONPATH": os.pathsep.join([app_dir, str(HERE.parent)])},
-        preexec_fn=lambda: os.sched_setaffinity(0, {0}),
+        preexec_fn=lambda: pin(0),
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -201,8 +220,8 @@ def measure(name: str, env: dict) -> dict:
     results = {"intake": [], "baseline": []}
     lat = {"intake": [], "baseline": []}
     try:
-        asyncio.run(load(port, baseline, 1.0))  # warm up both paths
-        asyncio.run(load(port, intake, 1.0))
+        asyncio.run(load(port, baseline, WARM_UP_SECONDS))  # warm up both paths
+        asyncio.run(load(port, intake, WARM_UP_SECONDS))
         for _ in range(ROUNDS):
             for path, requests in (("baseline", baseline), ("intake", intake)):
                 rate, latencies = asyncio.run(load(port, requests, SECONDS))
@@ -219,20 +238,20 @@ def measure(name: str, env: dict) -> dict:
 
 
 def main() -> None:
-    os.sched_setaffinity(0, {1})  # the load generator on the other core
+    pin(1)  # the load generator on the other core
     data_dir = tempfile.mkdtemp(prefix="uadesk-bench-")
-    base = (
-        {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        | BENCH_ENV
-        | {"UADESK_DATA_DIR": data_dir}
-    )
-    import psycopg
+    for name in ("DATABASE_URL", "SQLITE_PATH"):  # never a database given to another process (a test's)
+        os.environ.pop(name, None)
+    os.environ |= BENCH_ENV | {"UADESK_DATA_DIR": data_dir}
+    base = dict(os.environ)
+    if ONLY in (None, "postgresql"):
+        import psycopg
 
-    admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
-    dbname = PG_URL.rsplit("/", 1)[1]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+        admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
+        dbname = PG_URL.rsplit("/", 1)[1]
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+            conn.execute(f'CREATE DATABASE "{dbname}"')
     databases = {
         "sqlite": base | {"SQLITE_PATH": str(Path(data_dir) / "bench.sqlite3")},
         "postgresql": base | {"DATABASE_URL": PG_URL},
