@@ -11,7 +11,7 @@ the first pack of the process (the fonts folder read too), a pack for a new even
 The baseline, in the same rounds: the 30 officials' letters made one by one with letter_pdf (A4 + DL
 envelope), and a one-line PDF from the same compiler, the floor of any document.
 --quick (tests/test_bench.py): the same 10 actions with 3 writers, one round: that it runs, not how fast.
-Run: .venv/bin/python -P bench/event_pack.py [--quick] [--cpu N]   (pins itself to one core, N or the last one)
+Run: .venv/bin/python -P bench/event_pack.py [--quick] [--cpu N]  (pinned to one core: N or the last)
 """
 
 import sys
