@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+import urllib.parse
 import urllib.request
 from contextlib import closing
 from pathlib import Path
@@ -124,6 +125,39 @@ def test_run_serves_the_demo_with_a_worker_and_keeps_data_across_restarts(uadesk
         assert db.execute("select count(*) from auth_user").fetchone() == (1,)
 
 
+def test_the_links_in_emails_of_a_desk_run_as_the_readme_says_open_on_that_desk(
+    uadesk_bin, desk_env, smtp_server
+):
+    """No SITE_URL, as `make run` starts it: a supporter's confirmation link must still be a whole
+    address of this desk, not a bare path that opens nothing in a mail app."""
+    mailbox, smtp_port = smtp_server
+    port = desk_env["PORT"]
+    env = {k: v for k, v in desk_env.items() if k != "SITE_URL"} | {"EMAIL_PORT": str(smtp_port)}
+    desk = Desk(uadesk_bin, env)
+    try:
+        desk.wait_for("uadesk is running")
+        base = f"http://127.0.0.1:{port}"
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        write = f"{base}/en/actions/missing-and-arbitrarily-detained-in-xinjiang/write/"
+        get(write)  # once the web server answers
+        form = opener.open(write, timeout=30).read().decode()
+        field = dict(re.findall(r'name="(csrfmiddlewaretoken|key)" value="([^"]+)"', form))
+        target = re.search(r'name="targets" value="(\d+)"', form).group(1)
+        body = urllib.parse.urlencode(field | {
+            "targets": target, "language": "en", "channel": "email", "step": "send",
+            "body": "Please release them.\n\nYours sincerely,", "name": "Ana", "email": "ana@example.org",
+        }).encode()  # fmt: skip
+        request = urllib.request.Request(write, data=body, headers={"Origin": base, "Referer": write})  # noqa: S310
+        assert opener.open(request, timeout=30).status == 200  # the sent page, after the redirect
+        [message] = mailbox.wait_for(1, timeout=60)
+        text = message.get_body(("plain",)).get_content()
+        link = re.search(r"\S*/appeals/confirm/\S+/", text).group(0)
+        assert link.startswith(f"{base}/en/"), text
+        assert "Yes, these are my letters" in opener.open(link, timeout=30).read().decode()
+    finally:
+        desk.stop()
+
+
 def test_run_refuses_a_bad_port_in_one_line(uadesk_bin, desk_env):
     result = subprocess.run(
         [uadesk_bin, "run"], env=desk_env | {"PORT": "eighty"}, capture_output=True, text=True, timeout=60
@@ -184,6 +218,8 @@ def test_run_in_production_collects_the_static_files_before_serving(uadesk_bin, 
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SUPPORTER_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://desk.example.org",
+        "DEFAULT_FROM_EMAIL": "Urgent Actions <ua@example.org>",
         "SECURE_SSL_REDIRECT": "0",  # no TLS proxy in front of this test
     }
     desk = Desk(uadesk_bin, env)

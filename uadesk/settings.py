@@ -2,7 +2,9 @@
 
 import datetime
 import os
+import re
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +53,19 @@ def strong_enough(key: str) -> bool:
     hexadecimal = all(c in "0123456789abcdefABCDEF" for c in key)
     distinct = len(set(key.lower() if hexadecimal else key))
     return len(key) >= 32 and (distinct >= 16 or (hexadecimal and len(key) >= 64 and distinct >= 10))
+
+
+def served_at(host: str, port: str) -> str:
+    """The address a browser reaches the desk at when it listens on host:port (a wildcard listens on
+    this machine too)."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host.strip(), host.strip())  # noqa: S104
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def is_real_sender(address: str) -> bool:
+    """An address mail servers take as a sender: a domain with a dot, not this machine."""
+    domain = parseaddr(address)[1].rpartition("@")[2].lower()
+    return "." in domain and domain not in ("localhost.localdomain",) and not domain.endswith(".localhost")
 
 
 # Production refuses to start on a missing secret; a development desk keeps a
@@ -314,7 +329,14 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_tls": envbool("EMAIL_USE_TLS", False),
         "timeout": envint("EMAIL_TIMEOUT", 20),
     }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uadesk <appeals@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
+if PRODUCTION and not is_real_sender(DEFAULT_FROM_EMAIL):
+    # Mail from localhost is refused or marked as spam: letters and confirmations would be lost.
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL must be set when UADESK_PRODUCTION is on, to an address of the organisation's "
+        f"own domain (e.g. 'Urgent Actions <ua@example.org>'), not {DEFAULT_FROM_EMAIL!r}"
+    )
+DEFAULT_FROM_EMAIL = DEFAULT_FROM_EMAIL or "uadesk <appeals@localhost>"
 
 # The shared cache (a petition's count for a moment): Redis where REDIS_URL is set, else a table in
 # the database. Rate limits keep their own counts (uadesk/ratelimit.py).
@@ -415,8 +437,21 @@ PETITION_CONFIRM_DAYS = envint("PETITION_CONFIRM_DAYS", 7)
 PETITION_COUNT_SECONDS = envint("PETITION_COUNT_SECONDS", 2)
 
 # Supporters' data (issue 5)
-# The desk's own address, for links in emails (https://desk.example.org); empty: links are paths only.
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# The desk's own address (https://desk.example.org), for links in emails and printed packs. A bare path
+# in an email opens nothing, so production must name it; in development, emails link to the address
+# `uadesk run` serves at (HOST and PORT, which its worker inherits), and pages to the request's host.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL and PRODUCTION:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when UADESK_PRODUCTION is on: the desk's address for the links in its "
+        "emails, e.g. https://desk.example.org"
+    )
+if SITE_URL and not re.fullmatch(r"https://[^/\s]+" if PRODUCTION else r"https?://[^/\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the desk's address, {'https' if PRODUCTION else 'http or https'}://host[:port] "
+        f"with no path, not {SITE_URL!r}"
+    )
+LINK_BASE_URL = SITE_URL or served_at(os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000"))
 # The modules of apps that hold supporters' personal data, each with supporter_data(supporter) and
 # forget_supporter(supporter): the data page, the download and erasure go through them all.
 SUPPORTER_DATA_HOLDERS = ["uadesk.petitions.services", "uadesk.appeals.services", "uadesk.api.services"]

@@ -16,6 +16,8 @@ def production_env(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SUPPORTER_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "desk.example.org",
+        "SITE_URL": "https://desk.example.org",
+        "DEFAULT_FROM_EMAIL": "Urgent Actions <ua@example.org>",
         "UADESK_DATA_DIR": str(tmp_path),
     }
 
@@ -64,7 +66,7 @@ def check(uadesk_bin, env):
 
 
 def test_production_refuses_to_start_without_its_secrets(production_env, uadesk_bin):
-    for missing in ("SECRET_KEY", "SUPPORTER_KEY", "ALLOWED_HOSTS"):
+    for missing in ("SECRET_KEY", "SUPPORTER_KEY", "ALLOWED_HOSTS", "SITE_URL", "DEFAULT_FROM_EMAIL"):
         result = check(uadesk_bin, {k: v for k, v in production_env.items() if k != missing})
         # One line that says what is missing, as for any bad input; not a traceback.
         assert result.returncode == 2, result.stderr
@@ -98,3 +100,16 @@ def test_production_refuses_a_weak_supporter_key(production_env, uadesk_bin, key
 def test_production_takes_a_random_supporter_key(production_env, uadesk_bin, key):
     result = check(uadesk_bin, production_env | {"SUPPORTER_KEY": key})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SITE_URL", "desk.example.org"), ("SITE_URL", "http://desk.example.org"),
+     ("SITE_URL", "https://desk.example.org/uadesk"), ("DEFAULT_FROM_EMAIL", "uadesk <appeals@localhost>"),
+     ("DEFAULT_FROM_EMAIL", "webmaster")],
+)  # fmt: skip
+def test_production_refuses_links_and_a_sender_that_would_lose_mail(production_env, uadesk_bin, name, value):
+    """A bare path or plain HTTP in an email's link, or mail from localhost, loses what it carries."""
+    result = check(uadesk_bin, production_env | {name: value})
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and name in result.stderr, result.stderr

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import translation
@@ -23,7 +24,8 @@ def token_of(url: str) -> str:
 
 def test_the_link_opens_the_page_of_its_supporter_in_their_language(client, ana):
     url = links.data_url(ana)
-    assert url.startswith("/fr/supporters/data/")
+    assert url.startswith(f"{settings.LINK_BASE_URL}/fr/supporters/data/")
+    url = url.removeprefix(settings.LINK_BASE_URL)
     assert links.supporter_for(token_of(url)) == ana
     response = client.get(url)
     assert response.status_code == 200
@@ -31,7 +33,7 @@ def test_the_link_opens_the_page_of_its_supporter_in_their_language(client, ana)
 
 
 def test_the_link_is_absolute_with_the_site_url(settings, ana):
-    settings.SITE_URL = "https://desk.example.org"
+    settings.LINK_BASE_URL = "https://desk.example.org"
     ana.language = ""
     assert links.data_url(ana).startswith("https://desk.example.org/en/supporters/data/")
 

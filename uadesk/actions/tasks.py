@@ -24,7 +24,7 @@ def supporter_email(supporter, template: str, context: dict) -> OutgoingLetter:
     from uadesk.supporters.links import data_url
 
     with translation.override(supporter.page_language):
-        context = context | {"data_url": data_url(supporter), "site_url": settings.SITE_URL}
+        context = context | {"data_url": data_url(supporter), "site_url": settings.LINK_BASE_URL}
         text = render_to_string(f"actions/emails/{template}.txt", context)
         subject, _, body = text.partition("\n\n")
         return OutgoingLetter(

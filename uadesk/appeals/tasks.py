@@ -139,7 +139,7 @@ def send_email_confirmation(confirmation_id: int) -> str:
             "action": appeals[0].action,
             "appeals": appeals,
             "desk_sends": any(a.channel in Appeal.DESK_CHANNELS for a in appeals),
-            "confirm_url": f"{settings.SITE_URL}{path}",
+            "confirm_url": f"{settings.LINK_BASE_URL}{path}",
             "days": settings.APPEAL_CONFIRM_DAYS,
         }
         letter = OutgoingLetter(

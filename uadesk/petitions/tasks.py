@@ -104,7 +104,7 @@ def signature_mail_send(*, kind: str, petition_id: int, supporter_id: int, signa
     with translation.override(language):
         if kind == "confirm":
             path = reverse("petitions:confirm", kwargs={"token": token})
-            context["confirm_url"] = f"{settings.SITE_URL}{path}"
+            context["confirm_url"] = f"{settings.LINK_BASE_URL}{path}"
         letter = OutgoingLetter(
             subject=render_to_string(f"petitions/emails/{kind}-subject.txt", context).strip(),
             text=render_to_string(f"petitions/emails/{kind}-body.txt", context),

@@ -43,10 +43,10 @@ def supporter_for(token: str) -> Supporter:
 
 
 def data_url(supporter: Supporter) -> str:
-    """The supporter's data page, to put in every email the desk sends them (absolute with SITE_URL).
+    """The supporter's data page, to put in every email the desk sends them: a whole address.
 
     In the supporter's own language where the desk speaks it.
     """
     with translation.override(supporter.page_language):
         path = reverse("supporters:data", kwargs={"token": token_for(supporter)})
-    return f"{settings.SITE_URL}{path}"
+    return f"{settings.LINK_BASE_URL}{path}"

@@ -24,6 +24,6 @@ class Command(BaseCommand):
                 returncode=2,
             )
         self.stdout.write(
-            f"{settings.SITE_URL}{enrolment_issue(user)}\n"
+            f"{settings.LINK_BASE_URL}{enrolment_issue(user)}\n"
             f"(for {username} only, once, within {ENROLMENT_MAX_AGE.days} days; sign in, then open it)"
         )
