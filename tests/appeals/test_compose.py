@@ -185,3 +185,45 @@ def test_too_many_sends_from_one_address_are_refused_kindly(client, seed_action,
     assert codes == [302, 302, 429]
     assert "Please try again later." in html.content.decode() and "Kept." in html.content.decode()
     assert Appeal.objects.count() == 2
+
+
+def test_write_to_the_next_person_opens_the_form_for_that_person_signed_as_before(client, seed_action):
+    """The sent page's "Write to Ma Xingrui" ticks Ma Xingrui, not the first official again, and carries
+    who signed the last letter; confirmed, both letters are the same supporter's."""
+    xi, ma = seed_action.targets.get(name="Xi Jinping"), seed_action.targets.get(name="Ma Xingrui")
+    with at(OPEN_DAY):
+        first = form_data(seed_action, step="send")
+        sent = client.post(compose_url(seed_action), first)
+        page = client.get(sent["Location"]).content.decode()
+        [link] = re.findall(rf'href="([^"]*/write/\?target={ma.pk})"', page)
+        html = client.get(link.replace("&amp;", "&")).content.decode()
+    assert re.search(rf'value="{ma.pk}"[^>]*checked', html), "the named official is ticked"
+    assert not re.search(rf'value="{xi.pk}"[^>]*checked', html), "not the first one again"
+    for name, value in [
+        ("name", "Ada Lovelace"),
+        ("town", "Lyon"),
+        ("country", "FR"),
+        ("email", "ada@example.org"),
+    ]:
+        assert re.search(rf'name="{name}"[^>]*value="{value}"', html), name
+    assert "ada@example.org" not in link and "Ada" not in link  # from the session, not the URL
+
+    with at(OPEN_DAY):
+        second = form_data(seed_action, step="send", targets=[ma.pk], channel="post")  # no email for him
+        assert client.post(compose_url(seed_action), second).status_code == 302
+        confirm(first["key"])
+        confirm(second["key"])
+    supporters = set(Appeal.objects.values_list("supporter", flat=True))
+    assert len(supporters) == 1 and None not in supporters
+
+
+def test_what_the_form_remembers_is_forgotten_after_an_hour(client, seed_action):
+    with at(OPEN_DAY):
+        client.post(compose_url(seed_action), form_data(seed_action, step="send"))
+    later = datetime.datetime(OPEN_DAY.year, OPEN_DAY.month, OPEN_DAY.day, 13, 1, tzinfo=datetime.UTC)
+    with at(OPEN_DAY):
+        assert 'value="Ada Lovelace"' in client.get(compose_url(seed_action)).content.decode()
+    import time_machine
+
+    with time_machine.travel(later, tick=False):
+        assert 'value="Ada Lovelace"' not in client.get(compose_url(seed_action)).content.decode()

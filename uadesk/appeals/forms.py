@@ -75,13 +75,14 @@ class ComposeForm(forms.Form):
         if not self.is_bound:
             primary = [t.pk for t in targets if t.role == t.Role.PRIMARY][:1]
             first = next(iter(self.letters), OWN_LANGUAGE)
-            self.initial |= {
+            # What the caller gives (the official a "write to the next person" link names) wins.
+            self.initial = {
                 "key": uuid.uuid4(),
                 "targets": primary,
                 "language": first,
                 "channel": Appeal.Channel.EMAIL,
                 "body": self.model_body(first),
-            }
+            } | self.initial
 
     def model_body(self, language: str) -> str:
         letter = self.letters.get(language)

@@ -1,5 +1,8 @@
 """The supporter's way: compose, preview, send; then a confirmation and the next target."""
 
+import base64
+import time
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_POST
 from uadesk.actions.models import Action, Localisation
 from uadesk.numbers import parse_int
 from uadesk.ratelimit import allow_request
+from uadesk.supporters import crypto
 
 from .forms import ComposeForm, ReplyForm
 from .models import Appeal, EmailConfirmation, Reply
@@ -34,7 +38,7 @@ def compose(request, slug):
         return render(request, "appeals/closed.html", {"action": action}, status=410)
     page = {"action": action, "localisation": localisation}
     if request.method != "POST":
-        initial = {}
+        initial = writer_remembered(request)
         if target_id := request.GET.get("target", ""):
             initial["targets"] = [n] if (n := parse_int(target_id)) is not None else []
         return render(
@@ -94,7 +98,32 @@ def compose(request, slug):
     except AppealRefused as refusal:
         form.add_error(None, str(refusal))
         return render(request, "appeals/compose.html", page | {"form": form}, status=400)
+    writer_remember(request, data)
     return redirect(reverse("appeals:sent", kwargs={"slug": slug, "key": data["key"]}))
+
+
+# "Write to the next person" opens the form with who signed the last letter already filled in. Kept in
+# the session (the address sealed) for an hour only: a shared computer forgets them soon after.
+WRITER_SESSION_KEY, WRITER_SECONDS = "appeals.writer", 3600
+
+
+def writer_remember(request, data) -> None:
+    request.session[WRITER_SESSION_KEY] = {
+        "name": data["name"], "town": data["town"], "country": data["country"],
+        "email": base64.b64encode(crypto.seal(data["email"])).decode() if data["email"] else "",
+        "until": time.time() + WRITER_SECONDS,
+    }  # fmt: skip
+    if not request.user.is_authenticated:
+        request.session.set_expiry(WRITER_SECONDS)  # the cookie and the stored session end with it
+
+
+def writer_remembered(request) -> dict:
+    writer = request.session.get(WRITER_SESSION_KEY)
+    if not writer or writer.get("until", 0) < time.time():
+        request.session.pop(WRITER_SESSION_KEY, None)
+        return {}
+    email = crypto.unseal(base64.b64decode(writer["email"])) if writer["email"] else ""
+    return {"name": writer["name"], "town": writer["town"], "country": writer["country"], "email": email}
 
 
 def _written_from(appeals):
