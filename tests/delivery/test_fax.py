@@ -132,3 +132,16 @@ def test_a_fax_goes_through_the_gateway_with_the_appeals_bounce_address_and_faxe
     assert mailbox.messages[1].envelope_recipients == ["861062381025@fax.example.net"]
     second.refresh_from_db()
     assert second.status == "sent"
+
+
+@pytest.mark.django_db
+def test_a_fax_that_comes_back_marks_its_appeal_but_not_the_targets_email(open_action):
+    from uadesk.appeals.services import appeal_bounced
+
+    [appeal] = fax_appeals(open_action, 1)
+    Appeal.objects.filter(pk=appeal.pk).update(status="sent", sent_at=timezone.now())
+    appeal = appeal_bounced(appeal_pk=appeal.pk, permanent=True)
+    assert appeal.status == "bounced"
+    appeal.target.refresh_from_db()
+    # Supporters are still offered email for this target: it was the fax line that failed.
+    assert appeal.target.email_failing_since is None
