@@ -159,10 +159,14 @@ class Mailbox:
         self.messages = []
         # Recipients to refuse, with the reply to give: {"gone@example.org": "550 No such user"}.
         self.refuse: dict[str, str] = {}
+        # Recipients to refuse once only, then accept, as a server that is briefly unwell.
+        self.refuse_once: dict[str, str] = {}
+        self.refused: list[str] = []  # every recipient refused, in order
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return self.refuse[address]
+        if reply := self.refuse_once.pop(address, None) or self.refuse.get(address):
+            self.refused.append(address)
+            return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -1,6 +1,6 @@
 """Periodic work: which tasks the scheduler queues, and how often. Each is safe to run twice."""
 
-from uadesk.actions.tasks import close_expired_actions, send_reminders
+from uadesk.actions.tasks import close_expired_actions, send_outcome_news, send_reminders
 from uadesk.api.tasks import sweep_webhook_events
 from uadesk.appeals.tasks import deliver_appeals, expire_unconfirmed_appeals
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
@@ -10,8 +10,10 @@ from uadesk.tasks import requeue_interrupted_tasks
 # (task, seconds between runs)
 SCHEDULE = [
     (close_expired_actions, 300),
-    # Each reminder goes once; hourly, so one set the day before the window still goes in time.
-    (send_reminders, 3600),
+    # Each reminder and each outcome notice goes once; a refused one is tried again after its wait
+    # (SUPPORTER_EMAIL_RETRY_BASE_SECONDS x 4^n), so these run every few minutes.
+    (send_reminders, 300),
+    (send_outcome_news, 300),
     # Picks up retries that are due and appeals whose worker died.
     (deliver_appeals, 60),
     # Letters whose email was not confirmed within APPEAL_CONFIRM_DAYS are withdrawn, the address forgotten.

@@ -357,6 +357,10 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 REMINDER_RATE_PER_ADDRESS = envint("REMINDER_RATE_PER_ADDRESS", 10)
 REMINDER_RATE_PER_NETWORK = envint("REMINDER_RATE_PER_NETWORK", 100)
+# Emails to supporters (news of an outcome, reminders) the mail server refused are tried again by the
+# scheduled runs, waiting base x 4^n seconds, at most this many times; then kept, failed, with the reason.
+SUPPORTER_EMAIL_MAX_ATTEMPTS = envint("SUPPORTER_EMAIL_MAX_ATTEMPTS", 5)
+SUPPORTER_EMAIL_RETRY_BASE_SECONDS = envint("SUPPORTER_EMAIL_RETRY_BASE_SECONDS", 300)
 # Appeals one supporter (known by their email) may write to one target in one action.
 APPEALS_PER_SUPPORTER_PER_TARGET = envint("APPEALS_PER_SUPPORTER_PER_TARGET", 1)
 # A supporter who gives their email confirms it from the email sent there; letters not confirmed

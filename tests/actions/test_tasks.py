@@ -1,14 +1,22 @@
-"""Background work runs on a real task worker process, on SQLite and on PostgreSQL, with several workers."""
+"""Background work runs on a real task worker process, on SQLite and on PostgreSQL, with several workers;
+emails to supporters (news of an outcome, reminders) refused by the mail server are tried again later."""
 
 import datetime
 import subprocess
+import uuid
 
 import pytest
+import time_machine
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE
-from uadesk.actions.models import Action
-from uadesk.actions.tasks import close_expired_actions
+from uadesk.actions.models import Action, Outcome, OutcomeNotice, Reminder
+from uadesk.actions.services import outcome_record, reminder_ask
+from uadesk.actions.tasks import close_expired_actions, send_outcome_news, send_reminders
+from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.supporters.models import Supporter
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -51,3 +59,108 @@ def test_several_workers_run_each_task_once(uadesk_bin, process_env):
     # Each task was claimed by one worker only, and together they closed the action exactly once.
     assert all(len(row.worker_ids) == 1 for row in rows)
     assert sorted(row.return_value for row in rows) == [0] * 11 + [1]
+
+
+def follow(action, email: str) -> None:
+    """A letter by post from a supporter who asked for news of the case and confirmed their email."""
+    xi = action.targets.get(name="Xi Jinping")
+    key = uuid.uuid4()
+    appeal_submit(
+        action=action, targets=[xi], channel="post", language="en", subject="s",
+        letters={xi.pk: "Release them."}, key=key,
+        writer=Writer(name="Ada", email=email, wants_updates=True),
+    )  # fmt: skip
+    confirm(key)
+
+
+def record_release(action) -> Outcome:
+    return outcome_record(
+        Outcome(action=action, individual=action.individuals.first(), kind="released",
+                happened_on=timezone.localdate(), public_note="Released on bail after 2 years.")
+    )  # fmt: skip
+
+
+def news_to(mailbox, address: str) -> list:
+    return [m for m in mailbox.messages if m["To"] == address and "Released on bail" in m.as_string()]
+
+
+def test_outcome_news_refused_once_goes_on_a_later_scheduled_run_exactly_once(
+    open_action, uadesk_bin, worker_env, smtp_server
+):
+    mailbox, _ = smtp_server
+    follow(open_action, "ada@example.org")
+    mailbox.refuse_once["ada@example.org"] = "451 4.3.0 Try again later"
+    env = worker_env | {"SUPPORTER_EMAIL_RETRY_BASE_SECONDS": "0"}
+    record_release(open_action)  # queues the news after the commit
+    run_workers(uadesk_bin, env, 1)
+    assert mailbox.refused == ["ada@example.org"] and news_to(mailbox, "ada@example.org") == []
+    notice = OutcomeNotice.objects.get()
+    assert (notice.sent_at, notice.attempts, notice.failed_at) == (None, 1, None)
+    assert "451" in notice.last_error
+
+    # Nothing queues the news again but the scheduler, as `uadesk run` starts it.
+    for _ in range(2):
+        scheduler = subprocess.run([uadesk_bin, "scheduler", "--once"], env=env, capture_output=True)
+        assert scheduler.returncode == 0, scheduler.stderr.decode()[-2000:]
+        run_workers(uadesk_bin, env, 1)
+    assert len(news_to(mailbox, "ada@example.org")) == 1
+    notice.refresh_from_db()
+    assert notice.sent_at is not None and notice.attempts == 2
+
+
+def test_outcome_news_waits_longer_after_each_refusal_then_is_kept_failed_with_its_reason(
+    open_action, smtp_server, settings
+):
+    mailbox, _ = smtp_server
+    settings.SUPPORTER_EMAIL_MAX_ATTEMPTS = 3
+    settings.SUPPORTER_EMAIL_RETRY_BASE_SECONDS = 60
+    mailbox.refuse["ada@example.org"] = "451 4.2.1 <ada@example.org>: mailbox busy"
+    follow(open_action, "ada@example.org")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        outcome = record_release(open_action)
+        assert send_outcome_news.call(outcome.pk) == 0
+    notice = OutcomeNotice.objects.get()
+    assert notice.next_attempt_at == start + datetime.timedelta(seconds=60)
+    for seconds, tries in [(59, 1), (60, 2), (299, 2), (300, 3), (10 * 86400, 3)]:
+        with time_machine.travel(start + datetime.timedelta(seconds=seconds), tick=False):
+            assert send_outcome_news.call() == 0
+        assert len(mailbox.refused) == tries, seconds
+        if seconds == 60:
+            notice.refresh_from_db()
+            assert notice.next_attempt_at == start + datetime.timedelta(seconds=60 + 240)
+    notice.refresh_from_db()
+    # Failed for good: kept, with the reason and when, and no address in it.
+    assert notice.sent_at is None and notice.attempts == 3
+    assert notice.failed_at == start + datetime.timedelta(seconds=300)
+    assert "451" in notice.last_error and "@" not in notice.last_error
+
+
+def test_a_refused_reminder_is_tried_again_after_a_wait_and_given_up_after_the_last_attempt(
+    open_action, smtp_server, settings
+):
+    mailbox, _ = smtp_server
+    settings.SUPPORTER_EMAIL_MAX_ATTEMPTS = 2
+    settings.SUPPORTER_EMAIL_RETRY_BASE_SECONDS = 60
+    reminder_ask(action=open_action, email="ada@example.org")
+    reminder_ask(action=open_action, email="grace@example.org")
+    mailbox.refuse["ada@example.org"] = "451 4.3.0 Try again later"
+    mailbox.refuse_once["grace@example.org"] = "451 4.3.0 Try again later"
+    deadline = open_action.effective_deadline
+    window = datetime.datetime.combine(deadline, datetime.time(12), tzinfo=datetime.UTC) - datetime.timedelta(
+        days=3
+    )
+    with time_machine.travel(window, tick=False):
+        assert send_reminders.call() == 0
+    assert sorted(mailbox.refused) == ["ada@example.org", "grace@example.org"]
+    with time_machine.travel(window + datetime.timedelta(seconds=30), tick=False):
+        assert send_reminders.call() == 0  # neither is due again yet
+    assert len(mailbox.refused) == 2
+    with time_machine.travel(window + datetime.timedelta(seconds=60), tick=False):
+        assert send_reminders.call() == 1  # Grace's goes; Ada's is refused a second and last time
+    with time_machine.travel(window + datetime.timedelta(days=1), tick=False):
+        assert send_reminders.call() == 0
+    assert mailbox.refused.count("ada@example.org") == 2
+    assert [m["To"] for m in mailbox.messages] == ["grace@example.org"]
+    ada = Reminder.objects.get(supporter=Supporter.find("ada@example.org"))
+    assert ada.sent_at is None and ada.failed_at is not None and "451" in ada.last_error

@@ -1,7 +1,19 @@
-"""Fax numbers in E.164, and the email-to-fax gateway against a real SMTP server."""
+"""Fax numbers in E.164, the email-to-fax gateway against a real SMTP server, and fax appeals delivered
+by a real worker through the gateway."""
+
+import datetime
+import io
+import subprocess
+import uuid
 
 import pytest
+from django.utils import timezone
+from pypdf import PdfReader
 
+from uadesk.appeals.bounces import bounce_address
+from uadesk.appeals.models import Appeal
+from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.appeals.tasks import deliveries_kick
 from uadesk.delivery.email import EmailTransport
 from uadesk.delivery.fax import EmailToFaxGateway, fax_number_e164
 from uadesk.delivery.transport import OutgoingLetter, TransportError
@@ -51,3 +63,85 @@ def test_the_gateway_needs_a_pdf():
     with pytest.raises(TransportError) as error:
         gateway.send(OutgoingLetter(subject="s", text="t"), number="+861062381025")
     assert error.value.permanent
+
+
+def fax_appeals(action, count: int):
+    """Fax letters to Xi Jinping from writers who gave no email, so they are queued at once."""
+    xi = action.targets.get(name="Xi Jinping")
+    appeals = []
+    for n in range(count):
+        appeals += appeal_submit(
+            action=action, targets=[xi], channel="fax", language="en", subject=action.title,
+            letters={xi.pk: f"Dear President Xi,\n\nRelease Ilham Tohti, says fax {n}.\n\nWriter {n}"},
+            writer=Writer(name=f"Writer {n}"), key=uuid.uuid4(),
+        )  # fmt: skip
+    return appeals
+
+
+def run_worker(uadesk_bin, env):
+    worker = subprocess.run(
+        [uadesk_bin, "worker", "--batch", "--interval=0.1"], env=env, capture_output=True, timeout=120
+    )
+    assert worker.returncode == 0, worker.stderr.decode()[-3000:]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_fax_goes_through_the_gateway_with_the_appeals_bounce_address_and_faxes_are_spaced(
+    open_action, uadesk_bin, worker_env, smtp_server, settings
+):
+    mailbox, _ = smtp_server
+    settings.BOUNCE_DOMAIN = "bounces.section.example"  # for the addresses this test expects
+    env = worker_env | {
+        "FAX_GATEWAY_DOMAIN": "fax.example.net",
+        "BOUNCE_DOMAIN": "bounces.section.example",
+        "FAX_MIN_SPACING_SECONDS": "600",
+    }
+    first, second = fax_appeals(open_action, 2)
+    run_worker(uadesk_bin, env)
+
+    # One fax went; the other to the same line waits out the spacing.
+    [message] = mailbox.messages
+    assert message.envelope_recipients == ["861062381025@fax.example.net"]
+    # The gateway's failure report comes back to the appeal's own signed address.
+    assert message.envelope_sender == bounce_address(first.pk)
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(attachment.get_content())).pages)
+    assert "Release Ilham Tohti, says fax 0." in " ".join(text.split())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("sent", "queued")
+    assert second.next_attempt_at > first.sent_at
+
+    # Due again before the spacing has passed since the first fax went: it still waits.
+    Appeal.objects.filter(pk=second.pk).update(next_attempt_at=timezone.now())
+    deliveries_kick()
+    run_worker(uadesk_bin, env)
+    assert len(mailbox.messages) == 1
+    second.refresh_from_db()
+    assert second.status == "queued" and second.next_attempt_at > first.sent_at
+
+    # The spacing passes (the first fax moved back in time): the second goes on the next run.
+    Appeal.objects.filter(pk=first.pk).update(sent_at=first.sent_at - datetime.timedelta(seconds=601))
+    Appeal.objects.filter(pk=second.pk).update(next_attempt_at=timezone.now())
+    deliveries_kick()
+    run_worker(uadesk_bin, env)
+    assert len(mailbox.messages) == 2
+    assert mailbox.messages[1].envelope_sender == bounce_address(second.pk)
+    assert mailbox.messages[1].envelope_recipients == ["861062381025@fax.example.net"]
+    second.refresh_from_db()
+    assert second.status == "sent"
+
+
+@pytest.mark.django_db
+def test_a_fax_that_comes_back_marks_its_appeal_but_not_the_targets_email(open_action):
+    from uadesk.appeals.services import appeal_bounced
+
+    [appeal] = fax_appeals(open_action, 1)
+    Appeal.objects.filter(pk=appeal.pk).update(status="sent", sent_at=timezone.now())
+    appeal = appeal_bounced(appeal_pk=appeal.pk, permanent=True)
+    assert appeal.status == "bounced"
+    appeal.target.refresh_from_db()
+    # Supporters are still offered email for this target: it was the fax line that failed.
+    assert appeal.target.email_failing_since is None

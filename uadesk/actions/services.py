@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, Reminder, Target
+from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, OutcomeNotice, Reminder, Target
 
 
 def unique_slug(title: str) -> str:
@@ -124,6 +124,13 @@ def case_followers(action: Action) -> list:
     return list(Supporter.objects.filter(pk__in=ids))
 
 
+def outcome_notices_create(outcome: Outcome) -> int:
+    """A notice for each supporter who follows the case and has none for this outcome yet; the sending
+    runs send them. Safe to run twice and in two workers at once (one notice per supporter and outcome)."""
+    notices = [OutcomeNotice(outcome=outcome, supporter=s) for s in case_followers(outcome.action)]
+    return len(OutcomeNotice.objects.bulk_create(notices, ignore_conflicts=True))
+
+
 def outcome_record(outcome: Outcome) -> Outcome:
     """Saves the news, brings the individual's status in line, and queues the emails after commit."""
     from .tasks import send_outcome_news
@@ -138,9 +145,9 @@ def outcome_record(outcome: Outcome) -> Outcome:
     return outcome
 
 
-def reminders_due(*, today: datetime.date, days_before: int):
-    """Reminders to send today: the action is open and due within `days_before` days, and the
-    supporter has not written to any of its targets."""
+def reminders_due(*, now: datetime.datetime, today: datetime.date, days_before: int):
+    """Reminders to send now: the action is open and due within `days_before` days, the supporter has
+    not written to any of its targets, and the reminder is not waiting after a refusal nor given up."""
     deadline_by = today + datetime.timedelta(days=days_before)
     actions = Action.objects.open_on(today).filter(effective_deadline_db__lte=deadline_by)
     from uadesk.appeals.models import Appeal
@@ -149,7 +156,8 @@ def reminders_due(*, today: datetime.date, days_before: int):
         Appeal.objects.filter(action=models.OuterRef("action"), supporter=models.OuterRef("supporter"))
     )
     return (
-        Reminder.objects.filter(sent_at__isnull=True, action__in=actions)
+        Reminder.objects.due(now)
+        .filter(action__in=actions)
         .exclude(acted)
         .select_related("action", "supporter")
     )

@@ -1,7 +1,8 @@
 """Background work on actions, run by the task worker: closing at deadlines, news of outcomes, reminders."""
 
+import logging
+
 from django.conf import settings
-from django.db import IntegrityError
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -11,7 +12,9 @@ from uadesk.delivery.email import EmailTransport
 from uadesk.delivery.transport import OutgoingLetter, TransportError
 
 from .models import Outcome, OutcomeNotice, local_today
-from .services import actions_close_expired, case_followers, reminders_due
+from .services import actions_close_expired, outcome_notices_create, reminders_due
+
+log = logging.getLogger(__name__)
 
 
 @task()
@@ -33,34 +36,36 @@ def supporter_email(supporter, template: str, context: dict) -> OutgoingLetter:
 
 
 def send_once(transport, row, supporter, template: str, context: dict) -> bool:
-    """Claims the row (sets its sent_at where it is empty) before the email goes, so a second run or
-    a second worker never sends it twice; a failed send releases it for a later run."""
-    rows = type(row).objects.filter(pk=row.pk)
-    if not rows.filter(sent_at__isnull=True).update(sent_at=timezone.now()):
+    """Claims the row before the email goes, so a second run or a second worker never sends it twice;
+    a refused send waits for a later run of the schedule, or fails for good with its reason."""
+    if not row.claim():
         return False
     try:
         transport.send(supporter_email(supporter, template, context), to=supporter.email)
-    except TransportError:
-        rows.update(sent_at=None)
+    except TransportError as error:
+        if row.record_failure(str(error), permanent=error.permanent):
+            log.warning("%s %s failed for good: %s", type(row).__name__, row.pk, row.last_error)
         return False
     return True
 
 
 @task()
-def send_outcome_news(outcome_id: int) -> int:
-    """Tells each supporter who asked for news of the case, once each."""
-    outcome = Outcome.objects.select_related("action", "individual").filter(pk=outcome_id).first()
-    if outcome is None:
-        return 0
+def send_outcome_news(outcome_id: int | None = None) -> int:
+    """Tells each supporter who asked for news of a case, once each. Given an outcome just recorded, it
+    first makes a notice for each of its followers; every run (the schedule's, without an outcome) then
+    sends the notices that are due, those a refused send left for later among them."""
+    if outcome_id is not None and (
+        outcome := Outcome.objects.select_related("action").filter(pk=outcome_id).first()
+    ):
+        outcome_notices_create(outcome)
+    due = OutcomeNotice.objects.due(timezone.now()).select_related(
+        "outcome__action", "outcome__individual", "supporter"
+    )
     sent = 0
-    context = {"outcome": outcome, "action": outcome.action}
     with EmailTransport() as transport:
-        for supporter in case_followers(outcome.action):
-            try:
-                notice, _ = OutcomeNotice.objects.get_or_create(outcome=outcome, supporter=supporter)
-            except IntegrityError:
-                continue  # another worker holds it
-            sent += send_once(transport, notice, supporter, "outcome", context)
+        for notice in due.order_by("pk"):
+            context = {"outcome": notice.outcome, "action": notice.outcome.action}
+            sent += send_once(transport, notice, notice.supporter, "outcome", context)
     return sent
 
 
@@ -68,8 +73,9 @@ def send_outcome_news(outcome_id: int) -> int:
 def send_reminders() -> int:
     """One email to each supporter who asked, a few days before the deadline, if they have not acted."""
     sent = 0
+    due = reminders_due(now=timezone.now(), today=local_today(), days_before=settings.REMINDER_DAYS_BEFORE)
     with EmailTransport() as transport:
-        for reminder in reminders_due(today=local_today(), days_before=settings.REMINDER_DAYS_BEFORE):
+        for reminder in due:
             action = reminder.action
             context = {"action": action, "deadline": action.effective_deadline}
             sent += send_once(transport, reminder, reminder.supporter, "reminder", context)

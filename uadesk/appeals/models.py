@@ -140,7 +140,9 @@ class Appeal(models.Model):
             reply_to=self.supporter.email if self.supporter_id else None,
             message_id=self.message_id,
             attachments=attachments,
-            bounce_address=bounce_address(self.pk) if self.channel == self.Channel.EMAIL else None,
+            # A fax goes as an email to the gateway, whose failure reports ("busy", "no answer") come
+            # back to the envelope sender like any bounce: without it they would reach nobody.
+            bounce_address=bounce_address(self.pk) if self.channel in self.DESK_CHANNELS else None,
         )
 
     def is_counted(self) -> bool:

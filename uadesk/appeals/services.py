@@ -265,7 +265,7 @@ def appeals_hold(*, appeals) -> int:
 
 
 def appeal_bounced(*, appeal_pk: int, permanent: bool) -> Appeal | None:
-    """A letter came back: the appeal is marked bounced and its target's email failing.
+    """A letter came back: the appeal is marked bounced and, for an email, its target's email failing.
     Temporary trouble changes nothing: the receiving server is still trying."""
     appeal = Appeal.objects.select_related("target").filter(pk=appeal_pk).first()
     if appeal is None or not permanent:
@@ -274,9 +274,11 @@ def appeal_bounced(*, appeal_pk: int, permanent: bool) -> Appeal | None:
         Appeal.objects.filter(pk=appeal.pk, status__in=[Appeal.Status.SENT, Appeal.Status.SENDING]).update(
             status=Appeal.Status.BOUNCED
         )
-        Target.objects.filter(pk=appeal.target_id, email_failing_since__isnull=True).update(
-            email_failing_since=timezone.now()
-        )
+        # A fax's report comes back through the gateway's mail too; the target's email is not at fault.
+        if appeal.channel == Appeal.Channel.EMAIL:
+            Target.objects.filter(pk=appeal.target_id, email_failing_since__isnull=True).update(
+                email_failing_since=timezone.now()
+            )
     appeal.refresh_from_db()
     return appeal
 
