@@ -121,7 +121,7 @@ def pipe(raw: bytes, monkeypatch) -> str:
 def bounce_of(appeal, status: str, day: datetime.date, monkeypatch, hour: int = 12) -> str:
     """A DSN for this letter, to the bounce address it went out with on `day`, received that day."""
     with at(day, hour):
-        return pipe(dsn(bounce_address(appeal.pk, day=day), status), monkeypatch)
+        return pipe(dsn(bounce_address(appeal.pk), status), monkeypatch)
 
 
 def states(appeal) -> tuple[str, bool]:
@@ -153,14 +153,14 @@ def states(appeal) -> tuple[str, bool]:
     ],
 )
 def test_an_out_of_office_reply_changes_nothing(bounce_domain, seed_action, monkeypatch, headers):
-    from uadesk.appeals.models import TargetBounce
-
     day = datetime.date(2022, 9, 2)
     appeal = sent_appeal(seed_action, day)
     with at(day):
-        said = pipe(out_of_office(bounce_address(appeal.pk, day=day), **headers), monkeypatch)
+        said = pipe(out_of_office(bounce_address(appeal.pk), **headers), monkeypatch)
     assert said == f"appeal {appeal.pk}: an automatic reply (out of office); nothing changed"
     assert states(appeal) == ("sent", False)
+    from uadesk.appeals.models import TargetBounce
+
     assert not TargetBounce.objects.exists()
 
 
@@ -175,12 +175,12 @@ def test_a_delay_report_4_4_1_changes_nothing(bounce_domain, seed_action, monkey
 def test_a_permanent_failure_marks_the_appeal_bounced_but_not_the_target(
     bounce_domain, seed_action, monkeypatch
 ):
-    from uadesk.appeals.models import TargetBounce
-
     day = datetime.date(2022, 9, 2)
     appeal = sent_appeal(seed_action, day)
     assert bounce_of(appeal, "5.1.1", day, monkeypatch) == f"appeal {appeal.pk} bounced (5.1.1)"
     assert states(appeal) == ("bounced", False)
+    from uadesk.appeals.models import TargetBounce
+
     [recorded] = TargetBounce.objects.all()
     assert (recorded.target, recorded.appeal, recorded.kind, recorded.status) == (
         appeal.target, appeal, "permanent", "5.1.1",
@@ -191,15 +191,15 @@ def test_a_permanent_failure_marks_the_appeal_bounced_but_not_the_target(
 def test_mail_with_no_report_and_no_auto_reply_sign_is_recorded_and_changes_nothing(
     bounce_domain, seed_action, monkeypatch
 ):
-    from uadesk.appeals.models import TargetBounce
-
     day = datetime.date(2022, 9, 2)
     appeal = sent_appeal(seed_action, day)
     with at(day):
         # A plain-text notice quoting a status is no delivery report.
-        said = pipe(out_of_office(bounce_address(appeal.pk, day=day), Subject="Re: s"), monkeypatch)
+        said = pipe(out_of_office(bounce_address(appeal.pk), Subject="Re: s"), monkeypatch)
     assert said == f"appeal {appeal.pk}: not a delivery report; recorded for staff, nothing changed"
     assert states(appeal) == ("sent", False)
+    from uadesk.appeals.models import TargetBounce
+
     assert list(TargetBounce.objects.values_list("kind", flat=True)) == ["unknown"]
 
 
