@@ -320,3 +320,14 @@ def test_mail_that_is_not_ours_is_ignored_quietly_and_empty_input_is_an_error(ua
     empty = subprocess.run([uadesk_bin, "bounce"], input=b"", env=process_env, capture_output=True)
     assert empty.returncode == 2
     assert empty.stderr.decode().strip() == "CommandError: no message on standard input"
+
+
+def test_a_broken_report_to_our_address_is_unknown_not_a_traceback(bounce_domain):
+    from uadesk.appeals.bounces import Kind
+
+    address = bounce_address(7, day=datetime.date(2022, 9, 1))
+    report = "Content-Type: multipart/report; report-type=delivery-status"
+    broken = f"To: {address}\n{report}\n\nno parts".encode()
+    assert bounced_appeal(broken).kind == Kind.UNKNOWN
+    nonsense = f"To: {address}\nSubject: =?x-unknown?q?abc?=\n\n\xff".encode("latin-1")
+    assert bounced_appeal(nonsense).kind == Kind.UNKNOWN

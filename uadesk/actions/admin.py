@@ -150,6 +150,8 @@ class TargetAdmin(admin.ModelAdmin):
         server's status codes and words."""
         from uadesk.appeals.models import TargetBounce  # the appeals app builds on this one
 
+        if target.pk is None:
+            return "-"
         bounces = list(target.bounces.all()[:20])
         if not bounces:
             return _("No letter to this target came back.")

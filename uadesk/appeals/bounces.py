@@ -5,6 +5,7 @@ import datetime
 import email
 import email.header
 import email.policy
+import email.utils
 import enum
 import re
 from dataclasses import dataclass
@@ -122,9 +123,10 @@ def _delivery_status(message) -> tuple[str, str] | None:
     """The worst Status and its Diagnostic-Code of a DSN (multipart/report; report-type=delivery-status
     with a message/delivery-status part), or None if the message is not one. Only the report's own
     part counts: a status quoted in a text or in an attached message is no report."""
-    if message.get_content_type() != "multipart/report":
+    if message.get_content_type() != "multipart/report" or not message.is_multipart():
         return None
-    if (message.get_param("report-type") or "").lower() != "delivery-status":
+    report_type = email.utils.collapse_rfc2231_value(message.get_param("report-type") or "")
+    if report_type.lower() != "delivery-status":
         return None
     found = []
     for part in message.get_payload():
