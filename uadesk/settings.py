@@ -377,9 +377,15 @@ APPEAL_RATE_PER_NETWORK = envint("APPEAL_RATE_PER_NETWORK", 300)
 APPEAL_DELIVERY_LEASE_SECONDS = envint("APPEAL_DELIVERY_LEASE_SECONDS", 300)
 APPEAL_MAX_ATTEMPTS = envint("APPEAL_MAX_ATTEMPTS", 5)
 APPEAL_RETRY_BASE_SECONDS = envint("APPEAL_RETRY_BASE_SECONDS", 60)
-# Bounces: letters go out with the envelope sender bounces+<appeal>-<signature>@BOUNCE_DOMAIN, and the
+# Bounces: letters go out with the envelope sender bounces+<appeal>-<day>-<signature>@BOUNCE_DOMAIN, and the
 # mail server pipes what comes back to `uadesk bounce` (empty: bounces go to DEFAULT_FROM_EMAIL).
 BOUNCE_DOMAIN = os.environ.get("BOUNCE_DOMAIN", "")
+# A bounce address holds this long after its letter went out (the address carries the day it was made);
+# later, what comes to it is refused. A target's email is marked failing after this many permanent
+# bounces (5.x.x) of different letters within this many days; one never switches it off for everyone.
+BOUNCE_ADDRESS_HOURS = envint("BOUNCE_ADDRESS_HOURS", 48)
+TARGET_BOUNCES_TO_FAIL = envint("TARGET_BOUNCES_TO_FAIL", 3)
+TARGET_BOUNCE_WINDOW_DAYS = envint("TARGET_BOUNCE_WINDOW_DAYS", 7)
 # Faxes to one target are at least this far apart: a fax line takes one letter at a time.
 FAX_MIN_SPACING_SECONDS = envint("FAX_MIN_SPACING_SECONDS", 120)
 # The fax gateway: <number>@FAX_GATEWAY_DOMAIN receives the letter as a PDF (empty: no fax channel).

@@ -136,11 +136,16 @@ def test_a_fax_goes_through_the_gateway_with_the_appeals_bounce_address_and_faxe
 
 @pytest.mark.django_db
 def test_a_fax_that_comes_back_marks_its_appeal_but_not_the_targets_email(open_action):
+    from uadesk.appeals.bounces import Bounce, Kind
     from uadesk.appeals.services import appeal_bounced
 
-    [appeal] = fax_appeals(open_action, 1)
-    Appeal.objects.filter(pk=appeal.pk).update(status="sent", sent_at=timezone.now())
-    appeal = appeal_bounced(appeal_pk=appeal.pk, permanent=True)
+    appeals = fax_appeals(open_action, 3)
+    Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(status="sent", sent_at=timezone.now())
+    # As many failed faxes as would switch an email off: the email stays.
+    for appeal in appeals:
+        recorded = appeal_bounced(bounce=Bounce(appeal.pk, Kind.PERMANENT, status="5.0.0"))
+        assert recorded.what == "bounced" and not recorded.target_failing
+    appeal = recorded.appeal
     assert appeal.status == "bounced"
     appeal.target.refresh_from_db()
     # Supporters are still offered email for this target: it was the fax line that failed.

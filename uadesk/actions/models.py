@@ -406,8 +406,13 @@ class Target(models.Model):
     )  # fmt: skip
     email_failing_since = models.DateTimeField(
         _("email bouncing since"), null=True, blank=True,
-        help_text=_("Set when a letter to this target bounced; clear it once the address is corrected."),
+        help_text=_(
+            "Set when letters of several supporters to this target bounced within a few days; take its "
+            "email again once the address is corrected."
+        ),
     )  # fmt: skip
+    # Bounces before this (when staff last took the email again) no longer count towards failing.
+    email_bounces_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -420,6 +425,12 @@ class Target(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.honorific} {self.name}".strip()
+
+    @classmethod
+    def email_take_again(cls, targets, now) -> int:
+        """Staff corrected or checked these targets' email: supporters may write to it again, and the
+        bounces so far no longer count towards marking it failing."""
+        return targets.update(email_failing_since=None, email_bounces_cleared_at=now)
 
     @property
     def address_lines(self) -> list[str]:

@@ -300,6 +300,41 @@ class DeliveryAttempt(models.Model):
         )
 
 
+class TargetBounce(models.Model):
+    """A letter to a target came back permanently, or with no sign of what it was: staff see why a
+    target's email is marked failing. Only permanent bounces of different letters count towards it."""
+
+    class Kind(models.TextChoices):
+        PERMANENT = "permanent", _("Permanent failure")
+        UNKNOWN = "unknown", _("Not a delivery report")
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="bounces")
+    # Kept when the appeal goes (erased with its supporter): the target's history stays.
+    appeal = models.ForeignKey(Appeal, on_delete=models.SET_NULL, null=True, related_name="bounces")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status code"), max_length=12, blank=True)
+    diagnostic = models.CharField(_("diagnostic"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("bounce")
+        verbose_name_plural = _("bounces")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} to {self.target_id}".strip()
+
+    @classmethod
+    def letters_counting(cls, target: Target, now: datetime.datetime) -> int:
+        """The different letters to this target that bounced for good within TARGET_BOUNCE_WINDOW_DAYS
+        and since staff last took its email again: TARGET_BOUNCES_TO_FAIL of them mark it failing."""
+        since = now - datetime.timedelta(days=settings.TARGET_BOUNCE_WINDOW_DAYS)
+        if target.email_bounces_cleared_at:
+            since = max(since, target.email_bounces_cleared_at)
+        counting = cls.objects.filter(target=target, kind=cls.Kind.PERMANENT, received_at__gt=since)
+        return counting.values("appeal_id").distinct().count()
+
+
 class Reply(models.Model):
     """A target answered a supporter's letter: the supporter tells us, staff read it as an outcome signal."""
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from uadesk.actions.models import Action, Target
 from uadesk.supporters.models import Supporter
 
+from .bounces import Bounce, Kind
 from .letters import letter_has_link
-from .models import Appeal, EmailConfirmation, Reply
+from .models import Appeal, EmailConfirmation, Reply, TargetBounce
 from .tasks import deliveries_kick, send_email_confirmation
 
 
@@ -264,23 +265,59 @@ def appeals_hold(*, appeals) -> int:
     return appeals.filter(status=Appeal.Status.QUEUED).update(status=Appeal.Status.HELD)
 
 
-def appeal_bounced(*, appeal_pk: int, permanent: bool) -> Appeal | None:
-    """A letter came back: the appeal is marked bounced and, for an email, its target's email failing.
-    Temporary trouble changes nothing: the receiving server is still trying."""
-    appeal = Appeal.objects.select_related("target").filter(pk=appeal_pk).first()
-    if appeal is None or not permanent:
-        return appeal
+@dataclass(frozen=True)
+class BounceRecorded:
+    """What one message to a bounce address did."""
+
+    what: str  # auto-reply, missing, expired, temporary, unknown or bounced
+    appeal: Appeal | None = None
+    target_failing: bool = False  # this bounce tipped the target's email into failing
+
+
+def appeal_bounced(*, bounce: Bounce, now: datetime.datetime | None = None) -> BounceRecorded:
+    """Something came back to an appeal's bounce address.
+
+    An auto-reply (out of office) means the letter arrived, and a temporary failure that the receiving
+    server is still trying: neither changes anything. A permanent failure marks the appeal bounced; the
+    target's email is marked failing only once TARGET_BOUNCES_TO_FAIL letters to it, of different
+    supporters' submissions, bounced for good within TARGET_BOUNCE_WINDOW_DAYS, so no one letter (nor one
+    confused server) closes the email channel to an official for everyone. Anything else is recorded
+    for staff to see. An address past its time (Bounce.expired) is refused: it marks nothing."""
+    if bounce.kind == Kind.AUTO_REPLY:
+        return BounceRecorded("auto-reply")
+    now = now or timezone.now()
+    appeal = Appeal.objects.select_related("target").filter(pk=bounce.appeal_pk).first()
+    if appeal is None:
+        return BounceRecorded("missing")
+    if bounce.expired(appeal.sent_at, now):
+        return BounceRecorded("expired", appeal)
+    if bounce.kind == Kind.TEMPORARY:
+        return BounceRecorded("temporary", appeal)
+    if bounce.kind == Kind.UNKNOWN:
+        TargetBounce.objects.create(
+            target_id=appeal.target_id, appeal=appeal, kind=TargetBounce.Kind.UNKNOWN,
+            status=bounce.status, diagnostic=bounce.diagnostic, received_at=now,
+        )  # fmt: skip
+        return BounceRecorded("unknown", appeal)
     with transaction.atomic():
+        # Locked: two bounces at once each count the other's.
+        target = Target.objects.select_for_update().get(pk=appeal.target_id)
         Appeal.objects.filter(pk=appeal.pk, status__in=[Appeal.Status.SENT, Appeal.Status.SENDING]).update(
             status=Appeal.Status.BOUNCED
         )
-        # A fax's report comes back through the gateway's mail too; the target's email is not at fault.
+        failing = False
+        # A fax's report comes back through the gateway's mail too: the target's email is not at fault.
         if appeal.channel == Appeal.Channel.EMAIL:
-            Target.objects.filter(pk=appeal.target_id, email_failing_since__isnull=True).update(
-                email_failing_since=timezone.now()
-            )
+            TargetBounce.objects.create(
+                target=target, appeal=appeal, kind=TargetBounce.Kind.PERMANENT,
+                status=bounce.status, diagnostic=bounce.diagnostic, received_at=now,
+            )  # fmt: skip
+            letters = TargetBounce.letters_counting(target, now)
+            failing = letters >= settings.TARGET_BOUNCES_TO_FAIL and not target.email_failing_since
+            if failing:
+                Target.objects.filter(pk=target.pk).update(email_failing_since=now)
     appeal.refresh_from_db()
-    return appeal
+    return BounceRecorded("bounced", appeal, target_failing=failing)
 
 
 def appeal_counts(*, action: Action) -> dict[str, dict[str, int]]:

@@ -1,4 +1,4 @@
-"""`uadesk bounce`: the mail server pipes a returned letter here, to mark the appeal and the target."""
+"""`uadesk bounce`: the mail server pipes what comes back to a letter's bounce address here."""
 
 import sys
 
@@ -20,16 +20,23 @@ class Command(BaseCommand):
         raw = sys.stdin.buffer.read(5 * 1024 * 1024)
         if not raw.strip():
             raise CommandError("no message on standard input", returncode=2)
-        found = bounced_appeal(raw, recipient=recipient)
-        if found is None:
-            # Exit 0: the mail server must not bounce a bounce back to its sender.
+        bounce = bounced_appeal(raw, recipient=recipient)
+        # Exit 0 whatever it was: the mail server must neither retry nor bounce a bounce back.
+        if bounce is None:
             self.stdout.write("not a bounce of a uadesk letter; ignored")
             return
-        appeal_pk, permanent = found
-        appeal = appeal_bounced(appeal_pk=appeal_pk, permanent=permanent)
-        if appeal is None:
-            self.stdout.write(f"appeal {appeal_pk} no longer exists; ignored")
-        elif permanent:
-            self.stdout.write(f"appeal {appeal_pk} bounced; the email of {appeal.target} is marked failing")
-        else:
-            self.stdout.write(f"appeal {appeal_pk}: temporary delay reported; nothing changed")
+        pk = bounce.appeal_pk
+        recorded = appeal_bounced(bounce=bounce)
+        failing = (
+            f"; the email of {recorded.appeal.target} is marked failing" if recorded.target_failing else ""
+        )
+        self.stdout.write(
+            {
+                "auto-reply": f"appeal {pk}: an automatic reply (out of office); nothing changed",
+                "missing": f"appeal {pk} no longer exists; ignored",
+                "expired": f"appeal {pk}: refused, its bounce address has expired; nothing changed",
+                "temporary": f"appeal {pk}: temporary delay reported; nothing changed",
+                "unknown": f"appeal {pk}: not a delivery report; recorded for staff, nothing changed",
+                "bounced": f"appeal {pk} bounced ({bounce.status}){failing}",
+            }[recorded.what]
+        )
