@@ -417,9 +417,16 @@ PETITION_COUNT_SECONDS = envint("PETITION_COUNT_SECONDS", 2)
 # Supporters' data (issue 5)
 # The desk's own address, for links in emails (https://desk.example.org); empty: links are paths only.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
-# The modules of apps that hold supporters' personal data, each with supporter_data(supporter) and
-# forget_supporter(supporter): the data page, the download and erasure go through them all.
-SUPPORTER_DATA_HOLDERS = ["uadesk.petitions.services", "uadesk.appeals.services", "uadesk.api.services"]
+# Every module that holds supporters' personal data, each with supporter_data(supporter) and
+# forget_supporter(supporter): the data page, the download and erasure go through them all. Required and
+# explicit: the system check uadesk.E001 stops the desk from starting when one is missing or lacks the two
+# functions, or when an app with a model pointing to Supporter is not listed (uadesk/supporters/services.py).
+SUPPORTER_DATA_HOLDERS = [
+    "uadesk.actions.services",
+    "uadesk.petitions.services",
+    "uadesk.appeals.services",
+    "uadesk.api.services",
+]
 # Supporters who have done nothing for this many months are erased (0: never); counts stay.
 SUPPORTER_RETENTION_MONTHS = envint("SUPPORTER_RETENTION_MONTHS", 24)
 # A link to a supporter's data page rides in every email we send them, so it lives long; erasure
