@@ -1,35 +1,38 @@
-"""A connection the database server drops is replaced: the next statement, and a view met by the cut, run
-on a new one. PostgreSQL only: SQLite has no connection to lose."""
+"""A connection the database server drops is replaced: the next statement, and a view met by the cut before
+it wrote anything, run on a new one. SQLite has no connection to lose: the tests that need a real cut run on
+PostgreSQL only, and those of the views fail SQLite's next statement as psycopg fails it."""
 
 import uuid
 
 import psycopg
 import pytest
 from django.db import OperationalError, connection
+from django.test import Client
 from django.urls import reverse
 
 from uadesk.appeals.models import Appeal
 from uadesk.database import connection_lost
+from uadesk.supporters.models import Erasure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def end_connection():
+    """Ends this process's own connection from outside, as a server restart or a failover would."""
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
+        dbname=settings["NAME"], autocommit=True,
+    ) as other:  # fmt: skip
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 @pytest.fixture
 def cut():
-    """Ends this process's own connection from outside, as a server restart or a failover would."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no connection to cut")
-
-    def end_connection():
-        connection.ensure_connection()
-        pid = connection.connection.info.backend_pid
-        settings = connection.settings_dict
-        with psycopg.connect(
-            host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
-            dbname=settings["NAME"], autocommit=True,
-        ) as other:  # fmt: skip
-            other.execute("SELECT pg_terminate_backend(%s)", [pid])
-
     return end_connection
 
 
@@ -65,3 +68,43 @@ def test_a_letter_sent_as_the_connection_is_cut_is_stored_once_and_confirmed(
         "appeals:sent", kwargs={"slug": open_action.slug, "key": form["key"]}
     )
     assert Appeal.objects.filter(submission=form["key"]).count() == 1
+
+
+@pytest.fixture
+def lose_connection():
+    """Something that loses this process's connection: on PostgreSQL the server ends it; SQLite has no
+    connection to lose, so its next statement fails as psycopg fails when the server is gone."""
+    if connection.vendor == "postgresql":
+        return end_connection
+
+    def lost(execute, sql, params, many, context):
+        context["connection"].execute_wrappers.remove(lost)
+        cause = psycopg.OperationalError("server closed the connection unexpectedly")
+        raise OperationalError(*cause.args) from cause
+
+    return lambda: connection.execute_wrappers.append(lost)
+
+
+@pytest.fixture
+def write_then_lose(lose_connection):
+    from tests import database_urls
+
+    database_urls.RUNS.clear()
+    database_urls.CUT[:] = [lose_connection]
+    yield database_urls.RUNS
+    database_urls.CUT.clear()
+
+
+@pytest.mark.urls("tests.database_urls")
+def test_a_view_that_committed_then_lost_its_connection_is_not_run_again(write_then_lose):
+    response = Client(raise_request_exception=False).get("/write-then-lose?cut=after-commit")
+    assert Erasure.objects.count() == 1
+    assert write_then_lose == ["after-commit"]
+    assert response.status_code == 500  # the error page, as for any failure
+
+
+@pytest.mark.urls("tests.database_urls")
+def test_a_view_whose_transaction_was_lost_is_run_again(write_then_lose):
+    response = Client().get("/write-then-lose?cut=in-transaction")
+    assert response.content == b"1 rows"  # the first run's row went with its transaction
+    assert write_then_lose == ["in-transaction", "in-transaction"]

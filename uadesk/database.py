@@ -1,6 +1,7 @@
 """When the database server drops a connection (a restart, a failover, a killed backend): start a new one."""
 
 import logging
+from contextlib import ExitStack
 
 from django.db import InterfaceError, OperationalError, connections
 
@@ -36,22 +37,74 @@ def install_close_when_lost(sender, connection, **kwargs) -> None:
         connection.execute_wrappers.append(close_when_lost)
 
 
-class RetryOnLostConnectionMiddleware:
-    """Runs a view once more, on a new connection, when its connection was lost.
+# What a statement that begins so leaves in the database: nothing. Any other (INSERT, UPDATE, DELETE,
+# WITH, DDL...) counts as a write, so one we did not foresee errs towards not running a view again.
+READ_ONLY = ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "SHOW", "SET", "EXPLAIN")
 
-    Only outside a transaction: a view's transaction was rolled back with the connection, so the
-    second run starts from what is committed. What a view commits outside one is safe to write twice:
-    appeals are stored once per form key, a signing form once per challenge, supporters once per
-    address, and a rate-limit count one too many only errs on the supporter's side."""
+
+class RequestWrites:
+    """What one request's statements left in the database, as far as a lost connection lets us know.
+
+    `committed`: a write ran outside a transaction (autocommit), or in a transaction that committed.
+    `pending`: a write ran in a transaction not yet known to have committed or rolled back; if the
+    connection is lost on its COMMIT, the server may have committed it, so it counts as written."""
+
+    def __init__(self):
+        self.committed = False
+        self.pending = False
+
+    @property
+    def wrote(self) -> bool:
+        return self.committed or self.pending
+
+    def transaction_committed(self) -> None:
+        self.committed, self.pending = True, False
+
+    def __call__(self, execute, sql, params, many, context):
+        db = context["connection"]
+        try:
+            result = execute(sql, params, many, context)
+        except (OperationalError, InterfaceError) as error:
+            if connection_lost(error) and db.in_atomic_block:
+                # The server rolls back the open transaction of a backend it loses: its writes are gone.
+                self.pending = False
+            raise
+        if not (isinstance(sql, str) and sql.lstrip()[:9].upper().startswith(READ_ONLY)):
+            if not db.in_atomic_block:
+                self.committed = True
+            elif not self.pending:
+                # Django runs the hook after the outermost COMMIT succeeds and drops it on a rollback.
+                self.pending = True
+                db.on_commit(self.transaction_committed)
+        return result
+
+
+class RetryOnLostConnectionMiddleware:
+    """Runs a view once more, on a new connection, when its connection was lost before it wrote anything.
+
+    A view's transaction was rolled back with the connection, so a second run starts from what is
+    committed. But a view that committed a write (a row saved outside a transaction, or a transaction
+    that ended) and then lost its connection is not run again: that would write twice. It gets the
+    error page, as any failure does, and the person can look and send again."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        # Every statement of the request, the second run's too, passes through its RequestWrites.
+        request._db_writes = writes = RequestWrites()
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(writes))
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not connection_lost(exception) or getattr(request, "_db_retried", False):
+            return None
+        match = request.resolver_match
+        if request._db_writes.wrote:
+            # The view's name, not the path: a supporter's data page has its key in the path.
+            log.warning("database connection lost in %s after it wrote: not run again", match.view_name)
             return None
         opened = connections.all(initialized_only=True)
         if any(db.in_atomic_block for db in opened):
@@ -59,7 +112,5 @@ class RetryOnLostConnectionMiddleware:
         for db in opened:
             db.close()
         request._db_retried = True
-        match = request.resolver_match
-        # The view's name, not the path: a supporter's data page has its key in the path.
         log.warning("database connection lost in %s: running the view again", match.view_name)
         return match.func(request, *match.args, **match.kwargs)

@@ -462,9 +462,16 @@ if SITE_URL and not re.fullmatch(r"https://[^/\s]+" if PRODUCTION else r"https?:
         f"with no path, not {SITE_URL!r}"
     )
 LINK_BASE_URL = SITE_URL or served_at(os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000"))
-# The modules of apps that hold supporters' personal data, each with supporter_data(supporter) and
-# forget_supporter(supporter): the data page, the download and erasure go through them all.
-SUPPORTER_DATA_HOLDERS = ["uadesk.petitions.services", "uadesk.appeals.services", "uadesk.api.services"]
+# Every module that holds supporters' personal data, each with supporter_data(supporter) and
+# forget_supporter(supporter): the data page, the download and erasure go through them all. Required and
+# explicit: the system check uadesk.E001 stops the desk from starting when one is missing or lacks the two
+# functions, or when an app with a model pointing to Supporter is not listed (uadesk/supporters/services.py).
+SUPPORTER_DATA_HOLDERS = [
+    "uadesk.actions.services",
+    "uadesk.petitions.services",
+    "uadesk.appeals.services",
+    "uadesk.api.services",
+]
 # Supporters who have done nothing for this many months are erased (0: never); counts stay.
 SUPPORTER_RETENTION_MONTHS = envint("SUPPORTER_RETENTION_MONTHS", 24)
 # A link to a supporter's data page rides in every email we send them, so it lives long; erasure

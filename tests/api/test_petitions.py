@@ -1,23 +1,16 @@
-"""Petitions and their confirmed signatures through the API (once the petitions app has its tables)."""
+"""Petitions and their confirmed signatures through the API."""
 
 import pytest
 from django.utils import timezone
 
 from tests.api.helpers import send
 from uadesk.api.models import ApiAuditEntry
-from uadesk.api.services import petitions_available
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def petitions_on():
-    if not petitions_available():
-        pytest.skip("the petitions app has no migrations yet (run with --nomigrations to test these)")
-
-
-@pytest.fixture
-def petition(petitions_on, open_action):
+def petition(open_action):
     from uadesk.petitions.models import Petition
 
     return Petition.objects.create(action=open_action, slug="free-them", title="Free them", text="We ask.")
@@ -46,7 +39,7 @@ def test_petitions_are_public_with_their_count_and_no_names(client, petition):
     assert b"Ana" not in client.get("/api/petitions/free-them").content
 
 
-def test_a_write_token_creates_and_changes_petitions(client, make_token, petitions_on, open_action):
+def test_a_write_token_creates_and_changes_petitions(client, make_token, open_action):
     writer = make_token("write")
     body = {
         "slug": "letters",

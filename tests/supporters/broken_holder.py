@@ -1,3 +1,3 @@
-"""A holder module whose own import is broken: that is a bug to show, not a holder to skip."""
+"""A holder module whose own import is broken: the system check and erasure name the missing import."""
 
 import tests.supporters.no_such_module  # noqa: F401

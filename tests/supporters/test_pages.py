@@ -82,7 +82,7 @@ def test_erasure_needs_the_csrf_token(ana):
 
 
 def test_the_page_and_download_work_with_the_desks_own_holders(client, db):
-    # No test holder: the apps of SUPPORTER_DATA_HOLDERS as configured (those not ready are skipped).
+    # No test holder: the apps of SUPPORTER_DATA_HOLDERS as configured.
     supporter = Supporter.for_email("grace@example.org")
     assert client.get(data_url(supporter)).status_code == 200
     download = client.get(reverse("supporters:download", args=[token_for(supporter)]))

@@ -1,7 +1,7 @@
-"""Erasure and export across apps: each holder app's part, all or nothing, and holders not ready skipped."""
+"""Erasure and export across apps: each holder app's part, all or nothing; a holder missing is an error."""
 
 import datetime
-import logging
+import re
 
 import pytest
 
@@ -35,23 +35,24 @@ def test_a_holder_that_fails_leaves_the_supporter_whole(ana, settings):
     assert not Erasure.objects.exists()
 
 
-def test_holders_not_ready_are_skipped_with_a_warning(ana, settings, caplog):
-    settings.SUPPORTER_DATA_HOLDERS = [
-        "tests.supporters.holder",
-        "tests.supporters.not_written_yet",  # no such module
-        "tests.supporters",  # a module without the two functions
-    ]
-    with caplog.at_level(logging.WARNING, logger="uadesk.supporters.services"):
-        assert [h.label for h in services.holders()] == ["tests.supporters.holder"]
-    assert "tests.supporters.not_written_yet does not exist yet" in caplog.text
-    assert "tests.supporters lacks supporter_data() or forget_supporter()" in caplog.text
-    assert services.erase(ana, by="supporter")
-
-
-def test_a_holder_with_a_broken_import_is_an_error_not_skipped(settings):
-    settings.SUPPORTER_DATA_HOLDERS = ["tests.supporters.broken_holder"]
-    with pytest.raises(ModuleNotFoundError):
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("tests.supporters.not_written_yet", "tests.supporters.not_written_yet cannot be imported"),
+        ("tests.supporters", "tests.supporters has no supporter_data() or forget_supporter()"),
+        # The module exists but one of its own imports is broken: that shows too.
+        ("tests.supporters.broken_holder", "No module named 'tests.supporters.no_such_module'"),
+    ],
+)
+def test_a_holder_missing_stops_erasure_rather_than_being_skipped(ana, holder, settings, path, said):
+    settings.SUPPORTER_DATA_HOLDERS = ["tests.supporters.holder", path]
+    with pytest.raises(services.HolderMissing, match=re.escape(said)):
         services.holders()
+    with pytest.raises(services.HolderMissing):
+        services.erase(ana, by="supporter")
+    assert Supporter.objects.filter(pk=ana.pk).exists()
+    assert "Ana Silva" in {s["name"] for s in holder.SIGNATURES}
+    assert not Erasure.objects.exists()
 
 
 def test_an_apps_holder_is_labelled_by_its_app(settings, monkeypatch):
@@ -70,3 +71,15 @@ def test_months_before():
     assert services.months_before(moment, 1) == datetime.datetime(2026, 2, 28, 12, tzinfo=datetime.UTC)
     assert services.months_before(moment, 24) == datetime.datetime(2024, 3, 31, 12, tzinfo=datetime.UTC)
     assert services.months_before(moment, 3) == datetime.datetime(2025, 12, 31, 12, tzinfo=datetime.UTC)
+
+
+def test_the_reminders_a_supporter_asked_for_are_exported_and_erased(open_action):
+    from uadesk.actions.models import Reminder
+    from uadesk.actions.services import reminder_ask
+
+    supporter = reminder_ask(action=open_action, email="dara@example.org").supporter
+    reminder_ask(action=open_action, email="eli@example.org")
+    [reminder] = services.export(supporter)["actions"]["reminders"]
+    assert (reminder["action"], reminder["sent_at"]) == (open_action.title, None)
+    assert services.erase(supporter, by="supporter")
+    assert [r.supporter.email for r in Reminder.objects.all()] == ["eli@example.org"]

@@ -205,3 +205,30 @@ def target_save(*, target: Target, may_redirect: bool = True) -> TargetSaved:
         raise RedirectRefused(target.new_addresses_field(saved), added)
     target.save()
     return TargetSaved(new_addresses=added, held=appeals_hold_for_target(target=target))
+
+
+# -- The supporters' data this app holds: the reminders they asked for, the outcomes they were told -----
+
+
+def supporter_data(supporter) -> dict:
+    """Which actions the supporter asked to be reminded of, and which outcomes they were emailed."""
+    reminders = Reminder.objects.filter(supporter=supporter).select_related("action").order_by("pk")
+    notices = (
+        OutcomeNotice.objects.filter(supporter=supporter).select_related("outcome__action").order_by("pk")
+    )
+    return {
+        "reminders": [
+            {"action": r.action.title, "asked_at": r.created_at, "sent_at": r.sent_at} for r in reminders
+        ],
+        "outcomes_told": [
+            {"action": n.outcome.action.title, "outcome": n.outcome.get_kind_display(), "sent_at": n.sent_at}
+            for n in notices
+        ],
+    }
+
+
+def forget_supporter(supporter) -> None:
+    """Reminders and notices are nothing but a link between an action and the person: they go whole (the
+    supporter row's delete would take them too, but erasure says so here, where the rows are)."""
+    Reminder.objects.filter(supporter=supporter).delete()
+    OutcomeNotice.objects.filter(supporter=supporter).delete()

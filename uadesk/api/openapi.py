@@ -9,7 +9,7 @@ from uadesk.appeals.models import Appeal
 
 from .http import ID_MAX, PAGE_MAX
 from .serializers import ingest_schema
-from .services import CSV_COLUMNS, petitions_available
+from .services import CSV_COLUMNS
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
@@ -198,27 +198,26 @@ def schemas() -> dict:
         "AppealPage": paged("Appeal", "osdi:outreaches"),
         "Deleted": obj({"deleted": BOOL, "id": INT}),
     }
-    if petitions_available():
-        found |= {
-            "Petition": obj(PETITION),
-            "PetitionPage": paged("Petition", "osdi:petitions"),
-            "PetitionInput": obj(PETITION_INPUT, required=["slug", "title", "petition_text"]),
-            "PetitionPatch": obj({k: v for k, v in PETITION_INPUT.items() if k != "slug"}, required=[]),
-            "Signature": obj(
-                {
-                    "id": INT,
-                    "name": STR,
-                    "country": STR,
-                    "email": NULL_STR,
-                    "language": STR,
-                    "consent_case_updates": BOOL,
-                    "consent_org_news": BOOL,
-                    "created_date": DATETIME,
-                    "confirmed_date": NULL_DATETIME,
-                }
-            ),
-            "SignaturePage": paged("Signature", "osdi:signatures"),
-        }
+    found |= {
+        "Petition": obj(PETITION),
+        "PetitionPage": paged("Petition", "osdi:petitions"),
+        "PetitionInput": obj(PETITION_INPUT, required=["slug", "title", "petition_text"]),
+        "PetitionPatch": obj({k: v for k, v in PETITION_INPUT.items() if k != "slug"}, required=[]),
+        "Signature": obj(
+            {
+                "id": INT,
+                "name": STR,
+                "country": STR,
+                "email": NULL_STR,
+                "language": STR,
+                "consent_case_updates": BOOL,
+                "consent_org_news": BOOL,
+                "created_date": DATETIME,
+                "confirmed_date": NULL_DATETIME,
+            }
+        ),
+        "SignaturePage": paged("Signature", "osdi:signatures"),
+    }
     return found
 
 
@@ -472,54 +471,53 @@ def paths() -> dict:
             ),
         },
     }
-    if petitions_available():
-        found |= {
-            "/petitions": {
-                "get": op(
-                    "Petitions (of drafts too, for a token with read or write).",
-                    ok("PetitionPage", "A page of petitions.", cached=True, headers=LINK),
-                    read,
-                    parameters=[*PAGING, IF_NONE_MATCH],
-                    tag="petitions",
-                ),
-                "post": op(
-                    "Creates a petition of an action or of a campaign.",
-                    ok("Petition", "The new petition.", status=201, headers={"Location": {"schema": STR}}),
-                    [*write, 409],
-                    security=TOKEN,
-                    body=json_body("PetitionInput"),
-                    tag="petitions",
-                ),
-            },
-            "/petitions/{slug}": {
-                "get": op(
-                    "One petition with its count of confirmed signatures.",
-                    ok("Petition", "The petition.", cached=True),
-                    read,
-                    parameters=[PETITION_SLUG, IF_NONE_MATCH],
-                    tag="petitions",
-                ),
-                "patch": op(
-                    "Changes a petition.",
-                    ok("Petition", "The petition as changed."),
-                    [*write, 409],
-                    security=TOKEN,
-                    parameters=[PETITION_SLUG],
-                    body=json_body("PetitionPatch"),
-                    tag="petitions",
-                ),
-            },
-            "/petitions/{slug}/signatures": {
-                "get": op(
-                    "Confirmed signatures with names and email addresses (personal_data scope; audited).",
-                    ok("SignaturePage", "A page of signatures.", cached=True, headers=LINK),
-                    [400, 401, 403, 404],
-                    security=TOKEN,
-                    parameters=[PETITION_SLUG, *PAGING, MODIFIED_SINCE, IF_NONE_MATCH],
-                    tag="petitions",
-                ),
-            },
-        }
+    found |= {
+        "/petitions": {
+            "get": op(
+                "Petitions (of drafts too, for a token with read or write).",
+                ok("PetitionPage", "A page of petitions.", cached=True, headers=LINK),
+                read,
+                parameters=[*PAGING, IF_NONE_MATCH],
+                tag="petitions",
+            ),
+            "post": op(
+                "Creates a petition of an action or of a campaign.",
+                ok("Petition", "The new petition.", status=201, headers={"Location": {"schema": STR}}),
+                [*write, 409],
+                security=TOKEN,
+                body=json_body("PetitionInput"),
+                tag="petitions",
+            ),
+        },
+        "/petitions/{slug}": {
+            "get": op(
+                "One petition with its count of confirmed signatures.",
+                ok("Petition", "The petition.", cached=True),
+                read,
+                parameters=[PETITION_SLUG, IF_NONE_MATCH],
+                tag="petitions",
+            ),
+            "patch": op(
+                "Changes a petition.",
+                ok("Petition", "The petition as changed."),
+                [*write, 409],
+                security=TOKEN,
+                parameters=[PETITION_SLUG],
+                body=json_body("PetitionPatch"),
+                tag="petitions",
+            ),
+        },
+        "/petitions/{slug}/signatures": {
+            "get": op(
+                "Confirmed signatures with names and email addresses (personal_data scope; audited).",
+                ok("SignaturePage", "A page of signatures.", cached=True, headers=LINK),
+                [400, 401, 403, 404],
+                security=TOKEN,
+                parameters=[PETITION_SLUG, *PAGING, MODIFIED_SINCE, IF_NONE_MATCH],
+                tag="petitions",
+            ),
+        },
+    }
     return found
 
 

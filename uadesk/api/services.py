@@ -10,8 +10,6 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from importlib import import_module
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +21,7 @@ from django.utils import timezone
 from uadesk.actions.models import Action, Individual, ModelLetter, Target
 from uadesk.actions.services import RedirectRefused, action_create_from_document, target_save
 from uadesk.appeals.models import Appeal
+from uadesk.petitions.models import Signature
 
 from .http import ApiError, validation_error
 from .models import Webhook, WebhookAttempt, WebhookDelivery
@@ -30,23 +29,6 @@ from .outbound import PublicHTTPHandler, PublicHTTPSHandler
 from .serializers import ACTION_FIELDS, TARGET_FIELDS, apply_fields, document_validate
 
 log = logging.getLogger(__name__)
-
-try:  # the petitions app may not be on this desk (or not yet)
-    from uadesk.petitions.models import Petition, Signature
-except ImportError:  # pragma: no cover
-    Petition = Signature = None
-
-
-def petitions_available() -> bool:
-    """Petitions are served once their app has models and tables: migrations, or (tests run with
-    --nomigrations) tables made straight from the models."""
-    if Petition is None:
-        return False
-    modules = getattr(settings, "MIGRATION_MODULES", {})
-    if "petitions" in modules and modules["petitions"] is None:
-        return True
-    migrations = Path(import_module("uadesk.petitions").__file__).parent / "migrations"
-    return any(migrations.glob("0*.py"))
 
 
 # -- Actions -----------------------------------------------------------------------------------------
@@ -281,7 +263,7 @@ def _event_subject(event: str, object_id: int):
     if event == Webhook.Event.APPEAL_COUNTED:
         subject = Appeal.objects.counted().select_related("action").filter(pk=object_id).first()
         return subject, (subject.sent_at or subject.created_at) if subject else None
-    if event == Webhook.Event.SIGNATURE_CONFIRMED and petitions_available():
+    if event == Webhook.Event.SIGNATURE_CONFIRMED:
         subject = (
             Signature.objects.confirmed().select_related("petition__action").filter(pk=object_id).first()
         )
@@ -336,7 +318,7 @@ def webhook_events_missing(*, since: datetime.datetime) -> list[tuple[str, int]]
                 )
             )
             found += [(Webhook.Event.APPEAL_COUNTED, pk) for pk in appeals.values_list("pk", flat=True)]
-        if hook.signatures and petitions_available():
+        if hook.signatures:
             signatures = (
                 Signature.objects.confirmed()
                 .filter(confirmed_at__gte=start)
@@ -470,9 +452,8 @@ def petition_save(*, petition, data: dict, creating: bool):
 def _deliveries_about(supporter) -> models.QuerySet:
     appeals = Appeal.objects.filter(supporter=supporter).values("pk")
     about = Q(event=Webhook.Event.APPEAL_COUNTED, object_id__in=appeals)
-    if petitions_available():
-        signatures = Signature.objects.filter(supporter=supporter).values("pk")
-        about |= Q(event=Webhook.Event.SIGNATURE_CONFIRMED, object_id__in=signatures)
+    signatures = Signature.objects.filter(supporter=supporter).values("pk")
+    about |= Q(event=Webhook.Event.SIGNATURE_CONFIRMED, object_id__in=signatures)
     return WebhookDelivery.objects.filter(about, payload__data__has_key="person")
 
 

@@ -1,13 +1,14 @@
 """The API's views: short, each naming its methods and scopes; the work is in services.py."""
 
 from django.db.models import Count
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from uadesk.actions.models import LANGUAGE_CODE_RE, Action, Target
 from uadesk.appeals.models import Appeal
+from uadesk.petitions.models import Petition, Signature
 
 from . import serializers, services
 from .http import (
@@ -25,7 +26,6 @@ from .http import (
     page,
 )
 from .openapi import openapi_document
-from .services import Petition, Signature
 
 PAGING = ("page", "per_page", "modified_since")
 
@@ -156,12 +156,10 @@ def campaign_appeals(request, slug: str):
     return json_ok(request, data, personal=True, headers=headers)
 
 
-# -- Petitions (when the petitions app is on this desk) ---------------------------------------------
+# -- Petitions ---------------------------------------------------------------------------------------
 
 
 def _petitions(request):
-    if not services.petitions_available():
-        raise Http404
     petitions = Petition.objects.all() if _sees_drafts(request) else Petition.objects.public()
     return petitions.select_related("action", "campaign").annotate(
         confirmed=Count("signatures", filter=serializers.confirmed_filter())

@@ -8,12 +8,20 @@ from types import ModuleType
 
 from django.apps import apps
 from django.conf import settings
+from django.core import checks
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Erasure, Supporter
 
 log = logging.getLogger(__name__)
+
+
+HOLDER_FUNCTIONS = ("supporter_data", "forget_supporter")
+
+
+class HolderMissing(Exception):
+    """A module of SUPPORTER_DATA_HOLDERS that is not there, or lacks one of HOLDER_FUNCTIONS."""
 
 
 @dataclass(frozen=True)
@@ -38,30 +46,82 @@ class Holder:
         self.module.forget_supporter(supporter)
 
 
+def _holder_module(path: str) -> ModuleType:
+    """The holder module at `path`, or HolderMissing saying in one line why it cannot be one."""
+    try:
+        module = import_module(path)
+    except ImportError as error:
+        raise HolderMissing(f"{path} cannot be imported: {error}") from error
+    lacking = [name for name in HOLDER_FUNCTIONS if not callable(getattr(module, name, None))]
+    if lacking:
+        raise HolderMissing(f"{path} has no {' or '.join(f'{name}()' for name in lacking)}")
+    return module
+
+
 def holders() -> list[Holder]:
-    """The apps of SUPPORTER_DATA_HOLDERS that are ready: a module missing, or lacking the two
-    functions, is skipped with a warning (petitions and appeals provide them as they land)."""
+    """The apps of SUPPORTER_DATA_HOLDERS, every one: the system check (check_holders) has refused to
+    start a desk where one is missing, so a module that is not there now is an error, never skipped."""
     found = []
     for path in settings.SUPPORTER_DATA_HOLDERS:
-        try:
-            module = import_module(path)
-        except ModuleNotFoundError as error:
-            if error.name is None or not (path == error.name or path.startswith(f"{error.name}.")):
-                raise  # the module exists but one of its own imports is broken: that must show
-            log.warning("supporter data holder %s does not exist yet; skipped", path)
-            continue
-        if not (
-            callable(getattr(module, "supporter_data", None))
-            and callable(getattr(module, "forget_supporter", None))
-        ):
-            log.warning(
-                "supporter data holder %s lacks supporter_data() or forget_supporter(); skipped",
-                path,
-            )
-            continue
+        module = _holder_module(path)
         app = apps.get_containing_app_config(path)
         label, name = (app.label, str(app.verbose_name)) if app else (path, path)
         found.append(Holder(label=label, name=name, module=module))
+    return found
+
+
+def check_holders(app_configs=None, **kwargs) -> list[checks.Error]:
+    """System check (uadesk.E001): SUPPORTER_DATA_HOLDERS names every place a supporter's data can be.
+
+    Each listed module must import and have supporter_data() and forget_supporter(); and every app with
+    a model that points to a supporter must have its services module listed, so that an app added
+    later, which stores supporters' data, cannot be forgotten by erasure or left out of the export."""
+    listed = getattr(settings, "SUPPORTER_DATA_HOLDERS", None)
+    if not isinstance(listed, list | tuple) or not all(isinstance(path, str) for path in listed):
+        return [
+            checks.Error(
+                "SUPPORTER_DATA_HOLDERS must be a list of the modules that hold supporters' data.",
+                id="uadesk.E001",
+            )
+        ]
+    errors = []
+    for path in listed:
+        try:
+            _holder_module(path)
+        except HolderMissing as missing:
+            errors.append(
+                checks.Error(
+                    f"The supporter data holder {missing}.",
+                    hint="Each module of SUPPORTER_DATA_HOLDERS needs supporter_data(supporter) and "
+                    "forget_supporter(supporter).",
+                    id="uadesk.E001",
+                )
+            )
+    for app, models in _apps_pointing_to_supporters().items():
+        if f"{app.name}.services" not in listed:
+            errors.append(
+                checks.Error(
+                    f"{', '.join(models)} point to supporters, but {app.name}.services is not in "
+                    "SUPPORTER_DATA_HOLDERS: erasure would not reach them.",
+                    hint=f"Give {app.name}.services supporter_data(supporter) and "
+                    "forget_supporter(supporter), and list it.",
+                    id="uadesk.E001",
+                )
+            )
+    return errors
+
+
+def _apps_pointing_to_supporters() -> dict:
+    """Each app (but this one, whose erase() deletes the supporter) with the models that have a foreign
+    key, one-to-one or many-to-many field to Supporter."""
+    found = {}
+    for model in apps.get_models():
+        app = model._meta.app_config
+        if app.label == Supporter._meta.app_label:
+            continue
+        fields = [*model._meta.fields, *model._meta.many_to_many]
+        if any(field.remote_field and field.remote_field.model is Supporter for field in fields):
+            found.setdefault(app, []).append(model._meta.label)
     return found
 
 
