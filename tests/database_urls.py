@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from uadesk.database import rerun_safe
 from uadesk.supporters.models import Erasure
 
 # Set by the test: ends the view's connection, once (a second run of the view goes through whole).
@@ -33,4 +34,15 @@ def write_then_lose(request):
     return HttpResponse(f"{Erasure.objects.count()} rows")
 
 
-urlpatterns = [path("write-then-lose", write_then_lose)]
+def write_once_then_lose(request):
+    """Writes the row of its key once, whatever the number of runs, then loses its connection (once)."""
+    RUNS.append(request.GET["key"])
+    Erasure.objects.get_or_create(day=timezone.localdate(), by=request.GET["key"])
+    cut_once()
+    return HttpResponse(f"{Erasure.objects.count()} rows")
+
+
+urlpatterns = [
+    path("write-then-lose", write_then_lose),
+    path("write-once-then-lose", rerun_safe(write_once_then_lose)),
+]

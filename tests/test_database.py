@@ -104,6 +104,14 @@ def test_a_view_that_committed_then_lost_its_connection_is_not_run_again(write_t
 
 
 @pytest.mark.urls("tests.database_urls")
+def test_a_view_keyed_by_its_request_is_run_again_after_it_wrote_and_writes_once(write_then_lose):
+    """A view marked rerun_safe (the compose form: its appeals are keyed by the form's one-time key)."""
+    response = Client().get("/write-once-then-lose?key=form-1")
+    assert response.content == b"1 rows"
+    assert write_then_lose == ["form-1", "form-1"]
+
+
+@pytest.mark.urls("tests.database_urls")
 def test_a_view_whose_transaction_was_lost_is_run_again(write_then_lose):
     response = Client().get("/write-then-lose?cut=in-transaction")
     assert response.content == b"1 rows"  # the first run's row went with its transaction

@@ -79,6 +79,14 @@ class RequestWrites:
         return result
 
 
+def rerun_safe(view):
+    """Marks a view whose writes are keyed by the request itself (a form's one-time key): run again after
+    it wrote, it finds its first run's rows and writes nothing more, so it may be run again like a view
+    that wrote nothing. The supporter then gets their answer instead of an error page."""
+    view.rerun_safe = True
+    return view
+
+
 class RetryOnLostConnectionMiddleware:
     """Runs a view once more, on a new connection, when its connection was lost before it wrote anything.
 
@@ -102,7 +110,7 @@ class RetryOnLostConnectionMiddleware:
         if not connection_lost(exception) or getattr(request, "_db_retried", False):
             return None
         match = request.resolver_match
-        if request._db_writes.wrote:
+        if request._db_writes.wrote and not getattr(match.func, "rerun_safe", False):
             # The view's name, not the path: a supporter's data page has its key in the path.
             log.warning("database connection lost in %s after it wrote: not run again", match.view_name)
             return None

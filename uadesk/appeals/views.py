@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from uadesk.actions.models import Action, Localisation
+from uadesk.database import rerun_safe
 from uadesk.numbers import parse_int
 from uadesk.ratelimit import allow_request
 from uadesk.supporters import crypto
@@ -31,6 +32,7 @@ def _localisation(action, request):
     )
 
 
+@rerun_safe  # appeal_submit finds the appeals of the form's key (`key`) and makes no new ones
 def compose(request, slug):
     action = get_object_or_404(Action.objects.public(), slug=slug)
     localisation = _localisation(action, request)

@@ -15,6 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 
+from uadesk.database import rerun_safe
 from uadesk.numbers import parse_int
 from uadesk.ratelimit import allow_request
 
@@ -76,6 +77,7 @@ def _page(request, petition, form, *, status=200):
 # No CSRF cookie: the signed, single-use challenge is this form's token, and the form also works
 # from a page whose cookies the browser keeps apart. Signing changes nothing until the emailed link.
 @csrf_exempt
+@rerun_safe  # its one write is keyed by the challenge's nonce: a second run finds it spent, adds nothing
 def sign(request, slug):
     if request.method != "POST":
         return _page(request, _petition(slug), SignForm())
