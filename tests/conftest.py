@@ -77,6 +77,14 @@ def confirm_links(messages) -> list[str]:
     return links
 
 
+def desk_callbacks(callbacks) -> list:
+    """The work a test's commit queued, without the lost-connection guard's own bookkeeping (it notes
+    each commit of a request, uadesk/database.py: RequestWrites)."""
+    from uadesk.database import RequestWrites
+
+    return [c for c in callbacks if not isinstance(getattr(c, "__self__", None), RequestWrites)]
+
+
 def totp_code(device, at: datetime.datetime) -> str:
     """The code the staff member's authenticator app shows at that moment."""
     from django_otp.oath import TOTP
