@@ -146,7 +146,7 @@ def worker_env(process_env, smtp_server):
     return process_env | {
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
-        "APPEAL_DELIVERY_LEASE_SECONDS": "2",
+        "DELIVERY_LEASE_SECONDS": "2",
         "APPEAL_RETRY_BASE_SECONDS": "0",
         "APPEAL_MAX_ATTEMPTS": "3",
     }

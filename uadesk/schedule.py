@@ -2,7 +2,8 @@
 
 from uadesk.actions.tasks import close_expired_actions, send_outcome_news, send_reminders
 from uadesk.api.tasks import sweep_webhook_events
-from uadesk.appeals.tasks import deliver_appeals, expire_unconfirmed_appeals
+from uadesk.appeals.tasks import expire_unconfirmed_appeals
+from uadesk.delivery.tasks import deliver_messages
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
 from uadesk.supporters.tasks import forget_inactive_supporters
 from uadesk.tasks import requeue_interrupted_tasks
@@ -14,8 +15,8 @@ SCHEDULE = [
     # (SUPPORTER_EMAIL_RETRY_BASE_SECONDS x 4^n), so these run every few minutes.
     (send_reminders, 300),
     (send_outcome_news, 300),
-    # Picks up retries that are due and appeals whose worker died.
-    (deliver_appeals, 60),
+    # The outbox: picks up retries that are due and messages whose worker died.
+    (deliver_messages, 60),
     # Letters whose email was not confirmed within APPEAL_CONFIRM_DAYS are withdrawn, the address forgotten.
     (expire_unconfirmed_appeals, 3600),
     # Webhooks for appeals and signatures counted without a save signal (links confirmed, tallies).

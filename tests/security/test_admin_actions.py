@@ -37,7 +37,8 @@ def world(seed_action, django_user_model):
     from uadesk.actions.models import Action, Campaign, Localisation, Section
     from uadesk.api.models import ApiAuditEntry, ApiToken, Webhook, WebhookDelivery
     from uadesk.appeals.models import Appeal, Reply
-    from uadesk.appeals.tasks import deliver_appeals
+    from uadesk.delivery.models import Message
+    from uadesk.delivery.tasks import deliver_messages
     from uadesk.events.models import Event
     from uadesk.petitions.models import Petition, Signature, SignatureExport
     from uadesk.supporters.models import Erasure, Supporter
@@ -91,7 +92,9 @@ def world(seed_action, django_user_model):
         user=organiser, content_type=ContentType.objects.get_for_model(Event), object_id=str(event.pk),
         object_repr=str(event), action_flag=CHANGE,
     )  # fmt: skip
-    deliver_appeals.enqueue()  # a task result
+    deliver_messages.enqueue()  # a task result
+    for status in ["waiting", "held", "failed"]:
+        Message.objects.create(kind="data-link", ref=supporter.pk, status=status)
     users = {}
     for role in ROLES:
         user = django_user_model.objects.create_user(f"{role.lower()}-user", is_staff=True)

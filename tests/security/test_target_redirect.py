@@ -262,12 +262,13 @@ def test_a_letter_held_while_it_was_being_sent_stays_held_after_a_temporary_fail
     from django.utils import timezone
 
     from uadesk.appeals.services import appeals_hold_for_target
+    from uadesk.delivery.outbox import claim_due
 
     xi = open_action.targets.get(name="Xi Jinping")
     (appeal,) = queue(open_action, xi, count=1)
-    (claimed,) = Appeal.claim_due(timezone.now(), token="worker-1", limit=10)
-    attempt = claimed.begin_attempt(token="worker-1")
+    (claimed,) = claim_due(timezone.now(), token="worker-1", limit=10)
+    attempt = claimed.begin_attempt(token="worker-1", lease_seconds=60)
     assert attempt is not None
     assert appeals_hold_for_target(target=xi) == 1
-    claimed.record_failure(attempt, "451 try again later", permanent=False)
-    assert statuses([appeal]) == {"held"}
+    claimed.record_failure(attempt, "451 try again later", permanent=False, max_attempts=5, retry_base=60)
+    assert statuses([appeal]) == {"held"} and appeal.delivery().status == "held"

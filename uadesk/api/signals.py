@@ -6,7 +6,7 @@
   is unique per (webhook, event, object) and only webhooks that existed when it happened get one, so a
   second save of the same appeal makes nothing new.
 - Appeal.record_sent, Appeal.confirm_sent_by_supporter and Signature.confirm change status with UPDATE
-  statements, which send no signal. For the worker's sends, the end of each deliver_appeals task
+  statements, which send no signal. For the worker's sends, the end of each deliver_messages task
   (django.tasks' task_finished) queues sweep_webhook_events, which finds what the signals missed in the
   last WEBHOOK_SWEEP_HOURS. Confirmations made in a web request (Signature.confirm, a supporter saying
   they sent their letter) wait for the next delivery run, or for the sweep on the scheduler once
@@ -23,7 +23,7 @@ from uadesk.appeals.models import Appeal
 
 from .models import Webhook
 
-DELIVERY_TASK = "uadesk.appeals.tasks.deliver_appeals"
+DELIVERY_TASK = "uadesk.delivery.tasks.deliver_messages"
 
 
 def _queue(event: str, object_id: int, wants: str) -> None:

@@ -1,22 +1,13 @@
 """Staff see every appeal with its state and the log of its delivery attempts; failures come first to hand."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Appeal, DeliveryAttempt, Reply
-from .services import appeals_hold, appeals_release
-from .tasks import deliveries_kick
-
-
-class DeliveryAttemptInline(admin.TabularInline):
-    model = DeliveryAttempt
-    extra = 0
-    can_delete = False
-    fields = ["number", "started_at", "finished_at", "outcome", "detail", "worker"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .models import Appeal, Reply
+from .services import appeals_hold, appeals_release, appeals_retry
 
 
 @admin.register(Appeal)
@@ -28,17 +19,15 @@ class AppealAdmin(admin.ModelAdmin):
         "channel",
         "language",
         "status",
-        "attempts",
         "last_error",
     ]
     list_filter = ["status", "channel", "language", "action"]
     search_fields = ["target__name", "action__title"]
     date_hierarchy = "created_at"
-    inlines = [DeliveryAttemptInline]
     readonly_fields = [
         "submission", "action", "target", "channel", "language", "subject", "body", "supporter_name",
-        "supporter_town", "supporter_country", "supporter", "status", "attempts", "last_error",
-        "next_attempt_at", "claimed_until", "created_at", "sent_at",
+        "supporter_town", "supporter_country", "supporter", "status", "last_error", "delivery",
+        "created_at", "sent_at",
     ]  # fmt: skip
     actions = ["release", "hold", "requeue"]
     # Who wrote, from where, and what: shown to editors only on the held letters they review.
@@ -46,6 +35,19 @@ class AppealAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("delivery"))
+    def delivery(self, appeal):
+        """Its message in the outbox: state, tries and the last error, with a link to its attempts."""
+        message = appeal.delivery()
+        if message is None:
+            return "—"
+        url = reverse("admin:delivery_message_change", args=[message.pk])
+        return format_html(
+            '<a href="{}">{}</a> · {} · {}', url, message.get_status_display(),
+            ngettext("%(n)d attempt", "%(n)d attempts", message.attempts) % {"n": message.attempts},
+            message.last_error or "",
+        )  # fmt: skip
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -71,12 +73,7 @@ class AppealAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try the selected failed appeals again"), permissions=["change"])
     def requeue(self, request, queryset):
-        # The attempt count goes on: the next attempt is numbered after those on record (one row per
-        # number), so the history stays whole. Past the retry limit, each retry is one more attempt.
-        count = queryset.filter(status=Appeal.Status.FAILED).update(
-            status=Appeal.Status.QUEUED, next_attempt_at=None
-        )
-        deliveries_kick()
+        count = appeals_retry(appeals=queryset)
         self.message_user(request, _("%(count)d appeals queued again.") % {"count": count})
 
 
