@@ -252,9 +252,14 @@ def smtp_server(settings):
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
         }
     }
+    # The outbox's runner keeps one SMTP connection per process: a test's runs open theirs to this server.
+    from uadesk.delivery.email import shared_transport_reset
+
+    shared_transport_reset()
     try:
         yield mailbox, port
     finally:
+        shared_transport_reset()
         controller.stop()
 
 

@@ -130,19 +130,3 @@ def test_closing_expired_actions_is_safe_to_run_twice():
     assert actions_close_expired(today=SEED_DEADLINE + DAY) == 0
     statuses = dict(Action.objects.values_list("slug", "status"))
     assert statuses == {expired.slug: "closed", extended.slug: "published", draft.slug: "draft"}
-
-
-def test_an_email_to_a_supporter_given_up_keeps_its_reason_without_any_address():
-    from uadesk.actions.models import Reminder
-    from uadesk.supporters.models import Supporter
-
-    reminder = Reminder.objects.create(
-        action=make_action(status=Action.Status.PUBLISHED), supporter=Supporter.for_email("ada@example.org")
-    )
-    assert reminder.claim() and not reminder.claim()  # claimed once only
-    gave_up = reminder.record_failure(
-        "mail server said 550: '5.1.1 <ada@example.org>: no such user'", permanent=True
-    )
-    assert gave_up and reminder.failed_at is not None and reminder.sent_at is None
-    assert reminder.last_error == "mail server said 550: '5.1.1 <address>: no such user'"
-    assert not reminder.claim()  # failed for good: no run takes it again

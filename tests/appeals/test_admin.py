@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from uadesk.appeals.models import Appeal
-from uadesk.delivery.models import Attempt, Message, RunKick
 from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.delivery.models import Attempt, Message, RunKick
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 
 from tests.conftest import at
 from uadesk.appeals.models import Appeal
-from uadesk.delivery.models import Message, RunKick
 from uadesk.appeals.services import Writer, appeal_submit, appeals_hold, appeals_release
+from uadesk.delivery.models import Message, RunKick
 
 pytestmark = pytest.mark.django_db
 OPEN_DAY = datetime.date(2022, 9, 1)

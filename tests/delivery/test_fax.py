@@ -13,10 +13,10 @@ from pypdf import PdfReader
 from uadesk.appeals.bounces import bounce_address
 from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit
-from uadesk.delivery.models import Message
-from uadesk.delivery.tasks import runs_kick
 from uadesk.delivery.email import EmailTransport
 from uadesk.delivery.fax import EmailToFaxGateway, fax_number_e164
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import runs_kick
 from uadesk.delivery.transport import OutgoingLetter, TransportError
 
 

@@ -60,10 +60,12 @@ def world(seed_action, django_user_model):
             supporter_name="Ada",
             supporter=supporter,
             status=status,
-            attempts=1 if status == "failed" else 0,
         )  # fmt: skip
         for status in ["held", "queued", "failed", "sent"]
     }
+    for status in ["held", "queued", "failed", "sent"]:
+        message_status = {"queued": "waiting"}.get(status, status)
+        Message.objects.create(kind="appeal", ref=appeals[status].pk, status=message_status, attempts=1)
     Reply.objects.create(appeal=appeals["sent"], text="We received your letter.")
     Erasure.objects.create(day=datetime.date(2022, 9, 2), by="staff:someone", count=1)
     petition = Petition.objects.create(campaign=campaign, slug="free", title="Free them", text="Free them.")
@@ -93,8 +95,6 @@ def world(seed_action, django_user_model):
         object_repr=str(event), action_flag=CHANGE,
     )  # fmt: skip
     deliver_messages.enqueue()  # a task result
-    for status in ["waiting", "held", "failed"]:
-        Message.objects.create(kind="data-link", ref=supporter.pk, status=status)
     users = {}
     for role in ROLES:
         user = django_user_model.objects.create_user(f"{role.lower()}-user", is_staff=True)

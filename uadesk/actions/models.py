@@ -3,18 +3,15 @@
 import datetime
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-
-from uadesk.delivery.email import without_addresses
 
 from .names import pinyin
 
@@ -622,58 +619,9 @@ class Outcome(models.Model):
     }
 
 
-class SupporterEmailQuerySet(models.QuerySet):
-    def due(self, now: datetime.datetime) -> "SupporterEmailQuerySet":
-        """Not sent, not given up, and not waiting after a refusal."""
-        return self.filter(sent_at__isnull=True, failed_at__isnull=True).filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        )
-
-
-class SupporterEmail(models.Model):
-    """An email the desk owes one supporter (news of an outcome, a reminder). It is claimed before it goes,
-    so it goes once; one the mail server refuses waits base × 4ⁿ and is tried again by the scheduled run,
-    up to SUPPORTER_EMAIL_MAX_ATTEMPTS tries; then it is kept, failed, with the reason."""
-
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
-    failed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The mail server's answer with every address cut out: it is read by staff, long after.
-    last_error = models.CharField(max_length=500, blank=True, editable=False)
-
-    objects = SupporterEmailQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def claim(self) -> bool:
-        """Marks it sent and counts the try, if it is still due: a second run or worker sends nothing."""
-        now = timezone.now()
-        if not type(self).objects.due(now).filter(pk=self.pk).update(sent_at=now, attempts=F("attempts") + 1):
-            return False
-        self.refresh_from_db(fields=["sent_at", "attempts"])
-        return True
-
-    def record_failure(self, error: str, *, permanent: bool) -> bool:
-        """The send did not happen: it waits for a later run, or fails for good; True if it gave up."""
-        now = timezone.now()
-        give_up = permanent or self.attempts >= settings.SUPPORTER_EMAIL_MAX_ATTEMPTS
-        wait = datetime.timedelta(
-            seconds=settings.SUPPORTER_EMAIL_RETRY_BASE_SECONDS * 4 ** (self.attempts - 1)
-        )
-        type(self).objects.filter(pk=self.pk).update(
-            sent_at=None,
-            failed_at=now if give_up else None,
-            next_attempt_at=None if give_up else now + wait,
-            last_error=without_addresses(error)[:500],
-        )
-        self.refresh_from_db(fields=["sent_at", "failed_at", "next_attempt_at", "last_error"])
-        return give_up
-
-
-class OutcomeNotice(SupporterEmail):
-    """One supporter told of one outcome: the row exists once, so nobody hears the news twice."""
+class OutcomeNotice(models.Model):
+    """One supporter told of one outcome: the row exists once, with its one message in the outbox
+    (uadesk.delivery), so nobody hears the news twice."""
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="notices")
     supporter = models.ForeignKey("supporters.Supporter", on_delete=models.CASCADE, related_name="+")
@@ -687,12 +635,14 @@ class OutcomeNotice(SupporterEmail):
         return f"{self.outcome} → #{self.supporter_id}"
 
 
-class Reminder(SupporterEmail):
+class Reminder(models.Model):
     """A supporter asked to be reminded before the deadline, if they have not acted by then."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
     supporter = models.ForeignKey("supporters.Supporter", on_delete=models.CASCADE, related_name="reminders")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its message went into the outbox: once, by a conditional UPDATE.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

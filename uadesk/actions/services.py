@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, OutcomeNotice, Reminder, Target
+from .news import outcome_news_queue
 
 
 def unique_slug(title: str) -> str:
@@ -124,30 +125,31 @@ def case_followers(action: Action) -> list:
     return list(Supporter.objects.filter(pk__in=ids))
 
 
-def outcome_notices_create(outcome: Outcome) -> int:
-    """A notice for each supporter who follows the case and has none for this outcome yet; the sending
-    runs send them. Safe to run twice and in two workers at once (one notice per supporter and outcome)."""
+def outcome_notices_create(outcome: Outcome) -> list[OutcomeNotice]:
+    """A notice for each supporter who follows the case, each with its message in the outbox. The
+    outcome is new in this transaction, so each follower gets one notice, and one message."""
     notices = [OutcomeNotice(outcome=outcome, supporter=s) for s in case_followers(outcome.action)]
-    return len(OutcomeNotice.objects.bulk_create(notices, ignore_conflicts=True))
+    notices = OutcomeNotice.objects.bulk_create(notices)
+    outcome_news_queue(notices)
+    return notices
 
 
 def outcome_record(outcome: Outcome) -> Outcome:
-    """Saves the news, brings the individual's status in line, and queues the emails after commit."""
-    from .tasks import send_outcome_news
-
+    """Saves the news, brings the individual's status in line, and tells the case's followers, in one
+    transaction."""
     with transaction.atomic():
         outcome.full_clean()
         outcome.save()
         status = Outcome.STATUS_OF_KIND.get(outcome.kind)
         if outcome.individual_id and status:
             Individual.objects.filter(pk=outcome.individual_id).update(status=status)
-        transaction.on_commit(lambda: send_outcome_news.enqueue(outcome.pk))
+        outcome_notices_create(outcome)
     return outcome
 
 
-def reminders_due(*, now: datetime.datetime, today: datetime.date, days_before: int):
-    """Reminders to send now: the action is open and due within `days_before` days, the supporter has
-    not written to any of its targets, and the reminder is not waiting after a refusal nor given up."""
+def reminders_due(*, today: datetime.date, days_before: int):
+    """Reminders to queue now: the action is open and due within `days_before` days, the supporter has
+    not written to any of its targets, and the reminder is not queued yet."""
     deadline_by = today + datetime.timedelta(days=days_before)
     actions = Action.objects.open_on(today).filter(effective_deadline_db__lte=deadline_by)
     from uadesk.appeals.models import Appeal
@@ -156,8 +158,7 @@ def reminders_due(*, now: datetime.datetime, today: datetime.date, days_before: 
         Appeal.objects.filter(action=models.OuterRef("action"), supporter=models.OuterRef("supporter"))
     )
     return (
-        Reminder.objects.due(now)
-        .filter(action__in=actions)
+        Reminder.objects.filter(queued_at__isnull=True, action__in=actions)
         .exclude(acted)
         .select_related("action", "supporter")
     )
