@@ -14,10 +14,10 @@ from tests.conftest import SEED_DEADLINE, at, desk_callbacks
 from uadesk.actions.models import Action, Outcome, OutcomeNotice, Reminder
 from uadesk.actions.services import outcome_record
 from uadesk.actions.tasks import queue_reminders
-from uadesk.delivery.models import Message
-from uadesk.delivery.tasks import deliver_messages
 from uadesk.appeals.models import Appeal, Reply
 from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import deliver_messages
 from uadesk.supporters.models import Supporter
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_outcome_news_goes_once_to_each_supporter_who_asked(
     write(seed_action, "")  # no email at all
     person = seed_action.individuals.first()
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        outcome = outcome_record(
+        outcome_record(
             Outcome(action=seed_action, individual=person, kind="released", happened_on=OPEN_DAY,
                     public_note="Released on bail after 2 years.")
         )  # fmt: skip
