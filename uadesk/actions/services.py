@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from uadesk.delivery.models import Message
+
 from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, OutcomeNotice, Reminder, Target
 from .news import outcome_news_queue
 
@@ -217,12 +219,19 @@ def supporter_data(supporter) -> dict:
     notices = (
         OutcomeNotice.objects.filter(supporter=supporter).select_related("outcome__action").order_by("pk")
     )
+    reminded = Message.objects.sent_at_of(Message.Kind.REMINDER, [r.pk for r in reminders])
+    told = Message.objects.sent_at_of(Message.Kind.OUTCOME_NEWS, [n.pk for n in notices])
     return {
         "reminders": [
-            {"action": r.action.title, "asked_at": r.created_at, "sent_at": r.sent_at} for r in reminders
+            {"action": r.action.title, "asked_at": r.created_at, "sent_at": reminded.get(r.pk)}
+            for r in reminders
         ],
         "outcomes_told": [
-            {"action": n.outcome.action.title, "outcome": n.outcome.get_kind_display(), "sent_at": n.sent_at}
+            {
+                "action": n.outcome.action.title,
+                "outcome": n.outcome.get_kind_display(),
+                "sent_at": told.get(n.pk),
+            }
             for n in notices
         ],
     }

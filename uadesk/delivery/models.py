@@ -22,6 +22,11 @@ class MessageQuerySet(models.QuerySet):
     def of(self, kind: str, refs) -> "MessageQuerySet":
         return self.filter(kind=kind, ref__in=list(refs))
 
+    def sent_at_of(self, kind: str, refs) -> dict:
+        """When the messages about these rows went, by row."""
+        sent = self.of(kind, refs).filter(status=Message.Status.SENT)
+        return dict(sent.values_list("ref", "sent_at"))
+
     # What staff (and the apps, for their rows) may do to messages; each returns how many it changed.
     def hold(self) -> int:
         """They wait for staff. One a worker is sending right now still goes: its send is recorded."""
