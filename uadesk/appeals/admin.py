@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from uadesk.staff import audit
+
 from .models import Appeal, DeliveryAttempt, Reply
 from .services import appeals_hold, appeals_release
 from .tasks import deliveries_kick
@@ -62,11 +64,13 @@ class AppealAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve the selected held letters: send them"), permissions=["change"])
     def release(self, request, queryset):
         count = appeals_release(appeals=queryset)
+        audit.log("uadesk.appeal.released", user=request.user, obj=Appeal, count=count)
         self.message_user(request, _("%(count)d letters approved and queued.") % {"count": count})
 
     @admin.action(description=_("Hold the selected queued letters for review"), permissions=["change"])
     def hold(self, request, queryset):
         count = appeals_hold(appeals=queryset)
+        audit.log("uadesk.appeal.held", user=request.user, obj=Appeal, count=count)
         self.message_user(request, _("%(count)d letters held.") % {"count": count})
 
     @admin.action(description=_("Try the selected failed appeals again"), permissions=["change"])
@@ -76,6 +80,7 @@ class AppealAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Appeal.Status.FAILED).update(
             status=Appeal.Status.QUEUED, next_attempt_at=None
         )
+        audit.log("uadesk.appeal.requeued", user=request.user, obj=Appeal, count=count)
         deliveries_kick()
         self.message_user(request, _("%(count)d appeals queued again.") % {"count": count})
 
