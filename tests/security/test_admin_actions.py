@@ -35,12 +35,13 @@ def world(seed_action, django_user_model):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from uadesk.actions.models import Action, Campaign, Localisation, Section
-    from uadesk.api.models import ApiAuditEntry, ApiToken, Webhook, WebhookDelivery
+    from uadesk.api.models import ApiToken, Webhook, WebhookDelivery
     from uadesk.appeals.models import Appeal, Reply
     from uadesk.delivery.models import Message
     from uadesk.delivery.tasks import deliver_messages
     from uadesk.events.models import Event
     from uadesk.petitions.models import Petition, Signature, SignatureExport
+    from uadesk.staff import audit
     from uadesk.supporters.models import Erasure, Supporter
 
     Action.objects.create(slug="a-draft", title="A draft", summary="Not yet.")
@@ -87,7 +88,7 @@ def world(seed_action, django_user_model):
     token = ApiToken(name="CRM")
     token.new_key()
     token.save()
-    ApiAuditEntry.objects.create(token=token, token_name="CRM", method="GET", path="/api/", records=1)
+    audit.log("uadesk.api.read", via="api", actor=str(token), method="GET", path="/api/", records=1)
     webhook = Webhook.objects.create(name="CRM", url="https://crm.example.org/hook")
     WebhookDelivery.objects.create(webhook=webhook, event="appeal.counted", object_id=1, payload={})
     LogEntry.objects.create(
@@ -120,7 +121,9 @@ def world(seed_action, django_user_model):
 
 
 def snapshot() -> dict:
-    """Every row of every model the admin lists."""
+    """Every row of every model the admin lists, but the audit log: an action that wrote only its own
+    entry there changed nothing."""
+    from uadesk.staff.models import AuditEntry
 
     def plain(value):
         return bytes(value) if isinstance(value, memoryview) else value
@@ -131,6 +134,7 @@ def snapshot() -> dict:
             for row in model._base_manager.order_by("pk").values()
         ]
         for model in admin.site._registry
+        if model is not AuditEntry
     }
 
 

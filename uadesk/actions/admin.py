@@ -11,6 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from uadesk.staff import audit
+
 from .models import (
     EMPTY_LETTER,
     Action,
@@ -186,6 +188,7 @@ class TargetAdmin(admin.ModelAdmin):
     @admin.action(description=_("Take email to the selected targets again"), permissions=["change"])
     def email_take_again(self, request, queryset):
         count = Target.email_take_again(queryset, timezone.now())
+        audit.log("uadesk.target.email_taken_again", user=request.user, obj=Target, count=count)
         self.message_user(
             request,
             ngettext(

@@ -1,4 +1,4 @@
-"""Administrators create, look at and revoke API tokens and webhooks; both logs are read-only."""
+"""Administrators create, look at and revoke API tokens and webhooks; the delivery log is read-only."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from uadesk.staff.readonly import ReadOnlyAdmin
 
-from .models import ApiAuditEntry, ApiToken, Webhook, WebhookAttempt, WebhookDelivery
+from .models import ApiToken, Webhook, WebhookAttempt, WebhookDelivery
 
 
 @admin.register(ApiToken)
@@ -64,14 +64,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%d token revoked.", "%d tokens revoked.", count) % count, messages.SUCCESS
         )
-
-
-@admin.register(ApiAuditEntry)
-class ApiAuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "token_name", "method", "path", "records"]
-    list_filter = ["token_name"]
-    search_fields = ["path", "token_name"]
-    date_hierarchy = "created_at"
 
 
 @admin.register(Webhook)

@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from uadesk.staff import audit
+
 from .models import Appeal, Reply
 from .services import appeals_hold, appeals_release, appeals_retry
 
@@ -64,16 +66,19 @@ class AppealAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve the selected held letters: send them"), permissions=["change"])
     def release(self, request, queryset):
         count = appeals_release(appeals=queryset)
+        audit.log("uadesk.appeal.released", user=request.user, obj=Appeal, count=count)
         self.message_user(request, _("%(count)d letters approved and queued.") % {"count": count})
 
     @admin.action(description=_("Hold the selected queued letters for review"), permissions=["change"])
     def hold(self, request, queryset):
         count = appeals_hold(appeals=queryset)
+        audit.log("uadesk.appeal.held", user=request.user, obj=Appeal, count=count)
         self.message_user(request, _("%(count)d letters held.") % {"count": count})
 
     @admin.action(description=_("Try the selected failed appeals again"), permissions=["change"])
     def requeue(self, request, queryset):
         count = appeals_retry(appeals=queryset)
+        audit.log("uadesk.appeal.requeued", user=request.user, obj=Appeal, count=count)
         self.message_user(request, _("%(count)d appeals queued again.") % {"count": count})
 
 

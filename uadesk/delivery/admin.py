@@ -1,8 +1,10 @@
 """The outbox for staff: every message of every kind, failed and waiting ones first to hand, with its
-attempts; staff hold, release, retry or cancel them."""
+attempts; staff hold, release, retry or cancel them, each change in the audit log."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+
+from uadesk.staff import audit
 
 from .models import Attempt, Message
 from .services import messages_cancel, messages_hold, messages_release, messages_retry
@@ -54,19 +56,23 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Hold the selected messages"), permissions=["change"])
     def hold(self, request, queryset):
         count = messages_hold(messages=queryset)
+        audit.log("uadesk.message.held", user=request.user, obj=Message, count=count)
         self.message_user(request, _("%(count)d messages held.") % {"count": count})
 
     @admin.action(description=_("Release the selected held messages"), permissions=["change"])
     def release(self, request, queryset):
         count = messages_release(messages=queryset)
+        audit.log("uadesk.message.released", user=request.user, obj=Message, count=count)
         self.message_user(request, _("%(count)d messages released.") % {"count": count})
 
     @admin.action(description=_("Try the selected failed messages again"), permissions=["change"])
     def retry(self, request, queryset):
         count = messages_retry(messages=queryset)
+        audit.log("uadesk.message.retried", user=request.user, obj=Message, count=count)
         self.message_user(request, _("%(count)d messages queued again.") % {"count": count})
 
     @admin.action(description=_("Cancel the selected messages"), permissions=["change"])
     def cancel(self, request, queryset):
         count = messages_cancel(messages=queryset)
+        audit.log("uadesk.message.cancelled", user=request.user, obj=Message, count=count)
         self.message_user(request, _("%(count)d messages cancelled.") % {"count": count})

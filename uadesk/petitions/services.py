@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from uadesk.delivery.tasks import runs_kick
 from uadesk.formats.sheets import csv_text
+from uadesk.staff import audit
 from uadesk.supporters import crypto
 from uadesk.supporters.models import Supporter
 
@@ -176,6 +177,9 @@ def signatures_export(*, petition: Petition, user, with_emails: bool) -> str:
         user=user, username=user.get_username(), petition=petition, petition_title=petition.title,
         with_emails=with_emails, rows=len(rows) - 1,
     )  # fmt: skip
+    audit.log(
+        "uadesk.signature.exported", user=user, obj=petition, rows=len(rows) - 1, with_emails=with_emails
+    )
     return text
 
 
