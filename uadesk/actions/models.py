@@ -467,9 +467,6 @@ class Target(models.Model):
     def social_list(self) -> list[str]:
         return lines(self.social)
 
-    # Where the desk itself sends letters: changing these redirects every letter still to go.
-    ADDRESS_FIELDS = ("emails", "faxes")
-
     def _addresses(self) -> dict[str, str]:
         """The addresses letters go to, each by a key that ignores how it is written (a fax's spaces and
         brackets, an email's case), mapped to the address as typed."""
