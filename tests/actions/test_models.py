@@ -72,6 +72,33 @@ def test_publishing_before_the_deadline_stamps_the_time():
     assert action.published_at.date() == SEED_DEADLINE - DAY
 
 
+def test_the_first_publication_is_stamped_once_and_kept():
+    action = make_action()
+    with at(SEED_DEADLINE - 5 * DAY):
+        action.publish()
+    first = action.published_at
+    assert first.date() == SEED_DEADLINE - 5 * DAY
+    with at(SEED_DEADLINE - 4 * DAY):
+        action.title = "A, corrected"
+        action.save()
+        action.status = Action.Status.DRAFT
+        action.save()
+    with at(SEED_DEADLINE - 3 * DAY):
+        action.publish()  # published again after a spell as a draft: still the first publication
+    action.refresh_from_db()
+    assert action.published_at == first and action.title == "A, corrected"
+
+
+def test_a_status_saved_by_its_field_alone_stamps_the_publication_too():
+    action = make_action()
+    action.status = Action.Status.PUBLISHED
+    with at(SEED_DEADLINE - DAY):
+        action.save(update_fields=["status"])
+    action.refresh_from_db()
+    assert action.published_at.date() == SEED_DEADLINE - DAY
+    assert make_action(slug="d").published_at is None
+
+
 def test_the_database_refuses_a_published_action_without_deadline():
     with pytest.raises(IntegrityError):
         make_action(deadline=None, status=Action.Status.PUBLISHED)

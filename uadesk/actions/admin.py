@@ -250,11 +250,6 @@ class ActionAdmin(admin.ModelAdmin):
             request.POST["status"] = Action.Status.PUBLISHED
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        if obj.status == Action.Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
-
     def save_formset(self, request, form, formset, change):
         if formset.model is Target:
             for target in formset.save(commit=False):

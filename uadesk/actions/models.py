@@ -175,6 +175,15 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, **kwargs) -> None:
+        # The first publication is stamped here, whichever way the status was set (publish(), the staff
+        # desk's form, the API); a later save, or publishing again after a spell as a draft, keeps it.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if (fields := kwargs.get("update_fields")) is not None:
+                kwargs["update_fields"] = {*fields, "published_at"}
+        super().save(**kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("actions:detail", kwargs={"slug": self.slug})
 
@@ -201,7 +210,6 @@ class Action(models.Model):
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
-        self.published_at = self.published_at or timezone.now()
         self.full_clean()
         self.save()
 
