@@ -157,3 +157,38 @@ def test_closing_expired_actions_is_safe_to_run_twice():
     assert actions_close_expired(today=SEED_DEADLINE + DAY) == 0
     statuses = dict(Action.objects.values_list("slug", "status"))
     assert statuses == {expired.slug: "closed", extended.slug: "published", draft.slug: "draft"}
+
+
+def test_a_target_is_reachable_by_the_channels_it_has_an_address_for():
+    by_email = Target(name="Minister", honorific="Dr", emails="minister@justice.example")
+    assert by_email.reachable_by("email") and by_email.reachable_by("mailto")
+    assert not by_email.reachable_by("fax") and not by_email.reachable_by("post")
+    assert by_email.unreachable_reason("fax") == (
+        "Dr Minister has no fax number: choose email or post for them."
+    )
+    assert by_email.unreachable_reason("post") == (
+        "Dr Minister has no postal address: choose email or fax for them."
+    )
+    by_email.email_failing_since = datetime.datetime(2022, 9, 1, tzinfo=datetime.UTC)
+    assert by_email.unreachable_reason("mailto") == (
+        "Letters to Dr Minister's email address come back: choose fax or post for them."
+    )
+    by_post = Target(name="Governor", faxes="+86 10 6238 1025", native_address="北京市")
+    assert by_post.reachable_by("post") and by_post.reachable_by("fax")
+    assert by_post.unreachable_reason("email") == (
+        "Governor has no email address: choose fax or post for them."
+    )
+    with pytest.raises(ValueError):
+        by_post.reachable_by("pigeon")
+
+
+def test_a_letter_opens_with_the_targets_salutation_else_the_model_letters_for_the_primary_target():
+    letter = ModelLetter(language="en", salutation="Your Excellency", body="Release them.")
+    own = Target(name="Xi Jinping", honorific="President", salutation="Dear President")
+    primary = Target(name="Xi Jinping", honorific="President", role=Target.Role.PRIMARY)
+    copy = Target(name="Ma Xingrui", role=Target.Role.COPY)
+    assert own.salutation_for(letter) == "Dear President"
+    assert primary.salutation_for(letter) == "Your Excellency"
+    assert primary.salutation_for(None) == "Dear President Xi Jinping"
+    assert primary.salutation_for(ModelLetter(language="en", body="x")) == "Dear President Xi Jinping"
+    assert copy.salutation_for(letter) == "Dear Ma Xingrui"
