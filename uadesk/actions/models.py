@@ -175,6 +175,15 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, **kwargs) -> None:
+        # The first publication is stamped here, whichever way the status was set (publish(), the staff
+        # desk's form, the API); a later save, or publishing again after a spell as a draft, keeps it.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if (fields := kwargs.get("update_fields")) is not None:
+                kwargs["update_fields"] = {*fields, "published_at"}
+        super().save(**kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("actions:detail", kwargs={"slug": self.slug})
 
@@ -201,7 +210,6 @@ class Action(models.Model):
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
-        self.published_at = self.published_at or timezone.now()
         self.full_clean()
         self.save()
 
@@ -467,9 +475,6 @@ class Target(models.Model):
     def social_list(self) -> list[str]:
         return lines(self.social)
 
-    # Where the desk itself sends letters: changing these redirects every letter still to go.
-    ADDRESS_FIELDS = ("emails", "faxes")
-
     def _addresses(self) -> dict[str, str]:
         """The addresses letters go to, each by a key that ignores how it is written (a fax's spaces and
         brackets, an email's case), mapped to the address as typed."""
@@ -487,6 +492,43 @@ class Target(models.Model):
         before = saved._addresses()
         new_email = any(key.startswith("email:") and key not in before for key in self._addresses())
         return "emails" if new_email else "faxes"
+
+    def unreachable_reason(self, channel: str) -> str | None:
+        """Why a letter by `channel` cannot reach this target, in a sentence for the supporter that says
+        what to choose instead; None when it can. The channels are the values of Appeal.Channel (in the
+        appeals app, which builds on this one): "email" and "mailto" need a working email address,
+        "fax" a fax number, "post" a postal address."""
+        if channel in ("email", "mailto"):
+            if not self.email_list:
+                reason = _("%(name)s has no email address: choose fax or post for them.")
+            elif self.email_failing_since:
+                reason = _("Letters to %(name)s's email address come back: choose fax or post for them.")
+            else:
+                return None
+        elif channel == "fax":
+            if self.fax_list:
+                return None
+            reason = _("%(name)s has no fax number: choose email or post for them.")
+        elif channel == "post":
+            if self.address_lines or self.native_address_lines:
+                return None
+            reason = _("%(name)s has no postal address: choose email or fax for them.")
+        else:
+            raise ValueError(f"no such channel: {channel!r}")
+        return reason % {"name": self.display_name}
+
+    def reachable_by(self, channel: str) -> bool:
+        """A letter by `channel` (an Appeal.Channel value) can reach this target now."""
+        return self.unreachable_reason(channel) is None
+
+    def salutation_for(self, letter: "ModelLetter | None") -> str:
+        """How a letter to this target opens: its own salutation; else, for a primary target, the model
+        letter's (which is written to the primary target); else “Dear” and the name."""
+        if self.salutation:
+            return self.salutation
+        if letter is not None and letter.salutation and self.role == self.Role.PRIMARY:
+            return letter.salutation
+        return _("Dear %(name)s") % {"name": self.display_name}
 
     def redirects_letters(self, saved: "Target | None") -> bool:
         """Saving this over `saved` would send letters somewhere new: a new address on an existing target

@@ -11,6 +11,7 @@ from uadesk.delivery.models import Message
 
 from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, OutcomeNotice, Reminder, Target
 from .news import outcome_news_queue
+from .signals import target_redirected
 
 
 def unique_slug(title: str) -> str:
@@ -195,9 +196,8 @@ def target_save(*, target: Target, may_redirect: bool = True) -> TargetSaved:
     """Saves a target; the one way the API and the staff desk do. A save that sends letters somewhere new
     (Target.redirects_letters) needs may_redirect, and holds the letters already waiting for the target in
     the same transaction: an address typed by a thief (a stolen token, an editor's password) receives
-    nothing written before it until staff approve those letters in the review queue."""
-    from uadesk.appeals.services import appeals_hold_for_target
-
+    nothing written before it until staff approve those letters in the review queue (the apps that
+    hold letters do so on the target_redirected signal)."""
     # Locked, so two changes at once are each compared with what the other saved.
     saved = Target.objects.select_for_update().filter(pk=target.pk).first() if target.pk else None
     if not target.redirects_letters(saved):
@@ -207,7 +207,8 @@ def target_save(*, target: Target, may_redirect: bool = True) -> TargetSaved:
     if not may_redirect:
         raise RedirectRefused(target.new_addresses_field(saved), added)
     target.save()
-    return TargetSaved(new_addresses=added, held=appeals_hold_for_target(target=target))
+    held = target_redirected.send(sender=Target, target=target, addresses=added)
+    return TargetSaved(new_addresses=added, held=sum(count for _, count in held))
 
 
 # -- The supporters' data this app holds: the reminders they asked for, the outcomes they were told -----

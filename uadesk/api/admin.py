@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -58,9 +57,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        for token in queryset:
+        revoking = list(queryset.filter(revoked_at__isnull=True))
+        for token in revoking:
+            token.revoke()
             self.log_change(request, token, "revoked")
+        count = len(revoking)
         self.message_user(
             request, ngettext("%d token revoked.", "%d tokens revoked.", count) % count, messages.SUCCESS
         )

@@ -1,4 +1,4 @@
-"""The appeals app."""
+"""The appeals app; when Django is ready its letters join the outbox, and it hears of targets redirected."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,8 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self):
+        from . import signals
         from .outbox import register
 
         register()
+        signals.connect()

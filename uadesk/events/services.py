@@ -44,7 +44,7 @@ def _salutation(text: str) -> str:
 
 
 def _target_salutation(target: Target) -> str:
-    return _salutation(target.salutation or _("Dear %(name)s") % {"name": target.display_name})
+    return _salutation(target.salutation_for(None))
 
 
 def _tally_name(target: Target) -> str:
