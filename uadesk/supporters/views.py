@@ -8,17 +8,20 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from uadesk.actions.models import Action
 from uadesk.ratelimit import allow, allow_request, client_address, network_of
 
 from . import crypto, services
-from .forms import LinkRequestForm
+from .forms import LinkRequestForm, ReminderForm
 from .links import LinkExpired, LinkInvalid, supporter_for
+from .news import reminder_ask
 from .outbox import data_link_queue
 
 
@@ -144,3 +147,25 @@ def link_request(request):
 
 def link_sent(request):
     return render(request, "supporters/link_sent.html")
+
+
+@require_POST
+def remind(request, slug):
+    """A supporter asks for one reminder before the deadline; the answer is the same whoever asks."""
+    action = get_object_or_404(Action.objects.public(), slug=slug)
+    form = ReminderForm(request.POST)
+    if not action.is_open():
+        return render(request, "supporters/reminder.html", {"action": action, "closed": True}, status=410)
+    if not form.is_valid():
+        return render(request, "supporters/reminder.html", {"action": action, "form": form}, status=400)
+    if not allow_request(
+        request,
+        "remind",
+        per_address=settings.REMINDER_RATE_PER_ADDRESS,
+        per_network=settings.REMINDER_RATE_PER_NETWORK,
+    ):
+        return render(
+            request, "supporters/reminder.html", {"action": action, "form": form, "limited": True}, status=429
+        )
+    reminder_ask(action=action, email=form.cleaned_data["email"])
+    return render(request, "supporters/reminder.html", {"action": action, "done": True})

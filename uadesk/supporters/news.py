@@ -1,25 +1,29 @@
-"""News of a case and reminders before a deadline, as messages in the outbox: built from their row
-when they go, in the supporter's language, with the link to their data."""
+"""What supporters asked to hear: news of a case they acted on, and one reminder before a deadline.
+Each is a message in the outbox, built from its row when it goes, in the supporter's language, with
+the link to their data."""
+
+import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
+from uadesk.actions.models import Action, OutcomeNotice, Reminder
 from uadesk.delivery.email import templated
 from uadesk.delivery.models import Message
 from uadesk.delivery.outbox import Envelope, Sender, sender_register
 from uadesk.delivery.tasks import runs_kick
 
-from .models import OutcomeNotice, Reminder
+from .links import data_url
+from .models import Supporter
 
 
-def supporter_envelope(supporter, name: str, context: dict) -> Envelope:
+def supporter_envelope(supporter: Supporter, name: str, context: dict) -> Envelope:
     """An email to a supporter in their language, with the link to their own data in it."""
-    from uadesk.supporters.links import data_url
-
     with translation.override(supporter.page_language):
         context = context | {"data_url": data_url(supporter), "site_url": settings.LINK_BASE_URL}
-        return Envelope("email", templated(name, context), supporter.email)
+        return Envelope("email", templated(f"supporters/emails/{name}", context), supporter.email)
 
 
 class OutcomeNewsSender(Sender):
@@ -31,10 +35,9 @@ class OutcomeNewsSender(Sender):
         ).in_bulk(m.ref for m in messages)
         found = {}
         for m in messages:
-            notice = notices.get(m.ref)
-            if notice is not None:
+            if notice := notices.get(m.ref):
                 context = {"outcome": notice.outcome, "action": notice.outcome.action}
-                found[m.pk] = supporter_envelope(notice.supporter, "actions/emails/outcome", context)
+                found[m.pk] = supporter_envelope(notice.supporter, "outcome", context)
         return found
 
 
@@ -45,21 +48,35 @@ class ReminderSender(Sender):
         reminders = Reminder.objects.select_related("action", "supporter").in_bulk(m.ref for m in messages)
         found = {}
         for m in messages:
-            reminder = reminders.get(m.ref)
-            if reminder is None:
+            if (reminder := reminders.get(m.ref)) is None:
                 continue
             if reminder.supporter.appeals.filter(action=reminder.action).exists():
                 found[m.pk] = "they wrote since it was queued"
                 continue
             context = {"action": reminder.action, "deadline": reminder.action.effective_deadline}
-            found[m.pk] = supporter_envelope(reminder.supporter, "actions/emails/reminder", context)
+            found[m.pk] = supporter_envelope(reminder.supporter, "reminder", context)
         return found
 
 
-def outcome_news_queue(notices: list[OutcomeNotice]) -> None:
-    """A message for each new notice, in the transaction that made them."""
-    Message.objects.bulk_create(Message(kind=Message.Kind.OUTCOME_NEWS, ref=n.pk) for n in notices)
-    transaction.on_commit(runs_kick)
+def reminder_ask(*, action: Action, email: str) -> Reminder:
+    """One reminder per supporter and action, however often they ask."""
+    supporter = Supporter.for_email(email)
+    supporter.touch()
+    reminder, _ = Reminder.objects.get_or_create(action=action, supporter=supporter)
+    return reminder
+
+
+def reminders_due(*, today: datetime.date, days_before: int):
+    """Reminders to queue now: the action is open and due within `days_before` days, the supporter has
+    not written to any of its targets, and the reminder is not queued yet."""
+    actions = Action.objects.open_on(today).filter(
+        effective_deadline_db__lte=today + datetime.timedelta(days=days_before)
+    )
+    return (
+        Reminder.objects.filter(queued_at__isnull=True, action__in=actions)
+        .exclude(supporter__appeals__action=F("action"))
+        .select_related("action", "supporter")
+    )
 
 
 def reminders_queue(reminders) -> int:
@@ -68,9 +85,8 @@ def reminders_queue(reminders) -> int:
     queued = 0
     for reminder in reminders:
         with transaction.atomic():
-            if Reminder.objects.filter(pk=reminder.pk, queued_at__isnull=True).update(
-                queued_at=timezone.now()
-            ):
+            taken = Reminder.objects.filter(pk=reminder.pk, queued_at__isnull=True)
+            if taken.update(queued_at=timezone.now()):
                 Message.objects.create(kind=Message.Kind.REMINDER, ref=reminder.pk)
                 queued += 1
     if queued:
