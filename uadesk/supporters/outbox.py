@@ -37,7 +37,4 @@ class DataLinkSender(Sender):
 
 
 def register() -> None:
-    from .news import register as news_register  # news needs the actions app, which needs this one's models
-
     sender_register(DataLinkSender())
-    news_register()
