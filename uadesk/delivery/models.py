@@ -129,13 +129,13 @@ class Message(models.Model):
             self.attempts += 1
             return Attempt.objects.create(message=self, number=self.attempts, worker=worker, started_at=now)
 
-    def record_sent(self, attempt: "Attempt") -> None:
+    def record_sent(self, attempt: "Attempt", note: str = "") -> None:
         with transaction.atomic(savepoint=False):
             self.sent_at = timezone.now()
             Message.objects.filter(pk=self.pk).update(
                 status=self.Status.SENT, sent_at=self.sent_at, claimed_until=None, last_error=""
             )
-            attempt.finish(Attempt.Result.SENT)
+            attempt.finish(Attempt.Result.SENT, note)
 
     def record_failure(
         self, attempt: "Attempt", error: str, *, permanent: bool, max_attempts: int, retry_base: int

@@ -11,6 +11,7 @@ from .email import shared_transport
 from .fax import fax_gateway
 from .models import RunKick
 from .outbox import Run, claim_due, deliver_batch
+from .webhook import WebhookTransport
 
 BATCH = 50
 # A run hands the worker back after this long, so other tasks are not starved by a long queue.
@@ -20,7 +21,11 @@ RUN_SECONDS = 30
 def transports() -> dict:
     """One transport per channel; email and fax share the worker's one SMTP connection."""
     email = shared_transport()
-    return {"email": email, "fax": fax_gateway(settings.FAX_GATEWAY_DOMAIN, transport=email)}
+    return {
+        "email": email,
+        "fax": fax_gateway(settings.FAX_GATEWAY_DOMAIN, transport=email),
+        "webhook": WebhookTransport(),
+    }
 
 
 def runs_kick(*, run_after=None) -> None:
