@@ -46,6 +46,10 @@ def deliver_messages() -> int:
     token, run, stop_at = uuid.uuid4().hex, Run(), time.monotonic() + RUN_SECONDS
     channels = transports()
     while batch := claim_due(timezone.now(), token=token, limit=BATCH):
+        if len(batch) == BATCH:
+            # A full batch: more may be waiting, so one more run is queued for an idle worker to join
+            # (once: the flag cleared above is set again). Runs share the work through their claims.
+            runs_kick()
         deliver_batch(batch, token=token, transports=channels, run=run)
         if time.monotonic() > stop_at:
             runs_kick()
