@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.delivery.email import without_addresses
@@ -261,6 +262,15 @@ class Action(models.Model):
         newest = self.chain()[-1]
         return None if newest.pk == self.pk else newest
 
+    @cached_property
+    def case_language(self) -> str:
+        """The language the case is told in (title, summary, asks, the targets' positions), which a page
+        in another language marks as such. UAs come in English, German…: read from the title and the
+        summary by script and commonest small words, the desk's own language when they give no sign."""
+        from uadesk.ingest.letter_language import guess_letter_language
+
+        return guess_letter_language(f"{self.title}\n{self.summary}", default=settings.LANGUAGE_CODE)
+
     @property
     def ask_list(self) -> list[str]:
         return lines(self.asks)
@@ -425,6 +435,12 @@ class Target(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def text_language(self) -> str:
+        """The language its name, position and Latin address are written in: the case's; "" (its own,
+        unknown) for a target a section added, which the section writes in its language."""
+        return "" if self.localisation_id else self.action.case_language
 
     @classmethod
     def email_take_again(cls, targets, now) -> int:

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from django.utils.html import escape, linebreaks
 
+from uadesk.directions import ARABIC_COMMA
+from uadesk.directions import comma as letter_comma
+
 
 @dataclass(frozen=True)
 class LetterStart:
@@ -15,11 +18,16 @@ class LetterStart:
     closing: str
 
 
-def letter_prefill(*, salutation: str, model_body: str, model_closing: str, name: str, town: str) -> str:
-    """The whole letter as first shown: salutation, the model letter, closing, name and town."""
-    signature = ", ".join(part for part in (name.strip(), town.strip()) if part)
+def letter_prefill(
+    *, salutation: str, model_body: str, model_closing: str, name: str, town: str, language: str = ""
+) -> str:
+    """The whole letter as first shown: salutation, the model letter, closing, name and town. The
+    commas are the letter's own: "،" in Arabic, Persian, Urdu… (`language`, or the body's script when
+    the supporter writes in their own), as a reader of the letter expects them."""
+    comma = letter_comma(language, model_body)
+    signature = f"{comma} ".join(part for part in (name.strip(), town.strip()) if part)
     parts = [
-        f"{salutation.strip().rstrip(':,')}," if salutation.strip() else "",
+        f"{salutation.strip().rstrip(':,' + ARABIC_COMMA)}{comma}" if salutation.strip() else "",
         model_body.strip(),
         model_closing.strip() or "",
         signature,

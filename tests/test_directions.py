@@ -1,0 +1,51 @@
+"""Which way a language and a text run, and which comma a letter writes."""
+
+import pytest
+from django.conf.locale import LANG_INFO
+
+from uadesk.directions import comma, direction, text_direction
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("ar", "rtl"), ("fa-IR", "rtl"), ("he", "rtl"), ("ur", "rtl"), ("ps", "rtl"), ("dv", "rtl"),
+        ("yi", "rtl"), ("ckb", "rtl"), ("sd", "rtl"), ("ug", "rtl"), ("AR_eg", "rtl"),
+        ("en", "ltr"), ("zh-Hans", "ltr"), ("ru", "ltr"), ("az", "ltr"), ("pa", "ltr"),
+        ("az-Arab", "rtl"), ("pa-Arab", "rtl"), ("ks-Deva", "ltr"), ("zh-Latn-pinyin", "ltr"),
+        ("", None), ("und", None), (None, None), ("own language", None),
+    ],
+)  # fmt: skip
+def test_direction_of_a_language(code, expected):
+    assert direction(code) == expected
+
+
+def test_the_directions_agree_with_djangos_but_for_azerbaijani():
+    # Django marks Azerbaijani right to left; Azerbaijan writes it in Latin letters.
+    differ = {
+        code
+        for code, info in LANG_INFO.items()
+        if "bidi" in info and (direction(code) == "rtl") != info["bidi"]
+    }
+    assert differ == {"az"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("48 شخصاً", "rtl"),
+        ("  «מדינת ישראל»", "rtl"),
+        ("48 individuals", "ltr"),
+        ("习近平", "ltr"),
+        ("48 —", None),
+    ],
+)
+def test_direction_of_a_text_from_its_first_letter(text, expected):
+    assert text_direction(text) == expected
+
+
+def test_the_comma_of_a_letter():
+    assert comma("ar") == comma("fa") == comma("ur") == "،"
+    assert comma("he") == comma("en") == comma("ur-Latn") == ","
+    assert comma("", "مع خالص التحيات") == "،" and comma("", "Yours sincerely") == ","
+    assert comma("en", "مع خالص التحيات") == ","  # the letter's language decides when it is known

@@ -1,0 +1,86 @@
+"""Which way text runs: a language's direction from its code, a text's own from its first letters.
+
+Pages and paper both ask, so this module needs no Django: the print channel, which knows none, uses it.
+"""
+
+import re
+import unicodedata
+
+# Languages written right to left in their usual script. Django's LANG_INFO agrees for every code it
+# marks bidi (ar, ckb, fa, he, ug, ur) but one: it marks Azerbaijani (az) bidi, which Azerbaijan writes
+# in Latin letters, so an Azerbaijani letter or address would run the wrong way there.
+RIGHT_TO_LEFT = frozenset(
+    {
+        "ar",  # Arabic
+        "arc",  # Aramaic
+        "ckb",  # Kurdish (Sorani)
+        "dv",  # Dhivehi
+        "fa",  # Persian
+        "he",  # Hebrew
+        "ks",  # Kashmiri, in its Perso-Arabic script
+        "prs",  # Dari
+        "ps",  # Pashto
+        "sd",  # Sindhi
+        "syr",  # Syriac
+        "ug",  # Uyghur
+        "ur",  # Urdu
+        "yi",  # Yiddish
+    }
+)
+# An explicit script subtag decides over the language (az-Arab, ku-Arab, pa-Arab run right to left;
+# ks-Deva left to right).
+RIGHT_TO_LEFT_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr"})
+# Languages that write the Arabic comma (،) between words where Latin scripts write ",".
+ARABIC_COMMA_LANGUAGES = frozenset({"ar", "ckb", "fa", "ks", "prs", "ps", "sd", "ug", "ur"})
+ARABIC_COMMA = "\u060c"
+
+_TAG = re.compile(r"^([a-z]{2,3})(?:-([a-z]{4}))?(?:-|$)")
+
+
+def _parts(code: str | None) -> tuple[str, str | None] | None:
+    match = _TAG.match((code or "").strip().lower().replace("_", "-"))
+    if not match or match[1] == "und":
+        return None
+    return match[1], match[2]
+
+
+def direction(code: str | None) -> str | None:
+    """ "rtl" or "ltr" for a BCP 47 code such as "ar", "fa-IR" or "az-Arab"; None when the code names
+    no language ("", "und", "own"): the text must then show its own direction (dir="auto")."""
+    parts = _parts(code)
+    if parts is None:
+        return None
+    language, script = parts
+    if script:
+        return "rtl" if script in RIGHT_TO_LEFT_SCRIPTS else "ltr"
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+def text_direction(text: str) -> str | None:
+    """The direction of a text of unknown language, from its first letter that has one (as the
+    browser's dir="auto" does): "rtl" for Arabic, Hebrew…, "ltr" for Latin, Chinese…, None for none."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
+
+
+def writes_arabic_comma(code: str | None, text: str = "") -> bool:
+    """Whether a letter in that language (or, its language unknown, in the script of `text`) separates
+    with "،" rather than ","."""
+    parts = _parts(code)
+    if parts is not None:
+        return parts[0] in ARABIC_COMMA_LANGUAGES and parts[1] in (None, "arab")
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL", "L"):
+            return kind == "AL"
+    return False
+
+
+def comma(code: str | None, text: str = "") -> str:
+    """The comma a letter in that language writes: "،" in Arabic, Persian, Urdu…, else ","."""
+    return ARABIC_COMMA if writes_arabic_comma(code, text) else ","
