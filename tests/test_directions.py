@@ -3,7 +3,7 @@
 import pytest
 from django.conf.locale import LANG_INFO
 
-from uadesk.directions import comma, direction, text_direction
+from uadesk.directions import comma, direction, paragraph_direction, text_direction
 
 
 @pytest.mark.parametrize(
@@ -44,8 +44,16 @@ def test_direction_of_a_text_from_its_first_letter(text, expected):
     assert text_direction(text) == expected
 
 
-def test_the_comma_of_a_letter():
-    assert comma("ar") == comma("fa") == comma("ur") == "،"
-    assert comma("he") == comma("en") == comma("ur-Latn") == ","
-    assert comma("", "مع خالص التحيات") == "،" and comma("", "Yours sincerely") == ","
-    assert comma("en", "مع خالص التحيات") == ","  # the letter's language decides when it is known
+def test_a_paragraph_runs_the_letters_way_unless_it_has_no_letter_that_does():
+    assert paragraph_direction("48 شخصاً من Xinjiang", "rtl") == "rtl"
+    assert paragraph_direction("Dear President Xi Jinping,", "rtl") == "ltr"
+    assert paragraph_direction("أحمد علي، Lyon", "ltr") == "ltr"
+    assert paragraph_direction("أحمد علي، القاهرة", "ltr") == "rtl"
+    assert paragraph_direction("48 — 2022", "rtl") == "rtl"
+
+
+def test_the_comma_is_that_of_the_words_it_follows():
+    assert comma("سيادة الرئيس") == comma("جناب صدر") == "،"  # Arabic, Urdu
+    assert comma("Dear President Xi Jinping", "ar") == comma("נשיא המדינה") == comma("Anna") == ","
+    assert comma("", "ar") == comma("48", "fa") == "،"  # no letters: the letter's language decides
+    assert comma("", "en") == comma("", "ur-Latn") == comma("") == ","

@@ -56,31 +56,35 @@ def direction(code: str | None) -> str | None:
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"
 
 
+def _strong(text: str):
+    """The bidi class of each letter that has a direction of its own ("L", "R" or "AL"), in order."""
+    return (kind for kind in map(unicodedata.bidirectional, text) if kind in ("L", "R", "AL"))
+
+
 def text_direction(text: str) -> str | None:
     """The direction of a text of unknown language, from its first letter that has one (as the
     browser's dir="auto" does): "rtl" for Arabic, Hebrew…, "ltr" for Latin, Chinese…, None for none."""
-    for character in text:
-        kind = unicodedata.bidirectional(character)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return None
+    first = next(_strong(text), None)
+    return None if first is None else "ltr" if first == "L" else "rtl"
 
 
-def writes_arabic_comma(code: str | None, text: str = "") -> bool:
-    """Whether a letter in that language (or, its language unknown, in the script of `text`) separates
-    with "،" rather than ","."""
-    parts = _parts(code)
-    if parts is not None:
-        return parts[0] in ARABIC_COMMA_LANGUAGES and parts[1] in (None, "arab")
-    for character in text:
-        kind = unicodedata.bidirectional(character)
-        if kind in ("R", "AL", "L"):
-            return kind == "AL"
-    return False
+def paragraph_direction(text: str, way: str) -> str:
+    """The direction of a paragraph in a text that runs `way`: that way, unless the paragraph holds
+    no letter that runs it (an English salutation in an Arabic letter), then the other."""
+    kinds = set(_strong(text))
+    runs_its_way = "L" in kinds if way == "ltr" else bool(kinds & {"R", "AL"})
+    if runs_its_way or not kinds:
+        return way
+    return "rtl" if way == "ltr" else "ltr"
 
 
-def comma(code: str | None, text: str = "") -> str:
-    """The comma a letter in that language writes: "،" in Arabic, Persian, Urdu…, else ","."""
-    return ARABIC_COMMA if writes_arabic_comma(code, text) else ","
+def comma(text: str, language: str | None = None) -> str:
+    """The comma that follows `text` in a letter: "،" after Arabic letters (Arabic, Persian, Urdu…),
+    "," after Latin, Hebrew, Cyrillic…; for text without letters, the comma of the letter's language."""
+    first = next(_strong(text), None)
+    if first is not None:
+        return ARABIC_COMMA if first == "AL" else ","
+    parts = _parts(language)
+    if parts is not None and parts[0] in ARABIC_COMMA_LANGUAGES and parts[1] in (None, "arab"):
+        return ARABIC_COMMA
+    return ","

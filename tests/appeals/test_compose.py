@@ -77,6 +77,16 @@ def test_an_arabic_letter_is_signed_with_the_arabic_comma(client, seed_action, l
     assert letter.group(1) == (' lang="ar" dir="rtl"' if language == "ar" else ' dir="auto"')
 
 
+def test_a_comma_is_that_of_the_words_it_follows(client, seed_action):
+    # The UA's English salutation and a name in Latin letters keep their comma in an Arabic letter.
+    seed_action.letters.create(language="ar", salutation="سيادة الرئيس", body="أكتب إليكم", closing="")
+    data = form_data(seed_action, language="ar", body=ARABIC_BODY, name="Ahmed Ali", town="Cairo")
+    with at(OPEN_DAY):
+        html = client.post(compose_url(seed_action), data | {"step": "preview"}).content.decode()
+    letter = re.search(r'<pre class="letter-text"[^>]*>(.*?)</pre>', html, re.S).group(1)
+    assert letter == f"Dear President Xi Jinping,\n\n{ARABIC_BODY}\n\nAhmed Ali, Cairo"
+
+
 def test_the_compose_form_lets_typed_words_run_their_own_way(client, seed_action):
     with at(OPEN_DAY), translation.override("ar"):
         html = client.get(compose_url(seed_action)).content.decode()

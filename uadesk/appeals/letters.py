@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape, linebreaks
 
-from uadesk.directions import ARABIC_COMMA
-from uadesk.directions import comma as letter_comma
+from uadesk.directions import ARABIC_COMMA, comma
 
 
 @dataclass(frozen=True)
@@ -21,13 +20,14 @@ class LetterStart:
 def letter_prefill(
     *, salutation: str, model_body: str, model_closing: str, name: str, town: str, language: str = ""
 ) -> str:
-    """The whole letter as first shown: salutation, the model letter, closing, name and town. The
-    commas are the letter's own: "،" in Arabic, Persian, Urdu… (`language`, or the body's script when
-    the supporter writes in their own), as a reader of the letter expects them."""
-    comma = letter_comma(language, model_body)
-    signature = f"{comma} ".join(part for part in (name.strip(), town.strip()) if part)
+    """The whole letter as first shown: salutation, the model letter, closing, name and town. Each
+    comma is that of the words it follows: "،" after Arabic, Persian, Urdu… ("سيادة الرئيس،",
+    "أحمد علي، القاهرة"), "," after Latin letters, whatever the letter's `language`."""
+    salutation = salutation.strip().rstrip(":," + ARABIC_COMMA)
+    name, town = name.strip(), town.strip()
+    signature = f"{comma(name, language)} ".join(part for part in (name, town) if part)
     parts = [
-        f"{salutation.strip().rstrip(':,' + ARABIC_COMMA)}{comma}" if salutation.strip() else "",
+        f"{salutation}{comma(salutation, language)}" if salutation else "",
         model_body.strip(),
         model_closing.strip() or "",
         signature,
