@@ -11,6 +11,7 @@ from pypdf.generic import ByteStringObject, ContentStream, TextStringObject
 
 from uadesk.delivery.printing import (
     ENVELOPES,
+    PAPERS,
     SHEETS,
     Address,
     PrintError,
@@ -19,6 +20,7 @@ from uadesk.delivery.printing import (
     labels_pdf,
     letter_pdf,
 )
+from uadesk.delivery.printing.geometry import PRODUCTS, products_for
 
 MM = 72 / 25.4
 CHINESE = "北京市西城区西长安街街道 100017"
@@ -452,6 +454,52 @@ def test_label_sheets_measure_up():
         and round(SHEETS["A4-14"].label_height / MM, 1) == 38.1
     )
     assert (SHEETS["Letter-30"].label_width, SHEETS["Letter-30"].label_height) == (2.625 * 72, 72)
+
+
+def test_each_sheet_names_only_products_whose_labels_fit_it():
+    from uadesk.events.models import Event
+
+    for name, sheet in SHEETS.items():
+        products = products_for(sheet)
+        assert products, f"{name}: no product confirmed for it"
+        for product in products:
+            paper = PAPERS[product.paper]
+            assert (round(product.label_width / MM, 1), round(product.label_height / MM, 1)) == (
+                round(sheet.label_width / MM, 1), round(sheet.label_height / MM, 1)
+            ), (name, product.name)  # fmt: skip
+            assert product.columns * product.rows == sheet.per_sheet, (name, product.name)
+            assert abs(paper.width - sheet.page_width) < 1 and abs(paper.height - sheet.page_height) < 1
+    # What the organiser reads when choosing the sheet names a product that fits it, and only such.
+    for value, label in Event.LabelSheet.choices:
+        named = re.search(r"\((.+) and alike\)", str(label)).group(1)
+        assert named in [p.name for p in products_for(SHEETS[value])], (value, label)
+    # Avery Zweckform 3475 is 70 x 36 mm, 24 a sheet: bought for the 21-label sheet, its rows would
+    # drift 6.3 mm each from the printed ones.
+    zweckform_3475 = next(p for p in PRODUCTS if p.code == "3475")
+    assert not any(zweckform_3475.fits(sheet) for sheet in SHEETS.values())
+    assert round((SHEETS["A4-21"].pitch_y - zweckform_3475.label_height) / MM, 1) == 6.3
+
+
+@pytest.mark.parametrize("sheet", ["A4-21", "A4-14", "Letter-30"])
+def test_labels_are_printed_at_the_pitch_of_the_products_named(sheet):
+    s = SHEETS[sheet]
+    reader = read(
+        labels_pdf([Address(f"Label {i + 1}", ["Street 1"]) for i in range(s.per_sheet)], sheet=sheet)
+    )
+    page = reader.pages[0]
+    boxes = clip_boxes(reader, page)  # each label's text area, in reading order
+    assert len(boxes) == s.per_sheet == products_for(s)[0].columns * products_for(s)[0].rows
+    for product in products_for(s):
+        lefts = [boxes[c][0] for c in range(product.columns)]
+        tops = [boxes[r * product.columns][1] for r in range(product.rows)]
+        # Down the page, one row to the next is the product's own row pitch, as its template has it;
+        # across, the sheet's pitch, never less than a label.
+        assert all(abs(b - a - product.row_pitch) < 0.1 for a, b in zip(tops, tops[1:], strict=False)), tops
+        assert all(abs(b - a - s.pitch_x) < 0.1 for a, b in zip(lefts, lefts[1:], strict=False)), lefts
+        assert s.pitch_x >= product.label_width - 0.1
+        # The last row and column still end on the paper.
+        assert tops[-1] - s.padding_y + product.label_height <= float(page.mediabox.height) + 0.1
+        assert lefts[-1] - s.padding_x + product.label_width <= float(page.mediabox.width) + 0.1
 
 
 def test_labels_carry_the_native_script_and_outlines_draw_the_edges():
