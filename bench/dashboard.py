@@ -72,7 +72,8 @@ def run(database: str) -> None:
             submission=uuid.uuid4(),
             action=action,
             target=targets[n % len(targets)],
-            channel=channels[n % 4],
+            # Only the desk's own channels queue letters (a constraint of Appeal).
+            channel="email" if statuses[n % len(statuses)] == "queued" else channels[n % 4],
             status=statuses[n % len(statuses)],
             language=["en", "zh", ""][n % 3],
             supporter_country=["FR", "DE", "US", "BR", ""][n % 5],

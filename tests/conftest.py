@@ -146,7 +146,7 @@ def worker_env(process_env, smtp_server):
     return process_env | {
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
-        "APPEAL_DELIVERY_LEASE_SECONDS": "2",
+        "DELIVERY_LEASE_SECONDS": "2",
         "APPEAL_RETRY_BASE_SECONDS": "0",
         "APPEAL_MAX_ATTEMPTS": "3",
     }
@@ -252,9 +252,14 @@ def smtp_server(settings):
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
         }
     }
+    # The outbox's runner keeps one SMTP connection per process: a test's runs open theirs to this server.
+    from uadesk.delivery.email import shared_transport_reset
+
+    shared_transport_reset()
     try:
         yield mailbox, port
     finally:
+        shared_transport_reset()
         controller.stop()
 
 

@@ -1,8 +1,9 @@
 """Periodic work: which tasks the scheduler queues, and how often. Each is safe to run twice."""
 
-from uadesk.actions.tasks import close_expired_actions, send_outcome_news, send_reminders
+from uadesk.actions.tasks import close_expired_actions, queue_reminders
 from uadesk.api.tasks import sweep_webhook_events
-from uadesk.appeals.tasks import deliver_appeals, expire_unconfirmed_appeals
+from uadesk.appeals.tasks import expire_unconfirmed_appeals
+from uadesk.delivery.tasks import deliver_messages
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
 from uadesk.supporters.tasks import forget_inactive_supporters
 from uadesk.tasks import requeue_interrupted_tasks
@@ -10,12 +11,10 @@ from uadesk.tasks import requeue_interrupted_tasks
 # (task, seconds between runs)
 SCHEDULE = [
     (close_expired_actions, 300),
-    # Each reminder and each outcome notice goes once; a refused one is tried again after its wait
-    # (SUPPORTER_EMAIL_RETRY_BASE_SECONDS x 4^n), so these run every few minutes.
-    (send_reminders, 300),
-    (send_outcome_news, 300),
-    # Picks up retries that are due and appeals whose worker died.
-    (deliver_appeals, 60),
+    # Reminders whose time has come go into the outbox, each once.
+    (queue_reminders, 300),
+    # The outbox: picks up retries that are due and messages whose worker died.
+    (deliver_messages, 60),
     # Letters whose email was not confirmed within APPEAL_CONFIRM_DAYS are withdrawn, the address forgotten.
     (expire_unconfirmed_appeals, 3600),
     # Webhooks for appeals and signatures counted without a save signal (links confirmed, tallies).

@@ -372,9 +372,9 @@ APPEAL_CONFIRM_EMAILS_PER_EMAIL = envint("APPEAL_CONFIRM_EMAILS_PER_EMAIL", 10)
 APPEAL_RATE_PER_ADDRESS = envint("APPEAL_RATE_PER_ADDRESS", 30)
 APPEAL_RATE_PER_NETWORK = envint("APPEAL_RATE_PER_NETWORK", 300)
 
-# Delivery of appeals: a worker holds an appeal this long before another may take it over;
-# temporary failures are retried APPEAL_MAX_ATTEMPTS times, waiting base x 4^n seconds.
-APPEAL_DELIVERY_LEASE_SECONDS = envint("APPEAL_DELIVERY_LEASE_SECONDS", 300)
+# The outbox: a worker holds a message this long before another may take it over (its worker died).
+DELIVERY_LEASE_SECONDS = envint("DELIVERY_LEASE_SECONDS", 300)
+# Letters to officials: temporary failures are retried APPEAL_MAX_ATTEMPTS times, waiting base x 4^n seconds.
 APPEAL_MAX_ATTEMPTS = envint("APPEAL_MAX_ATTEMPTS", 5)
 APPEAL_RETRY_BASE_SECONDS = envint("APPEAL_RETRY_BASE_SECONDS", 60)
 # Bounces: letters go out with the envelope sender bounces+<appeal>-<day>-<signature>@BOUNCE_DOMAIN, and the

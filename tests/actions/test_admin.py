@@ -25,6 +25,15 @@ def inline(prefix: str, rows: list[dict]) -> dict:
     return data
 
 
+TARGET = {
+    "role": "primary", "position": "0", "name": "Minister of Justice", "title": "Minister",
+    "address": "1 Palace Road\nCapital", "native_address": "١ طريق القصر", "native_language": "ar",
+    "country": "EG", "emails": "minister@justice.example", "faxes": "+20 2 1234 5678",
+    "salutation": "Your Excellency",
+}  # fmt: skip
+LETTER = {"language": "en", "salutation": "Your Excellency", "body": "Release them.", "closing": "Yours"}
+
+
 def action_form(*, targets=None, letters=None, **fields) -> dict:
     data = {
         "title": "Release the students",
@@ -37,16 +46,9 @@ def action_form(*, targets=None, letters=None, **fields) -> dict:
         "own_language_welcome": "on",
         "max_appeals_per_target_per_hour": "60",
     } | fields
-    target = {
-        "role": "primary", "position": "0", "name": "Minister of Justice", "title": "Minister",
-        "address": "1 Palace Road\nCapital", "native_address": "١ طريق القصر", "native_language": "ar",
-        "country": "EG", "emails": "minister@justice.example", "faxes": "+20 2 1234 5678",
-        "salutation": "Your Excellency",
-    }  # fmt: skip
-    letter = {"language": "en", "salutation": "Your Excellency", "body": "Release them.", "closing": "Yours"}
     data |= inline("individuals", [])
-    data |= inline("targets", [target] if targets is None else targets)
-    data |= inline("letters", [letter] if letters is None else letters)
+    data |= inline("targets", [TARGET] if targets is None else targets)
+    data |= inline("letters", [LETTER] if letters is None else letters)
     data |= inline("outcomes", [])
     return data
 
@@ -65,6 +67,31 @@ def test_staff_publish_a_complete_action(staff_client):
     assert target.native_address_lines == ["١ طريق القصر"]
     assert target.fax_list == ["+20 2 1234 5678"]
     assert action.letters.get().body == "Release them."
+
+
+def test_publishing_in_the_admin_stamps_the_time_once(staff_client):
+    post(staff_client, action_form(status="draft"))
+    action = Action.objects.get()
+    assert action.published_at is None
+    change_url = reverse("admin:actions_action_change", args=[action.pk])
+
+    def change(day: datetime.date, **fields):
+        data = action_form(
+            targets=[TARGET | {"id": action.targets.get().pk}],
+            letters=[LETTER | {"id": action.letters.get().pk}],
+            **fields,
+        )
+        data["targets-INITIAL_FORMS"] = data["letters-INITIAL_FORMS"] = "1"
+        with at(day):
+            response = staff_client.post(change_url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        action.refresh_from_db()
+
+    change(TODAY + datetime.timedelta(days=1), status="draft", _publish="1")  # "Save and publish"
+    first = action.published_at
+    assert action.status == "published" and first.date() == TODAY + datetime.timedelta(days=1)
+    change(TODAY + datetime.timedelta(days=2), title="Release the three students")
+    assert action.title == "Release the three students" and action.published_at == first
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,11 @@ from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE, at, desk_callbacks
 from uadesk.actions.models import Action, Outcome, OutcomeNotice, Reminder
 from uadesk.actions.services import outcome_record
-from uadesk.actions.tasks import send_outcome_news, send_reminders
+from uadesk.actions.tasks import queue_reminders
 from uadesk.appeals.models import Appeal, Reply
 from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import deliver_messages
 from uadesk.supporters.models import Supporter
 
 pytestmark = pytest.mark.django_db
@@ -76,15 +78,17 @@ def test_outcome_news_goes_once_to_each_supporter_who_asked(
     write(seed_action, "")  # no email at all
     person = seed_action.individuals.first()
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        outcome = outcome_record(
+        outcome_record(
             Outcome(action=seed_action, individual=person, kind="released", happened_on=OPEN_DAY,
                     public_note="Released on bail after 2 years.")
         )  # fmt: skip
-    assert len(desk_callbacks(queued)) == 1  # the email task, after the commit
+    assert len(desk_callbacks(queued)) == 1  # a delivery run, after the commit
     person.refresh_from_db()
     assert person.status == "released"
-    assert send_outcome_news.call(outcome.pk) == 1
-    assert send_outcome_news.call(outcome.pk) == 0  # a second run tells nobody twice
+    # One message, to the one follower who asked, written with the outcome.
+    assert Message.objects.filter(kind="outcome-news").count() == 1
+    assert deliver_messages.call() == 1
+    assert deliver_messages.call() == 0  # a second run tells nobody twice
     message = mailbox.wait_for(1)[0]
     assert message["To"] == "ada@example.org"
     text = message.get_body(("plain",)).get_content()
@@ -177,15 +181,19 @@ def test_one_reminder_before_the_deadline_only_to_those_who_have_not_acted(clien
     assert Reminder.objects.count() == 2
     write(seed_action, "grace@example.org")  # Grace acts before the reminder is due
     with at(SEED_DEADLINE - datetime.timedelta(days=4)):
-        assert send_reminders.call() == 0  # not yet in the window
+        assert queue_reminders.call() == 0  # not yet in the window
     with at(SEED_DEADLINE - datetime.timedelta(days=3)):
-        assert send_reminders.call() == 1
-        assert send_reminders.call() == 0  # once only
+        assert queue_reminders.call() == 1
+        assert queue_reminders.call() == 0  # once only
+        sent = deliver_messages.call()
+        assert sent == 1, list(Message.objects.values("kind", "status", "last_error"))
+        assert deliver_messages.call() == 0
     message = mailbox.wait_for(1)[0]
     assert message["To"] == "ada@example.org"
     assert seed_action.get_absolute_url() in message.get_body(("plain",)).get_content()
     ada = Supporter.find("ada@example.org")
-    assert Reminder.objects.get(supporter=ada).sent_at is not None
+    reminder = Reminder.objects.get(supporter=ada)
+    assert Message.objects.get(kind="reminder", ref=reminder.pk).status == "sent"
 
 
 def test_no_reminder_for_a_closed_action(client, seed_action):

@@ -72,6 +72,33 @@ def test_publishing_before_the_deadline_stamps_the_time():
     assert action.published_at.date() == SEED_DEADLINE - DAY
 
 
+def test_the_first_publication_is_stamped_once_and_kept():
+    action = make_action()
+    with at(SEED_DEADLINE - 5 * DAY):
+        action.publish()
+    first = action.published_at
+    assert first.date() == SEED_DEADLINE - 5 * DAY
+    with at(SEED_DEADLINE - 4 * DAY):
+        action.title = "A, corrected"
+        action.save()
+        action.status = Action.Status.DRAFT
+        action.save()
+    with at(SEED_DEADLINE - 3 * DAY):
+        action.publish()  # published again after a spell as a draft: still the first publication
+    action.refresh_from_db()
+    assert action.published_at == first and action.title == "A, corrected"
+
+
+def test_a_status_saved_by_its_field_alone_stamps_the_publication_too():
+    action = make_action()
+    action.status = Action.Status.PUBLISHED
+    with at(SEED_DEADLINE - DAY):
+        action.save(update_fields=["status"])
+    action.refresh_from_db()
+    assert action.published_at.date() == SEED_DEADLINE - DAY
+    assert make_action(slug="d").published_at is None
+
+
 def test_the_database_refuses_a_published_action_without_deadline():
     with pytest.raises(IntegrityError):
         make_action(deadline=None, status=Action.Status.PUBLISHED)
@@ -132,17 +159,36 @@ def test_closing_expired_actions_is_safe_to_run_twice():
     assert statuses == {expired.slug: "closed", extended.slug: "published", draft.slug: "draft"}
 
 
-def test_an_email_to_a_supporter_given_up_keeps_its_reason_without_any_address():
-    from uadesk.actions.models import Reminder
-    from uadesk.supporters.models import Supporter
+def test_a_target_is_reachable_by_the_channels_it_has_an_address_for():
+    by_email = Target(name="Minister", honorific="Dr", emails="minister@justice.example")
+    assert by_email.reachable_by("email") and by_email.reachable_by("mailto")
+    assert not by_email.reachable_by("fax") and not by_email.reachable_by("post")
+    assert by_email.unreachable_reason("fax") == (
+        "Dr Minister has no fax number: choose email or post for them."
+    )
+    assert by_email.unreachable_reason("post") == (
+        "Dr Minister has no postal address: choose email or fax for them."
+    )
+    by_email.email_failing_since = datetime.datetime(2022, 9, 1, tzinfo=datetime.UTC)
+    assert by_email.unreachable_reason("mailto") == (
+        "Letters to Dr Minister's email address come back: choose fax or post for them."
+    )
+    by_post = Target(name="Governor", faxes="+86 10 6238 1025", native_address="北京市")
+    assert by_post.reachable_by("post") and by_post.reachable_by("fax")
+    assert by_post.unreachable_reason("email") == (
+        "Governor has no email address: choose fax or post for them."
+    )
+    with pytest.raises(ValueError):
+        by_post.reachable_by("pigeon")
 
-    reminder = Reminder.objects.create(
-        action=make_action(status=Action.Status.PUBLISHED), supporter=Supporter.for_email("ada@example.org")
-    )
-    assert reminder.claim() and not reminder.claim()  # claimed once only
-    gave_up = reminder.record_failure(
-        "mail server said 550: '5.1.1 <ada@example.org>: no such user'", permanent=True
-    )
-    assert gave_up and reminder.failed_at is not None and reminder.sent_at is None
-    assert reminder.last_error == "mail server said 550: '5.1.1 <address>: no such user'"
-    assert not reminder.claim()  # failed for good: no run takes it again
+
+def test_a_letter_opens_with_the_targets_salutation_else_the_model_letters_for_the_primary_target():
+    letter = ModelLetter(language="en", salutation="Your Excellency", body="Release them.")
+    own = Target(name="Xi Jinping", honorific="President", salutation="Dear President")
+    primary = Target(name="Xi Jinping", honorific="President", role=Target.Role.PRIMARY)
+    copy = Target(name="Ma Xingrui", role=Target.Role.COPY)
+    assert own.salutation_for(letter) == "Dear President"
+    assert primary.salutation_for(letter) == "Your Excellency"
+    assert primary.salutation_for(None) == "Dear President Xi Jinping"
+    assert primary.salutation_for(ModelLetter(language="en", body="x")) == "Dear President Xi Jinping"
+    assert copy.salutation_for(letter) == "Dear Ma Xingrui"

@@ -3,6 +3,7 @@ emails to supporters (news of an outcome, reminders) refused by the mail server 
 
 import datetime
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -14,8 +15,10 @@ from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE
 from uadesk.actions.models import Action, Outcome, OutcomeNotice, Reminder
 from uadesk.actions.services import outcome_record, reminder_ask
-from uadesk.actions.tasks import close_expired_actions, send_outcome_news, send_reminders
+from uadesk.actions.tasks import close_expired_actions, queue_reminders
 from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import deliver_messages
 from uadesk.supporters.models import Supporter
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -80,32 +83,38 @@ def record_release(action) -> Outcome:
     )  # fmt: skip
 
 
+def message_of(row, kind: str) -> Message:
+    return Message.objects.get(kind=kind, ref=row.pk)
+
+
 def news_to(mailbox, address: str) -> list:
     return [m for m in mailbox.messages if m["To"] == address and "Released on bail" in m.as_string()]
 
 
-def test_outcome_news_refused_once_goes_on_a_later_scheduled_run_exactly_once(
+def test_outcome_news_refused_once_goes_on_a_later_run_exactly_once(
     open_action, uadesk_bin, worker_env, smtp_server
 ):
     mailbox, _ = smtp_server
     follow(open_action, "ada@example.org")
     mailbox.refuse_once["ada@example.org"] = "451 4.3.0 Try again later"
-    env = worker_env | {"SUPPORTER_EMAIL_RETRY_BASE_SECONDS": "0"}
-    record_release(open_action)  # queues the news after the commit
+    env = worker_env | {"SUPPORTER_EMAIL_RETRY_BASE_SECONDS": "2"}
+    record_release(open_action)  # the news is in the outbox; a delivery run is queued after the commit
     run_workers(uadesk_bin, env, 1)
     assert mailbox.refused == ["ada@example.org"] and news_to(mailbox, "ada@example.org") == []
-    notice = OutcomeNotice.objects.get()
-    assert (notice.sent_at, notice.attempts, notice.failed_at) == (None, 1, None)
-    assert "451" in notice.last_error
+    message = message_of(OutcomeNotice.objects.get(), "outcome-news")
+    assert (message.status, message.attempts) == ("waiting", 1)
+    assert "451" in message.last_error
 
-    # Nothing queues the news again but the scheduler, as `uadesk run` starts it.
+    # Its wait over, the run the refusal queued for then and the scheduler's own (as `uadesk run`
+    # starts it) both come: it goes once.
+    time.sleep(2.1)
     for _ in range(2):
         scheduler = subprocess.run([uadesk_bin, "scheduler", "--once"], env=env, capture_output=True)
         assert scheduler.returncode == 0, scheduler.stderr.decode()[-2000:]
         run_workers(uadesk_bin, env, 1)
     assert len(news_to(mailbox, "ada@example.org")) == 1
-    notice.refresh_from_db()
-    assert notice.sent_at is not None and notice.attempts == 2
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
 
 
 def test_outcome_news_waits_longer_after_each_refusal_then_is_kept_failed_with_its_reason(
@@ -118,22 +127,22 @@ def test_outcome_news_waits_longer_after_each_refusal_then_is_kept_failed_with_i
     follow(open_action, "ada@example.org")
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        outcome = record_release(open_action)
-        assert send_outcome_news.call(outcome.pk) == 0
-    notice = OutcomeNotice.objects.get()
-    assert notice.next_attempt_at == start + datetime.timedelta(seconds=60)
+        record_release(open_action)
+        assert deliver_messages.call() == 0
+    message = message_of(OutcomeNotice.objects.get(), "outcome-news")
+    assert message.next_attempt_at == start + datetime.timedelta(seconds=60)
     for seconds, tries in [(59, 1), (60, 2), (299, 2), (300, 3), (10 * 86400, 3)]:
         with time_machine.travel(start + datetime.timedelta(seconds=seconds), tick=False):
-            assert send_outcome_news.call() == 0
+            assert deliver_messages.call() == 0
         assert len(mailbox.refused) == tries, seconds
         if seconds == 60:
-            notice.refresh_from_db()
-            assert notice.next_attempt_at == start + datetime.timedelta(seconds=60 + 240)
-    notice.refresh_from_db()
-    # Failed for good: kept, with the reason and when, and no address in it.
-    assert notice.sent_at is None and notice.attempts == 3
-    assert notice.failed_at == start + datetime.timedelta(seconds=300)
-    assert "451" in notice.last_error and "@" not in notice.last_error
+            message.refresh_from_db()
+            assert message.next_attempt_at == start + datetime.timedelta(seconds=60 + 240)
+    message.refresh_from_db()
+    # Failed for good: kept, with the reason and its attempts, and no address in it.
+    assert (message.status, message.attempts, message.sent_at) == ("failed", 3, None)
+    assert message.attempt_log.last().finished_at == start + datetime.timedelta(seconds=300)
+    assert "451" in message.last_error and "@" not in message.last_error
 
 
 def test_a_refused_reminder_is_tried_again_after_a_wait_and_given_up_after_the_last_attempt(
@@ -151,16 +160,19 @@ def test_a_refused_reminder_is_tried_again_after_a_wait_and_given_up_after_the_l
         days=3
     )
     with time_machine.travel(window, tick=False):
-        assert send_reminders.call() == 0
+        assert queue_reminders.call() == 2
+        assert queue_reminders.call() == 0  # each is queued once
+        assert deliver_messages.call() == 0
     assert sorted(mailbox.refused) == ["ada@example.org", "grace@example.org"]
     with time_machine.travel(window + datetime.timedelta(seconds=30), tick=False):
-        assert send_reminders.call() == 0  # neither is due again yet
+        assert deliver_messages.call() == 0  # neither is due again yet
     assert len(mailbox.refused) == 2
     with time_machine.travel(window + datetime.timedelta(seconds=60), tick=False):
-        assert send_reminders.call() == 1  # Grace's goes; Ada's is refused a second and last time
+        assert deliver_messages.call() == 1  # Grace's goes; Ada's is refused a second and last time
     with time_machine.travel(window + datetime.timedelta(days=1), tick=False):
-        assert send_reminders.call() == 0
+        assert queue_reminders.call() == 0
+        assert deliver_messages.call() == 0
     assert mailbox.refused.count("ada@example.org") == 2
     assert [m["To"] for m in mailbox.messages] == ["grace@example.org"]
-    ada = Reminder.objects.get(supporter=Supporter.find("ada@example.org"))
-    assert ada.sent_at is None and ada.failed_at is not None and "451" in ada.last_error
+    ada = message_of(Reminder.objects.get(supporter=Supporter.find("ada@example.org")), "reminder")
+    assert ada.status == "failed" and "451" in ada.last_error

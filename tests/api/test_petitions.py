@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests.api.helpers import send
-from uadesk.api.models import ApiAuditEntry
+from uadesk.staff.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -65,4 +65,5 @@ def test_signatures_need_the_personal_data_scope_and_are_audited(client, make_to
     response = client.get(url, HTTP_AUTHORIZATION=make_token("personal_data"))
     [signature] = response.json()["_embedded"]["osdi:signatures"]
     assert (signature["name"], signature["email"]) == ("Ana Lima", "ana@example.org")
-    assert ApiAuditEntry.objects.get().records == 1
+    entry = AuditEntry.objects.get()
+    assert (entry.code, entry.detail["records"]) == ("uadesk.api.read", 1)

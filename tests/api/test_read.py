@@ -131,7 +131,7 @@ def test_errors_are_json_never_html(client, db, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("uadesk.api.services.campaigns_queryset", broken)
+    monkeypatch.setattr("uadesk.api.services.actions_queryset", broken)
     response = client.get(LIST)
     assert response.status_code == 500
     assert response.json() == {

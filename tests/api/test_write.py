@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from tests.api.helpers import counted_appeal, send
 from uadesk.actions.models import Action, Target
-from uadesk.api.models import ApiAuditEntry
+from uadesk.api.models import ApiToken
+from uadesk.staff.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/advocacy_campaigns"
@@ -45,11 +46,19 @@ def test_a_document_becomes_a_draft_then_published(client, writer, document):
     # Both changes are in the audit log with the token that made them; the reads and a refused
     # write are not.
     assert send(client, "POST", LIST, {"title": "no deadline"}, auth=writer).status_code == 422
-    logged = list(ApiAuditEntry.objects.order_by("pk").values_list("token_name", "method", "path", "records"))
-    token_name = ApiAuditEntry.objects.first().token.name
+    logged = list(AuditEntry.objects.order_by("pk").values_list("code", "actor", "detail"))
+    token = ApiToken.objects.get()
     assert logged == [
-        (token_name, "POST", LIST + "?letter_language=en", 0),
-        (token_name, "POST", f"{LIST}/{created['slug']}/publish", 0),
+        (
+            "uadesk.api.changed",
+            str(token),
+            {"method": "POST", "path": LIST + "?letter_language=en", "token": token.pk},
+        ),
+        (
+            "uadesk.api.changed",
+            str(token),
+            {"method": "POST", "path": f"{LIST}/{created['slug']}/publish", "token": token.pk},
+        ),
     ]
 
 

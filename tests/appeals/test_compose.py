@@ -10,6 +10,7 @@ from django.utils import translation
 
 from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE, at, desk_callbacks
+from uadesk.actions.models import Target
 from uadesk.appeals.models import Appeal
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +150,13 @@ def test_errors_keep_what_was_typed(client, seed_action):
     assert "Ma Xingrui has no email address: choose fax or post for them." in html
     assert "This field is required." in html
     assert not Appeal.objects.exists()
+
+
+def test_every_channel_of_the_form_is_one_a_target_answers_for():
+    # Target (in the app appeals builds on) names the channels by their values: a channel added here
+    # must be added there, or the form would fail on it.
+    nowhere = Target(name="Nobody")
+    assert [channel for channel in Appeal.Channel.values if nowhere.reachable_by(channel)] == []
 
 
 def test_mailto_counts_only_once_the_supporter_confirms(client, seed_action):

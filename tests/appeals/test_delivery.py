@@ -12,7 +12,8 @@ from tests.appeals.helpers import confirm
 from tests.conftest import StallOnce
 from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit
-from uadesk.appeals.tasks import deliver_appeals
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import deliver_messages
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -56,7 +57,7 @@ def test_appeals_are_sent_by_the_worker_with_the_supporter_as_reply_to(
     for appeal in appeals:
         appeal.refresh_from_db()
         assert appeal.status == "sent" and appeal.sent_at is not None
-        [attempt] = appeal.attempts_log.all()
+        [attempt] = appeal.delivery().attempt_log.all()
         assert attempt.outcome == "sent" and attempt.finished_at is not None
 
 
@@ -68,11 +69,12 @@ def test_a_failing_server_is_retried_then_the_appeal_fails_and_keeps_the_letter(
     [appeal] = submit(open_action, 1)
     finish(run_worker(uadesk_bin, worker_env))
     appeal.refresh_from_db()
-    assert appeal.status == "failed"
-    assert appeal.attempts == 3
-    assert "451" in appeal.last_error
+    message = appeal.delivery()
+    assert (appeal.status, message.status) == ("failed", "failed")
+    assert message.attempts == 3
+    assert "451" in message.last_error
     assert appeal.body.startswith("Dear President Xi Jinping,\n\nLetter 0.")
-    assert [a.outcome for a in appeal.attempts_log.all()] == ["retry", "retry", "failed"]
+    assert [a.outcome for a in message.attempt_log.all()] == ["retry", "retry", "failed"]
     assert mailbox.messages == []
 
 
@@ -82,7 +84,7 @@ def test_a_permanent_refusal_fails_at_once(open_action, uadesk_bin, worker_env, 
     [appeal] = submit(open_action, 1)
     finish(run_worker(uadesk_bin, worker_env))
     appeal.refresh_from_db()
-    assert (appeal.status, appeal.attempts) == ("failed", 1)
+    assert (appeal.status, appeal.delivery().attempts) == ("failed", 1)
 
 
 def test_two_workers_send_each_appeal_once(open_action, uadesk_bin, worker_env, smtp_server):
@@ -111,13 +113,13 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     time.sleep(0.5)
     assert stall.dropped == 1
     # The dead worker's batch is still claimed; the letter it was sending has its attempt on record.
-    held = Appeal.objects.filter(status="sending")
+    held = Message.objects.filter(kind="appeal", status="sending")
     assert held.count() == 7
-    [stalled] = [a for a in held if a.attempts_log.exists()]
-    assert stalled.attempts_log.get().finished_at is None
+    [stalled] = [m for m in held if m.attempt_log.exists()]
+    assert stalled.attempt_log.get().finished_at is None
 
     time.sleep(2.1)  # the dead worker's lease runs out
-    deliver_appeals.enqueue()  # as the scheduler does every minute
+    deliver_messages.enqueue()  # as the scheduler does every minute
     finish(run_worker(uadesk_bin, worker_env))
 
     ids = Counter(m["Message-ID"] for m in mailbox.messages)
@@ -125,4 +127,4 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     assert set(ids.values()) == {1}  # none twice
     assert Appeal.objects.filter(status="sent").count() == 12
     stalled.refresh_from_db()
-    assert [a.finished_at is None for a in stalled.attempts_log.all()] == [True, False]
+    assert [a.finished_at is None for a in stalled.attempt_log.all()] == [True, False]

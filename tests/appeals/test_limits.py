@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import at
-from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.delivery.models import Message
+from uadesk.delivery.outbox import claim_due
 
 pytestmark = pytest.mark.django_db
 OPEN_DAY = datetime.date(2022, 9, 1)
@@ -29,22 +30,22 @@ def test_a_target_gets_at_most_the_hourly_number(seed_action):
     seed_action.save()
     submit(seed_action, 5)
     now = timezone.now()
-    claimed = Appeal.claim_due(now, token="a", limit=50)
+    claimed = claim_due(now, token="a", limit=50)
     assert len(claimed) == 3
-    waiting = Appeal.objects.filter(status="queued")
+    waiting = Message.objects.filter(status="waiting")
     assert waiting.count() == 2
     assert {a.next_attempt_at for a in waiting} == {now + datetime.timedelta(minutes=20)}
-    Appeal.objects.filter(pk__in=[a.pk for a in claimed]).update(status="sent", sent_at=now)
+    Message.objects.filter(pk__in=[m.pk for m in claimed]).update(status="sent", sent_at=now)
     # Nothing more goes out within the hour, even to a second worker; after it, the rest go.
-    assert Appeal.claim_due(now + datetime.timedelta(minutes=25), token="b", limit=50) == []
-    assert len(Appeal.claim_due(now + datetime.timedelta(minutes=61), token="b", limit=50)) == 2
+    assert claim_due(now + datetime.timedelta(minutes=25), token="b", limit=50) == []
+    assert len(claim_due(now + datetime.timedelta(minutes=61), token="b", limit=50)) == 2
 
 
 def test_faxes_to_one_target_are_spaced(seed_action, settings):
     settings.FAX_MIN_SPACING_SECONDS = 120
     submit(seed_action, 3, channel="fax")
     now = timezone.now()
-    [first] = Appeal.claim_due(now, token="a", limit=50)
-    Appeal.objects.filter(pk=first.pk).update(status="sent", sent_at=now)
-    assert Appeal.claim_due(now + datetime.timedelta(seconds=60), token="a", limit=50) == []
-    assert len(Appeal.claim_due(now + datetime.timedelta(seconds=121), token="a", limit=50)) == 1
+    [first] = claim_due(now, token="a", limit=50)
+    Message.objects.filter(pk=first.pk).update(status="sent", sent_at=now)
+    assert claim_due(now + datetime.timedelta(seconds=60), token="a", limit=50) == []
+    assert len(claim_due(now + datetime.timedelta(seconds=121), token="a", limit=50)) == 1

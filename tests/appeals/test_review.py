@@ -6,8 +6,9 @@ import uuid
 import pytest
 
 from tests.conftest import at
-from uadesk.appeals.models import Appeal, DeliveryKick
+from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit, appeals_hold, appeals_release
+from uadesk.delivery.models import Message, RunKick
 
 pytestmark = pytest.mark.django_db
 OPEN_DAY = datetime.date(2022, 9, 1)
@@ -52,10 +53,11 @@ def test_staff_release_and_hold(seed_action, django_capture_on_commit_callbacks)
     queued = submit(seed_action, "Release them.")
     with django_capture_on_commit_callbacks(execute=True):
         assert appeals_release(appeals=Appeal.objects.filter(pk=held.pk)) == 1
-    assert DeliveryKick.objects.get().pending
+    assert RunKick.objects.get().pending
     assert appeals_hold(appeals=Appeal.objects.filter(pk=queued.pk)) == 1
     held.refresh_from_db()
     queued.refresh_from_db()
     assert (held.status, queued.status) == ("queued", "held")
     # A held appeal is never taken by a delivery run.
-    assert queued not in Appeal.objects.due(datetime.datetime.now(datetime.UTC))
+    assert queued.delivery() not in Message.objects.due(datetime.datetime.now(datetime.UTC))
+    assert queued.delivery().status == "held"

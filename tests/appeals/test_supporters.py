@@ -119,15 +119,17 @@ def test_erasure_keeps_the_count_and_withdraws_letters_not_yet_sent(client, seed
 def test_one_inbox_gets_a_few_confirmation_emails_an_hour_whoever_writes(
     client, seed_action, settings, smtp_server
 ):
-    from uadesk.appeals.tasks import send_email_confirmation
+    from uadesk.delivery.models import Message
+    from uadesk.delivery.tasks import deliver_messages
 
     mailbox, _ = smtp_server
     settings.APPEAL_CONFIRM_EMAILS_PER_EMAIL = 2
     xi = seed_action.targets.get(name="Xi Jinping")
     keys = [send(client, seed_action, [xi], confirmed=False)[1] for _ in range(3)]
     with at(OPEN_DAY):
-        outcomes = [
-            send_email_confirmation.call(EmailConfirmation.objects.get(submission=k).pk) for k in keys
-        ]
-    assert outcomes == ["sent", "sent", "too_many"]
+        deliver_messages.call()
+    refs = [EmailConfirmation.objects.get(submission=k).pk for k in keys]
+    messages = Message.objects.of("letters-confirmation", refs).order_by("ref")
+    assert [m.status for m in messages] == ["sent", "sent", "cancelled"]
+    assert "too many" in messages[2].last_error
     assert [m["Subject"] for m in mailbox.wait_for(2)] == ["Confirm your letters"] * 2

@@ -13,9 +13,10 @@ from pypdf import PdfReader
 from uadesk.appeals.bounces import bounce_address
 from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit
-from uadesk.appeals.tasks import deliveries_kick
 from uadesk.delivery.email import EmailTransport
 from uadesk.delivery.fax import EmailToFaxGateway, fax_number_e164
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import runs_kick
 from uadesk.delivery.transport import OutgoingLetter, TransportError
 
 
@@ -49,7 +50,7 @@ def test_the_gateway_faxes_the_pdf_by_email(smtp_server):
     )
     with EmailTransport() as transport:
         EmailToFaxGateway(gateway_domain="fax.example.net", transport=transport).send(
-            letter, number="+86 10 6238 1025"
+            letter, to="+86 10 6238 1025"
         )
     [message] = mailbox.wait_for(1)
     assert message.envelope_recipients == ["861062381025@fax.example.net"]
@@ -61,7 +62,7 @@ def test_the_gateway_faxes_the_pdf_by_email(smtp_server):
 def test_the_gateway_needs_a_pdf():
     gateway = EmailToFaxGateway(gateway_domain="fax.example.net")
     with pytest.raises(TransportError) as error:
-        gateway.send(OutgoingLetter(subject="s", text="t"), number="+861062381025")
+        gateway.send(OutgoingLetter(subject="s", text="t"), to="+861062381025")
     assert error.value.permanent
 
 
@@ -112,20 +113,22 @@ def test_a_fax_goes_through_the_gateway_with_the_appeals_bounce_address_and_faxe
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("sent", "queued")
-    assert second.next_attempt_at > first.sent_at
+    assert second.delivery().next_attempt_at > first.delivery().sent_at
 
     # Due again before the spacing has passed since the first fax went: it still waits.
-    Appeal.objects.filter(pk=second.pk).update(next_attempt_at=timezone.now())
-    deliveries_kick()
+    Message.objects.filter(pk=second.delivery().pk).update(next_attempt_at=timezone.now())
+    runs_kick()
     run_worker(uadesk_bin, env)
     assert len(mailbox.messages) == 1
     second.refresh_from_db()
-    assert second.status == "queued" and second.next_attempt_at > first.sent_at
+    assert second.status == "queued" and second.delivery().next_attempt_at > first.delivery().sent_at
 
     # The spacing passes (the first fax moved back in time): the second goes on the next run.
-    Appeal.objects.filter(pk=first.pk).update(sent_at=first.sent_at - datetime.timedelta(seconds=601))
-    Appeal.objects.filter(pk=second.pk).update(next_attempt_at=timezone.now())
-    deliveries_kick()
+    Message.objects.filter(pk=first.delivery().pk).update(
+        sent_at=first.delivery().sent_at - datetime.timedelta(seconds=601)
+    )
+    Message.objects.filter(pk=second.delivery().pk).update(next_attempt_at=timezone.now())
+    runs_kick()
     run_worker(uadesk_bin, env)
     assert len(mailbox.messages) == 2
     assert mailbox.messages[1].envelope_sender == bounce_address(second.pk)

@@ -13,6 +13,7 @@ from tests.conftest import at, staff_login
 from tests.events.conftest import EVENT_DAY, OPEN_DAY
 from uadesk.appeals.models import Appeal
 from uadesk.events.models import Event
+from uadesk.staff.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,9 @@ def test_an_organiser_makes_an_event_and_downloads_its_pack(organiser_client, or
     assert event.pk in {
         int(e.object_id) for e in LogEntry.objects.filter(user=organiser, action_flag=ADDITION)
     }
+    assert AuditEntry.objects.filter(
+        code="uadesk.event.added", user=organiser, object_id=str(event.pk)
+    ).exists()
     with at(OPEN_DAY):
         detail = organiser_client.get(event.get_absolute_url()).content.decode()
         assert "Download the pack" in detail

@@ -50,7 +50,7 @@ def desk_env(worker_env):
     return worker_env | {
         "LOG_LEVEL": "WARNING",
         # Short leases, so the killed worker's letter and task are taken over within the test.
-        "APPEAL_DELIVERY_LEASE_SECONDS": "5",
+        "DELIVERY_LEASE_SECONDS": "5",
         "APPEAL_RETRY_BASE_SECONDS": "1",
         "APPEAL_MAX_ATTEMPTS": "5",
         "TASK_LEASE_SECONDS": "8",

@@ -38,3 +38,15 @@ def form_data(client, petition, **fields) -> dict:
 
 def sign(client, petition, **fields):
     return client.post(petition.get_absolute_url(), form_data(client, petition, **fields))
+
+
+@pytest.fixture
+def process(django_capture_on_commit_callbacks):
+    """Takes the waiting forms, and runs what their commit queues (the outbox's run) as the worker would."""
+    from uadesk.petitions.services import submissions_process
+
+    def run() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return submissions_process()
+
+    return run

@@ -4,12 +4,11 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django_tasks_db.models import DBTaskResult
 
-from uadesk.supporters import crypto
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import deliver_messages
 from uadesk.supporters.links import data_url
 from uadesk.supporters.models import Supporter
-from uadesk.supporters.tasks import send_data_link
 
 pytestmark = pytest.mark.django_db
 OWNER, ATTACKER = "198.51.100.7", "203.0.113.9"
@@ -27,7 +26,7 @@ def test_a_link_or_a_letter_in_their_name_leaves_their_earlier_link_working(
     ana = Supporter.for_email("ana@example.org")
     earlier = data_url(ana)
     assert ask(client, "ANA@example.org", ATTACKER, django_capture_on_commit_callbacks).status_code == 302
-    assert send_data_link.call(crypto.email_hash("ana@example.org")) is True
+    assert deliver_messages.call() == 1
     xi = open_action.targets.get(name="Xi Jinping")
     letter = {
         "key": str(uuid.uuid4()), "targets": [xi.pk], "language": "en", "channel": "email",
@@ -47,11 +46,11 @@ def test_requests_from_another_network_do_not_use_up_the_owners_links(
     settings.SUPPORTER_LINK_RATE_PER_ADDRESS = 100
     for _ in range(20):
         ask(client, "ana@example.org", ATTACKER, django_capture_on_commit_callbacks)
-    sent_to_attackers_asking = DBTaskResult.objects.count()
+    sent_to_attackers_asking = Message.objects.filter(kind="data-link").count()
     assert sent_to_attackers_asking == 3  # SUPPORTER_LINK_RATE_PER_EMAIL_AND_NETWORK
     response = ask(client, "ana@example.org", OWNER, django_capture_on_commit_callbacks)
     assert response.status_code == 302
-    assert DBTaskResult.objects.count() == sent_to_attackers_asking + 1
+    assert Message.objects.filter(kind="data-link").count() == sent_to_attackers_asking + 1
 
 
 def test_an_inbox_still_gets_few_links_however_many_networks_ask(
@@ -62,4 +61,4 @@ def test_an_inbox_still_gets_few_links_however_many_networks_ask(
     for network in range(10):
         for _ in range(3):
             ask(client, "ana@example.org", f"192.0.{network}.1", django_capture_on_commit_callbacks)
-    assert DBTaskResult.objects.count() == 5
+    assert Message.objects.filter(kind="data-link").count() == 5

@@ -14,9 +14,10 @@ from django.test import Client
 from tests.api.helpers import send
 from tests.conftest import staff_login
 from uadesk.actions.models import Target
-from uadesk.api.models import ApiAuditEntry, ApiToken
+from uadesk.api.models import ApiToken
 from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.staff.models import AuditEntry
 
 ATTACKER = "attacker@evil.example"
 
@@ -68,7 +69,7 @@ def test_a_write_token_cannot_send_a_published_actions_letters_elsewhere(client,
     xi.refresh_from_db()
     assert (xi.emails, xi.faxes) == before
     assert statuses(appeals) == {"queued"}
-    assert not ApiAuditEntry.objects.exists()  # nothing changed, nothing to record
+    assert not AuditEntry.objects.exists()  # nothing changed, nothing to record
 
 
 @pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_the_scope_changes_the_address_and_the_queued_letters_wait_for_staff(
     )
     assert response.status_code == 200 and response.json()["emails"] == [ATTACKER]
     assert statuses(waiting) == {"held"} and statuses(other) == {"queued"}
-    assert ApiAuditEntry.objects.get().method == "PATCH"
+    assert AuditEntry.objects.get().detail["method"] == "PATCH"
 
     run_worker(uadesk_bin, worker_env)
     [message] = mailbox.wait_for(1)  # the worker ran: the other target's letter went
@@ -262,12 +263,13 @@ def test_a_letter_held_while_it_was_being_sent_stays_held_after_a_temporary_fail
     from django.utils import timezone
 
     from uadesk.appeals.services import appeals_hold_for_target
+    from uadesk.delivery.outbox import claim_due
 
     xi = open_action.targets.get(name="Xi Jinping")
     (appeal,) = queue(open_action, xi, count=1)
-    (claimed,) = Appeal.claim_due(timezone.now(), token="worker-1", limit=10)
-    attempt = claimed.begin_attempt(token="worker-1")
+    (claimed,) = claim_due(timezone.now(), token="worker-1", limit=10)
+    attempt = claimed.begin_attempt(token="worker-1", lease_seconds=60)
     assert attempt is not None
     assert appeals_hold_for_target(target=xi) == 1
-    claimed.record_failure(attempt, "451 try again later", permanent=False)
-    assert statuses([appeal]) == {"held"}
+    claimed.record_failure(attempt, "451 try again later", permanent=False, max_attempts=5, retry_base=60)
+    assert statuses([appeal]) == {"held"} and appeal.delivery().status == "held"

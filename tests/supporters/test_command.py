@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from uadesk.staff.models import AuditEntry
 from uadesk.supporters.models import Erasure, Supporter
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,6 +25,10 @@ def test_show_prints_everything_held_as_json(uadesk_bin, process_env):
     assert data["supporter"]["email"] == "Ana.Silva@gmail.com"
     assert data["supporter"]["language"] == "fr"
     assert data["supporter"]["first_seen"].startswith(f"{supporter.created_at:%Y-%m-%dT%H:%M:%S}")
+    # The export is in the audit log, by number: the installed command writes it too.
+    assert list(AuditEntry.objects.values_list("code", "via", "actor", "object_id")) == [
+        ("uadesk.supporter.exported", "command", "command line", str(supporter.pk))
+    ]
 
 
 def test_erase_erases_them_and_counts_it(uadesk_bin, process_env):
@@ -39,6 +44,9 @@ def test_erase_erases_them_and_counts_it(uadesk_bin, process_env):
         Supporter.find("ben@example.org").email_hash
     ]
     assert list(Erasure.objects.values_list("by", "count")) == [("command", 1)]
+    assert list(AuditEntry.objects.values_list("code", "via", "object_id")) == [
+        ("uadesk.supporter.erased", "command", str(supporter.pk))
+    ]
 
 
 @pytest.mark.parametrize(

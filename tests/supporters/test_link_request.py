@@ -6,10 +6,12 @@ import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import deliver_messages
 from uadesk.supporters import crypto
 from uadesk.supporters.links import data_url
 from uadesk.supporters.models import Supporter
-from uadesk.supporters.tasks import send_data_link
+from uadesk.supporters.outbox import data_link_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -28,21 +30,20 @@ def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == reverse("supporters:link_sent")
     assert "If this address is one we know" in client.get(known["Location"]).content.decode()
-    # Both queue the same task, which carries the keyed hash and never the address.
-    tasks = list(DBTaskResult.objects.order_by("enqueued_at"))
-    assert [t.task_path.rsplit(".", 1)[-1] for t in tasks] == ["send_data_link", "send_data_link"]
-    assert [t.args_kwargs["args"] for t in tasks] == [
-        [crypto.email_hash("ana.silva@example.org")],
-        [crypto.email_hash("nobody@example.org")],
+    # Both queue the same message, which carries the keyed hash and never the address.
+    messages = list(Message.objects.order_by("pk"))
+    assert [(m.kind, m.ref) for m in messages] == [("data-link", 0), ("data-link", 0)]
+    assert [m.params for m in messages] == [
+        {"email_hash": crypto.email_hash("ana.silva@example.org")},
+        {"email_hash": crypto.email_hash("nobody@example.org")},
     ]
-    assert "example.org" not in str([t.args_kwargs for t in tasks])
 
 
 def test_a_bad_address_is_told_so(client):
     response = client.post(reverse("supporters:link"), {"email": "not an address"})
     assert response.status_code == 400
     assert "Enter a valid email address" in response.content.decode()
-    assert not DBTaskResult.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_requests_are_rate_limited_per_address(client, settings, django_capture_on_commit_callbacks):
@@ -51,7 +52,7 @@ def test_requests_are_rate_limited_per_address(client, settings, django_capture_
         ask(client, f"s{n}@example.org", django_capture_on_commit_callbacks).status_code for n in range(3)
     ]
     assert answers == [302, 302, 429]
-    assert DBTaskResult.objects.count() == 2
+    assert Message.objects.count() == 2
 
 
 def test_one_inbox_gets_a_few_links_an_hour_and_the_same_answer_after(
@@ -61,14 +62,19 @@ def test_one_inbox_gets_a_few_links_an_hour_and_the_same_answer_after(
     settings.SUPPORTER_LINK_RATE_PER_ADDRESS = 100
     answers = [ask(client, "ana@example.org", django_capture_on_commit_callbacks) for _ in range(4)]
     assert {(a.status_code, a["Location"]) for a in answers} == {(302, reverse("supporters:link_sent"))}
-    assert DBTaskResult.objects.count() == 2
+    assert Message.objects.count() == 2
 
 
-def test_the_task_sends_a_link_to_a_known_supporter_and_keeps_the_old_one(client, ana, smtp_server):
+def test_the_outbox_sends_a_link_to_a_known_supporter_and_keeps_the_old_one(client, ana, smtp_server):
     mailbox, _ = smtp_server
     old_link = data_url(ana)
-    assert send_data_link.call(crypto.email_hash("nobody@example.org")) is False
-    assert send_data_link.call(crypto.email_hash("ANA.SILVA@example.org")) is True
+    unknown = data_link_queue(crypto.email_hash("nobody@example.org"))
+    known = data_link_queue(crypto.email_hash("ANA.SILVA@example.org"))
+    assert deliver_messages.call() == 1
+    unknown.refresh_from_db()
+    known.refresh_from_db()
+    assert (unknown.status, unknown.last_error) == ("cancelled", "no supporter has this address")
+    assert known.status == "sent"
     [message] = mailbox.wait_for(1)
     assert message.envelope_recipients == ["Ana.Silva@example.org"]
     text = message.get_body(("plain",)).get_content()

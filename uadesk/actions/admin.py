@@ -1,13 +1,11 @@
 """Staff edit campaigns and actions here, with individuals, targets and letters inline."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -132,74 +130,6 @@ class OutcomeInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-@admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
-    """Every target across actions: where staff find email addresses that bounce, and correct them."""
-
-    list_display = ["display_name", "action", "role", "emails", "email_failing_since"]
-    list_filter = [("email_failing_since", admin.EmptyFieldListFilter), "role", "country"]
-    search_fields = ["name", "emails", "action__title"]
-    list_select_related = ["action"]
-    # Switched back only by the action, which also lets the bounces so far count no more.
-    readonly_fields = ["email_failing_since", "email_bounces"]
-    actions = ["email_take_again"]
-
-    @admin.display(description=_("bounces behind it"))
-    def email_bounces(self, target: Target):
-        """Why the email is failing (or is close to it): the letters that came back, with the receiving
-        server's status codes and words."""
-        from uadesk.appeals.models import TargetBounce  # the appeals app builds on this one
-
-        if target.pk is None:
-            return "-"
-        bounces = list(target.bounces.all()[:20])
-        if not bounces:
-            return _("No letter to this target came back.")
-        summary = _(
-            "%(count)d of %(needed)d letters that bounced for good within %(days)d days count towards "
-            "marking the email failing."
-        ) % {
-            "count": TargetBounce.letters_counting(target, timezone.now()),
-            "needed": settings.TARGET_BOUNCES_TO_FAIL,
-            "days": settings.TARGET_BOUNCE_WINDOW_DAYS,
-        }
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    timezone.localtime(b.received_at).strftime("%Y-%m-%d %H:%M"),
-                    b.get_kind_display(),
-                    b.status or "-",
-                    b.appeal_id or "-",
-                    b.diagnostic,
-                )
-                for b in bounces
-            ),
-        )
-        return format_html(
-            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            summary, _("received"), _("kind"), _("status code"), _("appeal"), _("diagnostic"), rows,
-        )  # fmt: skip
-
-    @admin.action(description=_("Take email to the selected targets again"), permissions=["change"])
-    def email_take_again(self, request, queryset):
-        count = Target.email_take_again(queryset, timezone.now())
-        self.message_user(
-            request,
-            ngettext(
-                "Supporters may email %(count)d target again; its bounces so far no longer count.",
-                "Supporters may email %(count)d targets again; their bounces so far no longer count.",
-                count,
-            )
-            % {"count": count},
-        )
-
-    def save_model(self, request, obj, form, change):
-        target_saved(self, request, obj)
-
-
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -249,11 +179,6 @@ class ActionAdmin(admin.ModelAdmin):
             request.POST = request.POST.copy()
             request.POST["status"] = Action.Status.PUBLISHED
         return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_model(self, request, obj, form, change):
-        if obj.status == Action.Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Target:

@@ -7,15 +7,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-
-from uadesk.delivery.email import without_addresses
 
 from .names import pinyin
 
@@ -179,6 +177,15 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, **kwargs) -> None:
+        # The first publication is stamped here, whichever way the status was set (publish(), the staff
+        # desk's form, the API); a later save, or publishing again after a spell as a draft, keeps it.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if (fields := kwargs.get("update_fields")) is not None:
+                kwargs["update_fields"] = {*fields, "published_at"}
+        super().save(**kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("actions:detail", kwargs={"slug": self.slug})
 
@@ -205,7 +212,6 @@ class Action(models.Model):
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
-        self.published_at = self.published_at or timezone.now()
         self.full_clean()
         self.save()
 
@@ -486,9 +492,6 @@ class Target(models.Model):
     def social_list(self) -> list[str]:
         return lines(self.social)
 
-    # Where the desk itself sends letters: changing these redirects every letter still to go.
-    ADDRESS_FIELDS = ("emails", "faxes")
-
     def _addresses(self) -> dict[str, str]:
         """The addresses letters go to, each by a key that ignores how it is written (a fax's spaces and
         brackets, an email's case), mapped to the address as typed."""
@@ -506,6 +509,43 @@ class Target(models.Model):
         before = saved._addresses()
         new_email = any(key.startswith("email:") and key not in before for key in self._addresses())
         return "emails" if new_email else "faxes"
+
+    def unreachable_reason(self, channel: str) -> str | None:
+        """Why a letter by `channel` cannot reach this target, in a sentence for the supporter that says
+        what to choose instead; None when it can. The channels are the values of Appeal.Channel (in the
+        appeals app, which builds on this one): "email" and "mailto" need a working email address,
+        "fax" a fax number, "post" a postal address."""
+        if channel in ("email", "mailto"):
+            if not self.email_list:
+                reason = _("%(name)s has no email address: choose fax or post for them.")
+            elif self.email_failing_since:
+                reason = _("Letters to %(name)s's email address come back: choose fax or post for them.")
+            else:
+                return None
+        elif channel == "fax":
+            if self.fax_list:
+                return None
+            reason = _("%(name)s has no fax number: choose email or post for them.")
+        elif channel == "post":
+            if self.address_lines or self.native_address_lines:
+                return None
+            reason = _("%(name)s has no postal address: choose email or fax for them.")
+        else:
+            raise ValueError(f"no such channel: {channel!r}")
+        return reason % {"name": self.display_name}
+
+    def reachable_by(self, channel: str) -> bool:
+        """A letter by `channel` (an Appeal.Channel value) can reach this target now."""
+        return self.unreachable_reason(channel) is None
+
+    def salutation_for(self, letter: "ModelLetter | None") -> str:
+        """How a letter to this target opens: its own salutation; else, for a primary target, the model
+        letter's (which is written to the primary target); else “Dear” and the name."""
+        if self.salutation:
+            return self.salutation
+        if letter is not None and letter.salutation and self.role == self.Role.PRIMARY:
+            return letter.salutation
+        return _("Dear %(name)s") % {"name": self.display_name}
 
     def redirects_letters(self, saved: "Target | None") -> bool:
         """Saving this over `saved` would send letters somewhere new: a new address on an existing target
@@ -638,58 +678,9 @@ class Outcome(models.Model):
     }
 
 
-class SupporterEmailQuerySet(models.QuerySet):
-    def due(self, now: datetime.datetime) -> "SupporterEmailQuerySet":
-        """Not sent, not given up, and not waiting after a refusal."""
-        return self.filter(sent_at__isnull=True, failed_at__isnull=True).filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        )
-
-
-class SupporterEmail(models.Model):
-    """An email the desk owes one supporter (news of an outcome, a reminder). It is claimed before it goes,
-    so it goes once; one the mail server refuses waits base × 4ⁿ and is tried again by the scheduled run,
-    up to SUPPORTER_EMAIL_MAX_ATTEMPTS tries; then it is kept, failed, with the reason."""
-
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
-    failed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The mail server's answer with every address cut out: it is read by staff, long after.
-    last_error = models.CharField(max_length=500, blank=True, editable=False)
-
-    objects = SupporterEmailQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def claim(self) -> bool:
-        """Marks it sent and counts the try, if it is still due: a second run or worker sends nothing."""
-        now = timezone.now()
-        if not type(self).objects.due(now).filter(pk=self.pk).update(sent_at=now, attempts=F("attempts") + 1):
-            return False
-        self.refresh_from_db(fields=["sent_at", "attempts"])
-        return True
-
-    def record_failure(self, error: str, *, permanent: bool) -> bool:
-        """The send did not happen: it waits for a later run, or fails for good; True if it gave up."""
-        now = timezone.now()
-        give_up = permanent or self.attempts >= settings.SUPPORTER_EMAIL_MAX_ATTEMPTS
-        wait = datetime.timedelta(
-            seconds=settings.SUPPORTER_EMAIL_RETRY_BASE_SECONDS * 4 ** (self.attempts - 1)
-        )
-        type(self).objects.filter(pk=self.pk).update(
-            sent_at=None,
-            failed_at=now if give_up else None,
-            next_attempt_at=None if give_up else now + wait,
-            last_error=without_addresses(error)[:500],
-        )
-        self.refresh_from_db(fields=["sent_at", "failed_at", "next_attempt_at", "last_error"])
-        return give_up
-
-
-class OutcomeNotice(SupporterEmail):
-    """One supporter told of one outcome: the row exists once, so nobody hears the news twice."""
+class OutcomeNotice(models.Model):
+    """One supporter told of one outcome: the row exists once, with its one message in the outbox
+    (uadesk.delivery), so nobody hears the news twice."""
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="notices")
     supporter = models.ForeignKey("supporters.Supporter", on_delete=models.CASCADE, related_name="+")
@@ -703,12 +694,14 @@ class OutcomeNotice(SupporterEmail):
         return f"{self.outcome} → #{self.supporter_id}"
 
 
-class Reminder(SupporterEmail):
+class Reminder(models.Model):
     """A supporter asked to be reminded before the deadline, if they have not acted by then."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
     supporter = models.ForeignKey("supporters.Supporter", on_delete=models.CASCADE, related_name="reminders")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its message went into the outbox: once, by a conditional UPDATE.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -7,7 +7,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from uadesk.delivery.models import Message
+
 from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, OutcomeNotice, Reminder, Target
+from .news import outcome_news_queue
+from .signals import target_redirected
 
 
 def unique_slug(title: str) -> str:
@@ -124,30 +128,31 @@ def case_followers(action: Action) -> list:
     return list(Supporter.objects.filter(pk__in=ids))
 
 
-def outcome_notices_create(outcome: Outcome) -> int:
-    """A notice for each supporter who follows the case and has none for this outcome yet; the sending
-    runs send them. Safe to run twice and in two workers at once (one notice per supporter and outcome)."""
+def outcome_notices_create(outcome: Outcome) -> list[OutcomeNotice]:
+    """A notice for each supporter who follows the case, each with its message in the outbox. The
+    outcome is new in this transaction, so each follower gets one notice, and one message."""
     notices = [OutcomeNotice(outcome=outcome, supporter=s) for s in case_followers(outcome.action)]
-    return len(OutcomeNotice.objects.bulk_create(notices, ignore_conflicts=True))
+    notices = OutcomeNotice.objects.bulk_create(notices)
+    outcome_news_queue(notices)
+    return notices
 
 
 def outcome_record(outcome: Outcome) -> Outcome:
-    """Saves the news, brings the individual's status in line, and queues the emails after commit."""
-    from .tasks import send_outcome_news
-
+    """Saves the news, brings the individual's status in line, and tells the case's followers, in one
+    transaction."""
     with transaction.atomic():
         outcome.full_clean()
         outcome.save()
         status = Outcome.STATUS_OF_KIND.get(outcome.kind)
         if outcome.individual_id and status:
             Individual.objects.filter(pk=outcome.individual_id).update(status=status)
-        transaction.on_commit(lambda: send_outcome_news.enqueue(outcome.pk))
+        outcome_notices_create(outcome)
     return outcome
 
 
-def reminders_due(*, now: datetime.datetime, today: datetime.date, days_before: int):
-    """Reminders to send now: the action is open and due within `days_before` days, the supporter has
-    not written to any of its targets, and the reminder is not waiting after a refusal nor given up."""
+def reminders_due(*, today: datetime.date, days_before: int):
+    """Reminders to queue now: the action is open and due within `days_before` days, the supporter has
+    not written to any of its targets, and the reminder is not queued yet."""
     deadline_by = today + datetime.timedelta(days=days_before)
     actions = Action.objects.open_on(today).filter(effective_deadline_db__lte=deadline_by)
     from uadesk.appeals.models import Appeal
@@ -156,8 +161,7 @@ def reminders_due(*, now: datetime.datetime, today: datetime.date, days_before: 
         Appeal.objects.filter(action=models.OuterRef("action"), supporter=models.OuterRef("supporter"))
     )
     return (
-        Reminder.objects.due(now)
-        .filter(action__in=actions)
+        Reminder.objects.filter(queued_at__isnull=True, action__in=actions)
         .exclude(acted)
         .select_related("action", "supporter")
     )
@@ -192,9 +196,8 @@ def target_save(*, target: Target, may_redirect: bool = True) -> TargetSaved:
     """Saves a target; the one way the API and the staff desk do. A save that sends letters somewhere new
     (Target.redirects_letters) needs may_redirect, and holds the letters already waiting for the target in
     the same transaction: an address typed by a thief (a stolen token, an editor's password) receives
-    nothing written before it until staff approve those letters in the review queue."""
-    from uadesk.appeals.services import appeals_hold_for_target
-
+    nothing written before it until staff approve those letters in the review queue (the apps that
+    hold letters do so on the target_redirected signal)."""
     # Locked, so two changes at once are each compared with what the other saved.
     saved = Target.objects.select_for_update().filter(pk=target.pk).first() if target.pk else None
     if not target.redirects_letters(saved):
@@ -204,7 +207,8 @@ def target_save(*, target: Target, may_redirect: bool = True) -> TargetSaved:
     if not may_redirect:
         raise RedirectRefused(target.new_addresses_field(saved), added)
     target.save()
-    return TargetSaved(new_addresses=added, held=appeals_hold_for_target(target=target))
+    held = target_redirected.send(sender=Target, target=target, addresses=added)
+    return TargetSaved(new_addresses=added, held=sum(count for _, count in held))
 
 
 # -- The supporters' data this app holds: the reminders they asked for, the outcomes they were told -----
@@ -216,12 +220,19 @@ def supporter_data(supporter) -> dict:
     notices = (
         OutcomeNotice.objects.filter(supporter=supporter).select_related("outcome__action").order_by("pk")
     )
+    reminded = Message.objects.sent_at_of(Message.Kind.REMINDER, [r.pk for r in reminders])
+    told = Message.objects.sent_at_of(Message.Kind.OUTCOME_NEWS, [n.pk for n in notices])
     return {
         "reminders": [
-            {"action": r.action.title, "asked_at": r.created_at, "sent_at": r.sent_at} for r in reminders
+            {"action": r.action.title, "asked_at": r.created_at, "sent_at": reminded.get(r.pk)}
+            for r in reminders
         ],
         "outcomes_told": [
-            {"action": n.outcome.action.title, "outcome": n.outcome.get_kind_display(), "sent_at": n.sent_at}
+            {
+                "action": n.outcome.action.title,
+                "outcome": n.outcome.get_kind_display(),
+                "sent_at": told.get(n.pk),
+            }
             for n in notices
         ],
     }

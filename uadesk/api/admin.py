@@ -1,14 +1,13 @@
-"""Administrators create, look at and revoke API tokens and webhooks; both logs are read-only."""
+"""Administrators create, look at and revoke API tokens and webhooks; the delivery log is read-only."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from uadesk.staff.readonly import ReadOnlyAdmin
 
-from .models import ApiAuditEntry, ApiToken, Webhook, WebhookAttempt, WebhookDelivery
+from .models import ApiToken, Webhook, WebhookAttempt, WebhookDelivery
 
 
 @admin.register(ApiToken)
@@ -58,20 +57,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        for token in queryset:
+        revoking = list(queryset.filter(revoked_at__isnull=True))
+        for token in revoking:
+            token.revoke()
             self.log_change(request, token, "revoked")
+        count = len(revoking)
         self.message_user(
             request, ngettext("%d token revoked.", "%d tokens revoked.", count) % count, messages.SUCCESS
         )
-
-
-@admin.register(ApiAuditEntry)
-class ApiAuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "token_name", "method", "path", "records"]
-    list_filter = ["token_name"]
-    search_fields = ["path", "token_name"]
-    date_hierarchy = "created_at"
 
 
 @admin.register(Webhook)

@@ -14,7 +14,9 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResp
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from .models import ApiAuditEntry, ApiToken
+from uadesk.staff import audit as audit_log
+
+from .models import ApiToken
 
 log = logging.getLogger(__name__)
 PAGE_MAX = 1_000_000
@@ -87,7 +89,7 @@ def endpoint(*, params: dict[str, tuple[str, ...]] | None = None, **scopes: str 
                 require(request, scopes[request.method])
                 response = view(request, *args, **kwargs)
                 if scopes[request.method] == "write" and response.status_code < 400:
-                    audit(request, records=0)  # what changed the desk, as staff changes are logged
+                    audit(request)  # what changed the desk, as staff changes are logged
                 return response
             except ApiError as error:
                 return error_response(error.status, error.code, error.message, error.field, error.headers)
@@ -124,13 +126,17 @@ def has_scope(request, scope: str) -> bool:
     return request.api_token is not None and request.api_token.has_scope(scope)
 
 
-def audit(request, records: int) -> None:
-    """Every answer with personal data, and every change made through the API, is written down:
-    which token, which method and path, when, and how many records went out."""
+def audit(request, records: int | None = None) -> None:
+    """Every answer with personal data (uadesk.api.read, with how many records went out), and every
+    change made through the API (uadesk.api.changed), is in the audit log: which token, method and path."""
     token = request.api_token
-    ApiAuditEntry.objects.create(
-        token=token, token_name=token.name[:200], method=request.method, path=request.get_full_path()[:500],
-        records=records,
+    reading = request.method in ("GET", "HEAD")
+    detail = {"method": request.method, "path": request.get_full_path()[:500], "token": token.pk}
+    if reading:
+        detail["records"] = records or 0
+    audit_log.log(
+        "uadesk.api.read" if reading else "uadesk.api.changed", via=audit_log.Via.API, actor=str(token),
+        **detail,
     )  # fmt: skip
 
 

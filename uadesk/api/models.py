@@ -1,4 +1,4 @@
-"""API tokens (kept hashed), the audit log of calls that read personal data, webhooks and their deliveries."""
+"""API tokens (kept hashed), webhooks and their deliveries; what tokens did is in the staff audit log."""
 
 import datetime
 import hashlib
@@ -110,26 +110,6 @@ class ApiToken(models.Model):
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
         return token
-
-
-class ApiAuditEntry(models.Model):
-    """One API call that returned personal data or changed the desk: which token, which path, when,
-    and how many records went out (none for a change)."""
-
-    token = models.ForeignKey(ApiToken, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
-    token_name = models.CharField(_("token"), max_length=200)
-    method = models.CharField(_("method"), max_length=10)
-    path = models.CharField(_("path"), max_length=500)
-    records = models.PositiveIntegerField(_("records returned"))
-    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("API audit entry")
-        verbose_name_plural = _("API audit log")
-
-    def __str__(self) -> str:
-        return f"{self.token_name} {self.method} {self.path} ({self.records})"
 
 
 def new_secret() -> str:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 # -- Actions -----------------------------------------------------------------------------------------
 
 
-def campaigns_queryset(*, drafts: bool) -> models.QuerySet:
+def actions_queryset(*, drafts: bool) -> models.QuerySet:
     """Actions with what the API shows of them in a fixed number of queries; drafts only for tokens."""
     actions = Action.objects.all() if drafts else Action.objects.public()
     return (

@@ -35,7 +35,7 @@ def _sees_drafts(request) -> bool:
 
 
 def _action(request, slug: str) -> Action:
-    return get_object_or_404(services.campaigns_queryset(drafts=_sees_drafts(request)), slug=slug)
+    return get_object_or_404(services.actions_queryset(drafts=_sees_drafts(request)), slug=slug)
 
 
 @endpoint(GET=None)
@@ -53,7 +53,7 @@ def campaigns(request):
             )
         action = services.action_create(document=json_body(request), letter_language=language)
         return _campaign_response(request, action.slug, status=201)
-    actions = services.campaigns_queryset(drafts=_sees_drafts(request))
+    actions = services.actions_queryset(drafts=_sees_drafts(request))
     if status := choice_param(request, "status", Action.Status.values):
         actions = actions.filter(status=status)
     if since := datetime_param(request, "modified_since"):

@@ -1,22 +1,20 @@
-"""Staff see every appeal with its state and the log of its delivery attempts; failures come first to hand."""
+"""Staff see every appeal with its state and the log of its delivery attempts; failures come first to hand.
+And every target with the letters that bounced from its email, where they correct the address."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Appeal, DeliveryAttempt, Reply
-from .services import appeals_hold, appeals_release
-from .tasks import deliveries_kick
+from uadesk.actions.admin import target_saved
+from uadesk.actions.models import Target
+from uadesk.staff import audit
 
-
-class DeliveryAttemptInline(admin.TabularInline):
-    model = DeliveryAttempt
-    extra = 0
-    can_delete = False
-    fields = ["number", "started_at", "finished_at", "outcome", "detail", "worker"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .models import Appeal, Reply, TargetBounce
+from .services import appeals_hold, appeals_release, appeals_retry
 
 
 @admin.register(Appeal)
@@ -28,17 +26,15 @@ class AppealAdmin(admin.ModelAdmin):
         "channel",
         "language",
         "status",
-        "attempts",
         "last_error",
     ]
     list_filter = ["status", "channel", "language", "action"]
     search_fields = ["target__name", "action__title"]
     date_hierarchy = "created_at"
-    inlines = [DeliveryAttemptInline]
     readonly_fields = [
         "submission", "action", "target", "channel", "language", "subject", "body", "supporter_name",
-        "supporter_town", "supporter_country", "supporter", "status", "attempts", "last_error",
-        "next_attempt_at", "claimed_until", "created_at", "sent_at",
+        "supporter_town", "supporter_country", "supporter", "status", "last_error", "delivery",
+        "created_at", "sent_at",
     ]  # fmt: skip
     actions = ["release", "hold", "requeue"]
     # Who wrote, from where, and what: shown to editors only on the held letters they review.
@@ -46,6 +42,19 @@ class AppealAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("delivery"))
+    def delivery(self, appeal):
+        """Its message in the outbox: state, tries and the last error, with a link to its attempts."""
+        message = appeal.delivery()
+        if message is None:
+            return "—"
+        url = reverse("admin:delivery_message_change", args=[message.pk])
+        return format_html(
+            '<a href="{}">{}</a> · {} · {}', url, message.get_status_display(),
+            ngettext("%(n)d attempt", "%(n)d attempts", message.attempts) % {"n": message.attempts},
+            message.last_error or "",
+        )  # fmt: skip
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -62,21 +71,19 @@ class AppealAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve the selected held letters: send them"), permissions=["change"])
     def release(self, request, queryset):
         count = appeals_release(appeals=queryset)
+        audit.log("uadesk.appeal.released", user=request.user, obj=Appeal, count=count)
         self.message_user(request, _("%(count)d letters approved and queued.") % {"count": count})
 
     @admin.action(description=_("Hold the selected queued letters for review"), permissions=["change"])
     def hold(self, request, queryset):
         count = appeals_hold(appeals=queryset)
+        audit.log("uadesk.appeal.held", user=request.user, obj=Appeal, count=count)
         self.message_user(request, _("%(count)d letters held.") % {"count": count})
 
     @admin.action(description=_("Try the selected failed appeals again"), permissions=["change"])
     def requeue(self, request, queryset):
-        # The attempt count goes on: the next attempt is numbered after those on record (one row per
-        # number), so the history stays whole. Past the retry limit, each retry is one more attempt.
-        count = queryset.filter(status=Appeal.Status.FAILED).update(
-            status=Appeal.Status.QUEUED, next_attempt_at=None
-        )
-        deliveries_kick()
+        count = appeals_retry(appeals=queryset)
+        audit.log("uadesk.appeal.requeued", user=request.user, obj=Appeal, count=count)
         self.message_user(request, _("%(count)d appeals queued again.") % {"count": count})
 
 
@@ -103,3 +110,71 @@ class ReplyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # replies come from supporters
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    """Every target across actions: where staff find email addresses that letters bounce from (this
+    app's TargetBounce), and correct them; saved as the actions' own inlines save a target."""
+
+    list_display = ["display_name", "action", "role", "emails", "email_failing_since"]
+    list_filter = [("email_failing_since", admin.EmptyFieldListFilter), "role", "country"]
+    search_fields = ["name", "emails", "action__title"]
+    list_select_related = ["action"]
+    # Switched back only by the action, which also lets the bounces so far count no more.
+    readonly_fields = ["email_failing_since", "email_bounces"]
+    actions = ["email_take_again"]
+
+    @admin.display(description=_("bounces behind it"))
+    def email_bounces(self, target: Target):
+        """Why the email is failing (or is close to it): the letters that came back, with the receiving
+        server's status codes and words."""
+        if target.pk is None:
+            return "-"
+        bounces = list(target.bounces.all()[:20])
+        if not bounces:
+            return _("No letter to this target came back.")
+        summary = _(
+            "%(count)d of %(needed)d letters that bounced for good within %(days)d days count towards "
+            "marking the email failing."
+        ) % {
+            "count": TargetBounce.letters_counting(target, timezone.now()),
+            "needed": settings.TARGET_BOUNCES_TO_FAIL,
+            "days": settings.TARGET_BOUNCE_WINDOW_DAYS,
+        }
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(b.received_at).strftime("%Y-%m-%d %H:%M"),
+                    b.get_kind_display(),
+                    b.status or "-",
+                    b.appeal_id or "-",
+                    b.diagnostic,
+                )
+                for b in bounces
+            ),
+        )
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            summary, _("received"), _("kind"), _("status code"), _("appeal"), _("diagnostic"), rows,
+        )  # fmt: skip
+
+    @admin.action(description=_("Take email to the selected targets again"), permissions=["change"])
+    def email_take_again(self, request, queryset):
+        count = Target.email_take_again(queryset, timezone.now())
+        audit.log("uadesk.target.email_taken_again", user=request.user, obj=Target, count=count)
+        self.message_user(
+            request,
+            ngettext(
+                "Supporters may email %(count)d target again; its bounces so far no longer count.",
+                "Supporters may email %(count)d targets again; their bounces so far no longer count.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    def save_model(self, request, obj, form, change):
+        target_saved(self, request, obj)

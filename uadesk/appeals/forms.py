@@ -115,31 +115,19 @@ class ComposeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        channel, targets = data.get("channel"), data.get("targets") or []
-        for target in targets:
-            problem = None
-            if channel in (Appeal.Channel.EMAIL, Appeal.Channel.MAILTO) and not target.email_list:
-                problem = _("%(name)s has no email address: choose fax or post for them.")
-            elif channel in (Appeal.Channel.EMAIL, Appeal.Channel.MAILTO) and target.email_failing_since:
-                problem = _("Letters to %(name)s's email address come back: choose fax or post for them.")
-            elif channel == Appeal.Channel.FAX and not target.fax_list:
-                problem = _("%(name)s has no fax number: choose email or post for them.")
-            elif channel == Appeal.Channel.POST and not (target.address_lines or target.native_address_lines):
-                problem = _("%(name)s has no postal address: choose email or fax for them.")
-            if problem:
-                self.add_error("channel", problem % {"name": target.display_name})
+        channel = data.get("channel")
+        for target in data.get("targets") or []:
+            if channel and (reason := target.unreachable_reason(channel)):  # no channel: already refused
+                self.add_error("channel", reason)
         return data
 
     def letter_for(self, target) -> str:
         """The whole letter one target receives: their salutation, the supporter's text, name and town."""
         data = self.cleaned_data
-        salutation = target.salutation
-        if not salutation and target.role == target.Role.PRIMARY and data["language"] in self.letters:
-            salutation = self.letters[data["language"]].salutation
-        salutation = salutation or _("Dear %(name)s") % {"name": target.display_name}
         return letter_prefill(
-            salutation=salutation, model_body=data["body"], model_closing="", name=data["name"],
-            town=data["town"], language="" if data["language"] == OWN_LANGUAGE else data["language"],
+            salutation=target.salutation_for(self.letters.get(data["language"])),
+            model_body=data["body"], model_closing="", name=data["name"], town=data["town"],
+            language="" if data["language"] == OWN_LANGUAGE else data["language"],
         )  # fmt: skip
 
     def subject(self) -> str:

@@ -1,20 +1,10 @@
 """The supporter's letter: prefilled from the model letter, and rendered as plain text and as HTML."""
 
 import re
-from dataclasses import dataclass
 
 from django.utils.html import escape, linebreaks
 
 from uadesk.directions import ARABIC_COMMA, comma
-
-
-@dataclass(frozen=True)
-class LetterStart:
-    """What the compose form is prefilled with for one target."""
-
-    salutation: str
-    body: str
-    closing: str
 
 
 def letter_prefill(

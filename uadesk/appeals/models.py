@@ -6,12 +6,13 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Case, Q, Value, When
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.actions.models import Action, Target
+from uadesk.delivery.models import Message
 from uadesk.delivery.transport import OutgoingLetter
 from uadesk.supporters import crypto
 
@@ -19,24 +20,10 @@ from .bounces import bounce_address
 from .letters import letter_html
 
 
-def backoff(attempt: int) -> datetime.timedelta:
-    """Retries of a temporary failure wait 1, 4, 16, 64 ... minutes (scaled by a setting in tests)."""
-    return datetime.timedelta(seconds=settings.APPEAL_RETRY_BASE_SECONDS * 4 ** (attempt - 1))
-
-
 class AppealQuerySet(models.QuerySet):
     def counted(self) -> "AppealQuerySet":
         """Appeals that went out, whoever sent them."""
         return self.filter(status__in=Appeal.COUNTED)
-
-    def due(self, now: datetime.datetime) -> "AppealQuerySet":
-        """The desk's own sends that may go now: queued and due, or held by a worker whose lease ran out."""
-        return self.filter(
-            Q(status=Appeal.Status.QUEUED, next_attempt_at__isnull=True)
-            | Q(status=Appeal.Status.QUEUED, next_attempt_at__lte=now)
-            | Q(status=Appeal.Status.SENDING, claimed_until__lt=now),
-            channel__in=Appeal.DESK_CHANNELS,
-        )
 
 
 class Appeal(models.Model):
@@ -50,8 +37,8 @@ class Appeal(models.Model):
         # The supporter gave their email: the desk's own sends wait until they confirm it.
         UNCONFIRMED = "unconfirmed", _("Waiting for the supporter to confirm their email")
         HELD = "held", _("Held for review")
+        # Its message is in the outbox (uadesk.delivery): waiting, or being sent.
         QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         AWAITING_SUPPORTER = "awaiting", _("Waiting for the supporter to send it")
         SENT_BY_SUPPORTER = "sent_by_supporter", _("Sent by the supporter")
@@ -94,11 +81,8 @@ class Appeal(models.Model):
         help_text=_("Outcomes of the case are emailed to them, once each."),
     )  # fmt: skip
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    # Why it was withdrawn; a delivery's errors are on its outbox message.
     last_error = models.CharField(max_length=500, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -113,8 +97,8 @@ class Appeal(models.Model):
                 fields=["submission", "target"], name="one_appeal_per_submission_and_target"
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["sending"]) | Q(channel__in=["email", "fax"]),
-                name="appeal_only_desk_channels_send",
+                condition=~Q(status__in=["queued"]) | Q(channel__in=["email", "fax"]),
+                name="appeal_only_desk_channels_queue",
             ),
         ]
 
@@ -126,13 +110,9 @@ class Appeal(models.Model):
         """The same for every attempt, so a retried email is recognisable as the same letter."""
         return f"<appeal-{self.submission}-{self.target_id}@uadesk>"
 
-    def outgoing_letter(self, *, with_pdf: bool = False) -> OutgoingLetter:
-        """The letter as a channel carries it; a fax carries it as a PDF."""
-        attachments = []
-        if with_pdf:
-            from .printing import appeal_pdf  # fonts and the PDF engine load only when a fax goes out
-
-            attachments.append(("letter.pdf", appeal_pdf(self, envelope=None), "application/pdf"))
+    def outgoing_letter(self, *, pdf: bytes | None = None) -> OutgoingLetter:
+        """The letter as a channel carries it; a fax carries it as a PDF (appeals.printing makes it)."""
+        attachments = [("letter.pdf", pdf, "application/pdf")] if pdf else []
         return OutgoingLetter(
             subject=self.subject,
             text=self.body,
@@ -148,108 +128,10 @@ class Appeal(models.Model):
     def is_counted(self) -> bool:
         return self.status in self.COUNTED
 
-    @classmethod
-    def claim_due(cls, now: datetime.datetime, *, token: str, limit: int) -> list["Appeal"]:
-        """Takes up to `limit` appeals that are due for delivery; a row goes to one worker only."""
-        lease = now + datetime.timedelta(seconds=settings.APPEAL_DELIVERY_LEASE_SECONDS)
-        ids = cls._within_target_limits(now, limit)
-        # The conditions are checked again in the UPDATE itself, so a row another worker took
-        # in the meantime is left alone.
-        cls.objects.due(now).filter(pk__in=ids).update(
-            status=cls.Status.SENDING, claimed_by=token, claimed_until=lease
-        )
-        return list(
-            cls.objects.filter(pk__in=ids, claimed_by=token, status=cls.Status.SENDING)
-            .select_related("target", "action", "supporter")
-            .order_by("pk")
-        )
-
-    @classmethod
-    def _within_target_limits(cls, now: datetime.datetime, limit: int) -> list[int]:
-        """Due appeals that their target may receive now: at most the action's number per hour, and
-        faxes to one target spaced apart. The others wait until their target has room again."""
-        candidates = list(
-            cls.objects.due(now)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", "target_id", "channel", "action__max_appeals_per_target_per_hour")[: limit * 4]
-        )
-        targets = {target for _, target, _, _ in candidates}
-        recent = cls.objects.filter(target_id__in=targets).filter(
-            Q(status=cls.Status.SENT, sent_at__gte=now - datetime.timedelta(hours=1))
-            | Q(status=cls.Status.SENDING, claimed_until__gte=now)
-        )
-        per_hour = dict(
-            recent.values_list("target_id").annotate(n=models.Count("pk")).values_list("target_id", "n")
-        )
-        fax_spacing = datetime.timedelta(seconds=settings.FAX_MIN_SPACING_SECONDS)
-        faxed = set(
-            recent.filter(channel=cls.Channel.FAX)
-            .filter(Q(sent_at__gte=now - fax_spacing) | Q(status=cls.Status.SENDING))
-            .values_list("target_id", flat=True)
-        )
-        chosen, waiting = [], {}
-        for pk, target, channel, quota in candidates:
-            if per_hour.get(target, 0) >= quota:
-                waiting[pk] = now + datetime.timedelta(seconds=3600 / max(quota, 1))
-            elif channel == cls.Channel.FAX and target in faxed:
-                waiting[pk] = now + fax_spacing
-            elif len(chosen) < limit:
-                chosen.append(pk)
-                per_hour[target] = per_hour.get(target, 0) + 1
-                if channel == cls.Channel.FAX:
-                    faxed.add(target)
-        for pk, when in waiting.items():
-            cls.objects.filter(pk=pk, status=cls.Status.QUEUED).update(next_attempt_at=when)
-        return chosen
-
-    def begin_attempt(self, *, token: str, worker: str = "") -> "DeliveryAttempt | None":
-        """Records the attempt before the send, and renews the lease; None if the claim was lost."""
-        now = timezone.now()
-        # No savepoint: inside the delivery run's transaction it would cost two more statements a letter.
-        with transaction.atomic(savepoint=False):
-            # Only the claim's holder counts attempts, so the count read with the claim is current.
-            kept = Appeal.objects.filter(pk=self.pk, claimed_by=token, status=self.Status.SENDING).update(
-                claimed_until=now + datetime.timedelta(seconds=settings.APPEAL_DELIVERY_LEASE_SECONDS),
-                attempts=self.attempts + 1,
-            )
-            if not kept:
-                return None
-            self.attempts += 1
-            return DeliveryAttempt.objects.create(
-                appeal=self, number=self.attempts, worker=worker, started_at=now
-            )
-
-    def record_sent(self, attempt: "DeliveryAttempt") -> None:
-        with transaction.atomic(savepoint=False):
-            now = timezone.now()
-            Appeal.objects.filter(pk=self.pk).update(status=self.Status.SENT, sent_at=now, claimed_until=None)
-            attempt.finish(DeliveryAttempt.Outcome.SENT)
-
-    def record_failure(
-        self, attempt: "DeliveryAttempt", error: str, *, permanent: bool
-    ) -> datetime.datetime | None:
-        """Back to the queue after a pause, or failed for good; returns when to try again, if ever."""
-        now = timezone.now()
-        give_up = permanent or self.attempts >= settings.APPEAL_MAX_ATTEMPTS
-        retry_at = None if give_up else now + backoff(self.attempts)
-        with transaction.atomic():
-            Appeal.objects.filter(pk=self.pk).update(
-                # Held while it was being sent (its target's address changed): it waits for staff.
-                status=self.Status.FAILED
-                if give_up
-                else Case(
-                    When(status=self.Status.HELD, then=Value(self.Status.HELD)),
-                    default=Value(self.Status.QUEUED),
-                ),
-                last_error=error[:500],
-                next_attempt_at=retry_at,
-                claimed_until=None,
-            )
-            attempt.finish(
-                DeliveryAttempt.Outcome.FAILED if give_up else DeliveryAttempt.Outcome.RETRY, error
-            )
-        self.refresh_from_db()
-        return retry_at
+    def delivery(self):
+        """Its latest message in the outbox, with the attempts to send it; None for a letter the desk
+        does not send, or one not yet queued."""
+        return Message.objects.filter(kind=Message.Kind.APPEAL, ref=self.pk).order_by("-pk").first()
 
     def confirm_sent_by_supporter(self) -> bool:
         """The supporter says they sent it from their own mail app (or posted it): now it counts, once."""
@@ -259,45 +141,6 @@ class Appeal(models.Model):
         )
         self.refresh_from_db()
         return bool(done)
-
-
-class DeliveryKick(models.Model):
-    """One row: is a delivery run already queued? A burst of appeals then queues one run, not one each."""
-
-    pending = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"delivery run {'queued' if self.pending else 'not queued'}"
-
-
-class DeliveryAttempt(models.Model):
-    """One try at delivering an appeal, written before the send and finished after it."""
-
-    class Outcome(models.TextChoices):
-        SENT = "sent", _("Sent")
-        RETRY = "retry", _("Failed, will retry")
-        FAILED = "failed", _("Failed for good")
-
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attempts_log")
-    number = models.PositiveSmallIntegerField()
-    worker = models.CharField(max_length=100, blank=True)
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-    detail = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["started_at"]
-        constraints = [models.UniqueConstraint(fields=["appeal", "number"], name="one_row_per_attempt")]
-
-    def __str__(self) -> str:
-        return f"attempt {self.number} of {self.appeal_id}: {self.outcome or 'unfinished'}"
-
-    def finish(self, outcome: str, detail: str = "") -> None:
-        self.outcome, self.detail, self.finished_at = outcome, detail[:500], timezone.now()
-        DeliveryAttempt.objects.filter(pk=self.pk).update(
-            outcome=self.outcome, detail=self.detail, finished_at=self.finished_at
-        )
 
 
 class TargetBounce(models.Model):

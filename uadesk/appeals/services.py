@@ -10,12 +10,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action, Target
+from uadesk.delivery.models import Message
+from uadesk.delivery.services import message_queue
 from uadesk.supporters.models import Supporter
 
 from .bounces import Bounce, Kind
 from .letters import letter_has_link
 from .models import Appeal, EmailConfirmation, Reply, TargetBounce
-from .tasks import deliveries_kick, send_email_confirmation
+from .outbox import letters_cancel, letters_hold, letters_in_flight, letters_queue
 
 
 class AppealRefused(Exception):
@@ -86,9 +88,9 @@ def appeal_submit(
                 confirmation = EmailConfirmation.for_email(
                     writer.email, submission=key, language=translation.get_language() or ""
                 )
-                transaction.on_commit(lambda: send_email_confirmation.enqueue(confirmation.pk))
+                message_queue(Message.Kind.LETTERS_CONFIRMATION, confirmation.pk)
             if status == Appeal.Status.QUEUED:
-                transaction.on_commit(deliveries_kick)
+                letters_queue(Appeal.objects.filter(submission=key))
     except IntegrityError:
         # Two requests with the same key raced; the first one's appeals stand.
         return list(Appeal.objects.filter(submission=key))
@@ -149,7 +151,7 @@ def appeals_confirm(token: str) -> Confirmed | None:
         Appeal.objects.filter(pk__in=[a.pk for a in desk]).update(status=status)
         Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(supporter=supporter)
         if desk and status == Appeal.Status.QUEUED:
-            transaction.on_commit(deliveries_kick)
+            letters_queue(Appeal.objects.filter(pk__in=[a.pk for a in desk]))
     for appeal in appeals:
         appeal.refresh_from_db()
     return Confirmed(appeals, over_limit, closed)
@@ -230,11 +232,13 @@ def forget_supporter(supporter) -> None:
         Appeal.Status.UNCONFIRMED, Appeal.Status.HELD, Appeal.Status.QUEUED, Appeal.Status.AWAITING_SUPPORTER
     ]  # fmt: skip
     for appeals in (mine, unconfirmed):
-        appeals.filter(status__in=unsent).update(
+        withdrawn = list(appeals.filter(status__in=unsent).values_list("pk", flat=True))
+        appeals.filter(pk__in=withdrawn).update(
             status=Appeal.Status.WITHDRAWN, last_error="withdrawn: the supporter erased their data"
         )
+        letters_cancel(withdrawn)
         # A letter being sent right now cannot be stopped; it keeps its text, and loses the names.
-        appeals.exclude(status=Appeal.Status.SENDING).update(body="")
+        appeals.exclude(pk__in=letters_in_flight(withdrawn)).update(body="")
         Reply.objects.filter(appeal__in=appeals).update(text="")
         appeals.update(supporter_name="", supporter_town="", wants_updates=False)
     pending.delete()
@@ -254,15 +258,26 @@ def appeal_needs_review(*, action: Action, language: str, letter: str) -> bool:
 
 def appeals_release(*, appeals) -> int:
     """Staff approved these held appeals: they go out now."""
-    count = appeals.filter(status=Appeal.Status.HELD).update(status=Appeal.Status.QUEUED)
-    if count:
-        transaction.on_commit(deliveries_kick)
-    return count
+    with transaction.atomic():
+        ids = list(appeals.filter(status=Appeal.Status.HELD).values_list("pk", flat=True))
+        Appeal.objects.filter(pk__in=ids).update(status=Appeal.Status.QUEUED)
+        return letters_queue(Appeal.objects.filter(pk__in=ids))
 
 
 def appeals_hold(*, appeals) -> int:
     """Staff stop these appeals before they go; approving them later sends them."""
-    return appeals.filter(status=Appeal.Status.QUEUED).update(status=Appeal.Status.HELD)
+    with transaction.atomic():
+        ids = list(appeals.filter(status=Appeal.Status.QUEUED).values_list("pk", flat=True))
+        letters_hold(ids)
+        return Appeal.objects.filter(pk__in=ids).update(status=Appeal.Status.HELD)
+
+
+def appeals_retry(*, appeals) -> int:
+    """Staff send these failed appeals again: each with a full set of tries, its attempts on record."""
+    with transaction.atomic():
+        ids = list(appeals.filter(status=Appeal.Status.FAILED).values_list("pk", flat=True))
+        Appeal.objects.filter(pk__in=ids).update(status=Appeal.Status.QUEUED)
+        return letters_queue(Appeal.objects.filter(pk__in=ids))
 
 
 @dataclass(frozen=True)
@@ -302,9 +317,7 @@ def appeal_bounced(*, bounce: Bounce, now: datetime.datetime | None = None) -> B
     with transaction.atomic():
         # Locked: two bounces at once each count the other's.
         target = Target.objects.select_for_update().get(pk=appeal.target_id)
-        Appeal.objects.filter(pk=appeal.pk, status__in=[Appeal.Status.SENT, Appeal.Status.SENDING]).update(
-            status=Appeal.Status.BOUNCED
-        )
+        Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.SENT).update(status=Appeal.Status.BOUNCED)
         failing = False
         # A fax's report comes back through the gateway's mail too: the target's email is not at fault.
         if appeal.channel == Appeal.Channel.EMAIL:
@@ -339,6 +352,4 @@ def appeals_hold_for_target(*, target: Target) -> int:
     """The target's address changed: every letter still waiting to go to it (queued, or taken by a worker
     that has not begun its send) waits for staff in the review queue, so none leaves for the new address
     before they approve it. A letter a worker is sending goes to the address it read when it took it."""
-    return Appeal.objects.filter(
-        target=target, status__in=[Appeal.Status.QUEUED, Appeal.Status.SENDING]
-    ).update(status=Appeal.Status.HELD)
+    return appeals_hold(appeals=Appeal.objects.filter(target=target))

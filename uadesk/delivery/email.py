@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.template.loader import render_to_string
 
 from .transport import OutgoingLetter, TransportError
 
@@ -25,6 +26,18 @@ def without_addresses(error: object) -> str:
 def one_line(text: str) -> str:
     """Header text on one line: a newline in a subject or name must never start a new header."""
     return " ".join(text.split())
+
+
+def templated(name: str, context: dict, *, unsubscribe_url: str | None = None) -> OutgoingLetter:
+    """An email of the desk from its three templates, `<name>-subject.txt`, `<name>-body.txt` and
+    `<name>-body.html`, in the language active at the call."""
+    context = context | {"unsubscribe_url": unsubscribe_url}
+    return OutgoingLetter(
+        subject=one_line(render_to_string(f"{name}-subject.txt", context)),
+        text=render_to_string(f"{name}-body.txt", context),
+        html=render_to_string(f"{name}-body.html", context),
+        unsubscribe_url=unsubscribe_url,
+    )
 
 
 class _RememberingHeaders:
@@ -116,6 +129,10 @@ class EmailTransport:
 
     def message(self, letter: OutgoingLetter, *, to: str) -> EmailMultiAlternatives:
         headers = {"Message-ID": letter.message_id} if letter.message_id else {}
+        if letter.unsubscribe_url:
+            # RFC 8058: a mail app may unsubscribe with one POST to this address, without opening it.
+            headers["List-Unsubscribe"] = f"<{letter.unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         if letter.bounce_address:
             # Django takes the envelope sender from from_email; the reader still sees the desk's address.
             headers["From"] = self.from_email

@@ -20,7 +20,8 @@ def fax_number_e164(number: str, *, region: str | None = None) -> str:
 class FaxBackend:
     """What a fax service does for uadesk: put a PDF through to a number."""
 
-    def send(self, letter: OutgoingLetter, *, number: str) -> None:
+    def send(self, letter: OutgoingLetter, *, to: str) -> None:
+        """Faxes the letter's PDF to the number `to`."""
         raise NotImplementedError
 
 
@@ -36,7 +37,18 @@ class EmailToFaxGateway(FaxBackend):
     def address_for(self, number: str) -> str:
         return f"{fax_number_e164(number).lstrip('+')}@{self.gateway_domain}"
 
-    def send(self, letter: OutgoingLetter, *, number: str) -> None:
+    def send(self, letter: OutgoingLetter, *, to: str) -> None:
         if not any(mimetype == "application/pdf" for _, _, mimetype in letter.attachments):
             raise TransportError("a fax needs the letter as a PDF attachment", permanent=True)
-        self.transport.send(letter, to=self.address_for(number))
+        self.transport.send(letter, to=self.address_for(to))
+
+
+class NoGateway(FaxBackend):
+    """A desk without a fax gateway: a fax queued before it was switched off fails, saying why."""
+
+    def send(self, letter: OutgoingLetter, *, to: str) -> None:
+        raise TransportError("no fax gateway is configured (FAX_GATEWAY_DOMAIN)", permanent=True)
+
+
+def fax_gateway(domain: str, *, transport: EmailTransport) -> FaxBackend:
+    return EmailToFaxGateway(gateway_domain=domain, transport=transport) if domain else NoGateway()

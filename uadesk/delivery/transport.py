@@ -24,3 +24,6 @@ class OutgoingLetter:
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
     # The envelope sender: bounces come back to this address, which names the letter they are about.
     bounce_address: str | None = None
+    # Where the reader stops this kind of email, for the List-Unsubscribe headers (RFC 2369, RFC 8058):
+    # set on everything but an email the reader just asked for.
+    unsubscribe_url: str | None = None

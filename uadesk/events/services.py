@@ -16,6 +16,7 @@ from uadesk.actions.templatetags.actions import language_name
 from uadesk.appeals.models import Appeal
 from uadesk.delivery.printing import SHEETS, Address, PrintError
 from uadesk.languages import for_every_reader
+from uadesk.staff import audit
 
 from .models import Event, postal_targets
 
@@ -43,7 +44,7 @@ def _salutation(text: str) -> str:
 
 
 def _target_salutation(target: Target) -> str:
-    return _salutation(target.salutation or _("Dear %(name)s") % {"name": target.display_name})
+    return _salutation(target.salutation_for(None))
 
 
 def _tally_name(target: Target) -> str:
@@ -192,10 +193,13 @@ def event_tally(event: Event) -> dict[int, int]:
 
 
 def event_log(*, event: Event, user, flag: int, message: str) -> None:
-    """The staff audit log (the admin's own) sees what organisers do outside the admin too."""
-    from django.contrib.admin.models import LogEntry
+    """The audit log (and the event's History page, the admin's own log) see what organisers do outside
+    the admin too."""
+    from django.contrib.admin.models import ADDITION, LogEntry
 
     LogEntry.objects.log_actions(user.pk, [event], flag, message, single_object=True)
+    verb = "added" if flag == ADDITION else "changed"
+    audit.log(f"uadesk.event.{verb}", user=user, obj=event, note=message)
 
 
 def event_create(*, form, user) -> Event:

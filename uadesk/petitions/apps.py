@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "uadesk.petitions"
     verbose_name = _("Petitions")
+
+    def ready(self):
+        from .outbox import register
+
+        register()

@@ -2,7 +2,6 @@
 
 import functools
 
-from django.utils.translation import get_language
 from phonenumbers.geodata.locale import LOCALE_DATA
 
 # Regions phonenumbers knows that are not countries a signer lives in.
@@ -32,7 +31,3 @@ def country_choices(language: str) -> tuple[tuple[str, str], ...]:
 @functools.cache
 def country_codes() -> frozenset[str]:
     return frozenset(code for code, _ in country_choices("en"))
-
-
-def country_name(code: str, language: str | None = None) -> str:
-    return dict(country_choices(language or get_language() or "en")).get(code, code)

@@ -141,10 +141,8 @@ class Signature(models.Model):
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("signed at"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # When its last email went into the outbox: at most one an hour (petitions/outbox.py).
     emailed_at = models.DateTimeField(_("last emailed at"), null=True, blank=True, editable=False)
-    # Set once the mail server took that email. A send claimed (emailed_at) but never finished, its
-    # worker killed in between, is sent again after a minute rather than lost for the hour.
-    email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 

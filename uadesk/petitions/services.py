@@ -7,12 +7,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from uadesk.delivery.tasks import runs_kick
 from uadesk.formats.sheets import csv_text
+from uadesk.staff import audit
 from uadesk.supporters import crypto
 from uadesk.supporters.models import Supporter
 
 from .intake import GroupCommit, insert_all
 from .models import Petition, Signature, SignatureExport, Submission, name_key
+from .outbox import petition_email_queue
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +66,14 @@ def submission_take(*, petition: Petition, signer: Signer, nonce: str, expires_a
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Signed:
     """What became of a form, and which email tells the signer: confirm, already, household_full."""
 
     mail: str | None
     signature: Signature | None
 
 
-def signature_make(*, petition: Petition, supporter: Supporter, signer: Signer) -> Outcome:
+def signature_make(*, petition: Petition, supporter: Supporter, signer: Signer) -> Signed:
     """The signature of this name and address: found if it exists, else made in a free household place.
 
     The unique constraints decide races between workers: a place taken a moment ago is tried again
@@ -79,11 +82,11 @@ def signature_make(*, petition: Petition, supporter: Supporter, signer: Signer) 
     mine = Signature.objects.filter(petition=petition, supporter=supporter)
     for _ in range(settings.PETITION_SIGNATURES_PER_EMAIL + 2):
         if existing := mine.filter(name_key=key).first():
-            return Outcome("already" if existing.is_confirmed else "confirm", existing)
+            return Signed("already" if existing.is_confirmed else "confirm", existing)
         taken = set(mine.values_list("household_place", flat=True))
         free = [p for p in range(1, settings.PETITION_SIGNATURES_PER_EMAIL + 1) if p not in taken]
         if not free:
-            return Outcome("household_full", None)
+            return Signed("household_full", None)
         try:
             with transaction.atomic():
                 signature = Signature.objects.create(
@@ -92,7 +95,7 @@ def signature_make(*, petition: Petition, supporter: Supporter, signer: Signer) 
                     consent_org_news=signer.consent_org_news, language=signer.language,
                     household_place=free[0],
                 )  # fmt: skip
-            return Outcome("confirm", signature)
+            return Signed("confirm", signature)
         except IntegrityError:
             continue
     raise RuntimeError("could not place a signature after several races")
@@ -101,11 +104,9 @@ def signature_make(*, petition: Petition, supporter: Supporter, signer: Signer) 
 def submissions_process(*, limit: int = 200) -> int:
     """Makes waiting forms signatures, in one transaction per batch; safe in several workers at once.
 
-    The batch's emails are queued as one task in the same transaction: with the database task backend they
-    commit, or vanish, with the signatures they are about."""
-    from .tasks import signature_mails_send
-
-    mails = []
+    The emails are queued in the outbox in the same transaction: they commit, or vanish, with the
+    signatures they are about."""
+    queued = False
     with transaction.atomic():
         batch = list(
             Submission.objects.filter(taken_at__isnull=True)
@@ -131,20 +132,16 @@ def submissions_process(*, limit: int = 200) -> int:
                 ),
             )  # fmt: skip
             if outcome.mail:
-                mails.append(
-                    {
-                        "kind": outcome.mail,
-                        "petition_id": submission.petition_id,
-                        "supporter_id": supporter.pk,
-                        "signature_id": outcome.signature.pk if outcome.signature else None,
-                    }
-                )
+                queued |= petition_email_queue(
+                    mail=outcome.mail, petition=submission.petition, supporter=supporter,
+                    signature=outcome.signature,
+                )  # fmt: skip
         # The person leaves the queue now; the nonce stays until its challenge expires.
         Submission.objects.filter(pk__in=[s.pk for s in batch]).update(
             taken_at=timezone.now(), name="", email_sealed=b""
         )
-        if mails:
-            signature_mails_send.enqueue(mails=mails)
+        if queued:
+            transaction.on_commit(runs_kick)
     return len(batch)
 
 
@@ -180,6 +177,9 @@ def signatures_export(*, petition: Petition, user, with_emails: bool) -> str:
         user=user, username=user.get_username(), petition=petition, petition_title=petition.title,
         with_emails=with_emails, rows=len(rows) - 1,
     )  # fmt: skip
+    audit.log(
+        "uadesk.signature.exported", user=user, obj=petition, rows=len(rows) - 1, with_emails=with_emails
+    )
     return text
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from uadesk.actions.models import Action
 from uadesk.appeals.models import Appeal
 
-PENDING = [Appeal.Status.HELD, Appeal.Status.QUEUED, Appeal.Status.SENDING, Appeal.Status.AWAITING_SUPPORTER]
+PENDING = [Appeal.Status.HELD, Appeal.Status.QUEUED, Appeal.Status.AWAITING_SUPPORTER]
 
 
 @dataclass

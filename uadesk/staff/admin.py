@@ -1,36 +1,71 @@
-"""The audit log in the staff desk: every change staff made through it, readable, and editable by nobody;
-failed sign-ins, cleared only by those who may delete them; second factors, issued by administrators."""
+"""The audit log in the staff desk: what staff, tokens and the command line did, readable, and editable by
+nobody; failed sign-ins, cleared only by those who may delete them; second factors, issued by
+administrators."""
+
+import json
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
+from .models import AuditEntry
 from .readonly import ReadOnlyAdmin
 from .services import ENROLMENT_MAX_AGE, enrolment_issue, needs_enrolment
 
 
-@admin.register(LogEntry)
-class AuditLogAdmin(ReadOnlyAdmin):
-    # The log is written by the admin itself.
-    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
-    list_filter = ["action_flag", "content_type", "user"]
-    search_fields = ["object_repr", "change_message", "user__username"]
-    date_hierarchy = "action_time"
+class CodeFilter(admin.SimpleListFilter):
+    """By the start of the code: uadesk.supporter takes uadesk.supporter.viewed, .exported, .erased."""
 
-    def has_view_permission(self, request, obj=None):
-        return (
-            request.user.is_active and request.user.is_staff and request.user.has_perm("admin.view_logentry")
-        )
+    title = _("kind")
+    parameter_name = "code"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("code", flat=True).distinct()
+        prefixes = sorted({".".join(code.split(".")[:2]) for code in codes})
+        return [(prefix, prefix.removeprefix("uadesk.")) for prefix in prefixes]
+
+    def queryset(self, request, queryset):
+        prefix = (self.value() or "").rstrip(".")
+        if not prefix:
+            return queryset
+        return queryset.filter(Q(code=prefix) | Q(code__startswith=prefix + "."))
 
 
-LogEntry._meta.verbose_name = _("audit log entry")
-LogEntry._meta.verbose_name_plural = _("audit log")
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    # Written by audit.log() only: by the admin's own pages, the API, the command line and the tasks.
+    list_display = ["at", "code", "actor", "via", "record", "detail_text"]
+    list_filter = [CodeFilter, "via", "actor", "at"]
+    search_fields = ["code", "actor", "=object_id"]
+    search_help_text = _("A code, part of it, who did it, or a record's number.")
+    date_hierarchy = "at"
+    fields = ["at", "code", "actor", "user", "via", "object_type", "object_id", "detail_text"]
+    readonly_fields = fields
+
+    @admin.display(description=_("record"), ordering="object_type")
+    def record(self, entry):
+        if not entry.object_type:
+            return ""
+        text = f"{entry.object_type} #{entry.object_id}" if entry.object_id else entry.object_type
+        app_label, _dot, model_name = entry.object_type.partition(".")
+        try:
+            url = reverse(f"admin:{app_label}_{model_name}_change", args=[entry.object_id])
+        except NoReverseMatch:  # a model without a page, or many rows at once
+            return text
+        return format_html('<a href="{}">{}</a>', url, text)
+
+    @admin.display(description=_("detail"))
+    def detail_text(self, entry):
+        return json.dumps(entry.detail, ensure_ascii=False, sort_keys=True) if entry.detail else ""
 
 
 # django-axes' own admin offers its clean-up to anyone who may view failed sign-ins; it deletes them.
@@ -45,7 +80,11 @@ class GuardedAccessAttemptAdmin(AccessAttemptAdmin):
     def cleanup_expired_attempts(self, request, queryset):
         # axes counts the cool-off back from the time its middleware stamps on a sign-in; this is none.
         request.axes_attempt_time = timezone.now()
-        return super().cleanup_expired_attempts(request, queryset)
+        before = AccessAttempt.objects.count()
+        result = super().cleanup_expired_attempts(request, queryset)
+        removed = before - AccessAttempt.objects.count()
+        audit.log("uadesk.accessattempt.cleaned_up", user=request.user, obj=AccessAttempt, count=removed)
+        return result
 
 
 User = get_user_model()

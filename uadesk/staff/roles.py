@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 # Role -> the permissions it holds, as "app_label.codename"; a trailing "*" takes every permission of
 # that app, "view_*" every view permission. Permissions of apps not installed are left out.
 ROLES: dict[str, list[str]] = {
-    # Everything; they also manage staff accounts and roles.
+    # Everything; they also manage staff accounts and roles, and read the audit log (staff.view_auditentry),
+    # which no other role sees: it names staff and tokens.
     str(_("Administrator")): ["*"],
     # Actions, targets and letters, the import of UA documents, outcomes, and the review queue of letters.
     str(_("Editor")): [

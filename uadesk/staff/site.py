@@ -1,4 +1,5 @@
-"""The staff desk's admin site: every page needs a verified second factor, and the way to set one up."""
+"""The staff desk's admin site: every page needs a verified second factor, and the way to set one up;
+every model admin on it writes to the audit log."""
 
 from functools import update_wrapper
 
@@ -10,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 
+from .audited import audited
 from .forms import EnrolForm, StaffLoginForm
 from .services import enrolment_device, needs_enrolment
 
@@ -19,6 +21,10 @@ class StaffSite(admin.AdminSite):
     site_title = _("uadesk staff")
     login_form = StaffLoginForm
     login_template = "staff/login.html"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every admin, ours and those of Django's and other apps (users, groups, failed sign-ins).
+        super().register(model_or_iterable, audited(admin_class or admin.ModelAdmin), **options)
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_verified()

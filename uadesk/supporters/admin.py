@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from uadesk.numbers import parse_int
+from uadesk.staff import audit
 from uadesk.staff.readonly import ReadOnlyAdmin
 
 from . import crypto
@@ -27,6 +28,8 @@ class SupporterAdmin(ReadOnlyAdmin):
     search_fields = ["email_hash"]  # only turns the search box on; get_search_results does the work
     search_help_text = _("An exact email address (in any spelling of it), or a supporter number.")
     actions = ["erase_selected"]
+    # The audit log says uadesk.supporter.erased: the admin's deletion here is always an erasure.
+    audit_verbs = {"deleted": "erased"}
 
     def get_search_results(self, request, queryset, search_term):
         # The address is hashed with the desk's key and compared with the stored hash: the exact
@@ -35,12 +38,24 @@ class SupporterAdmin(ReadOnlyAdmin):
         if not term:
             return queryset, False
         if (pk := parse_int(term.lstrip("#"))) is not None:
-            return queryset.filter(pk=pk), False
-        try:
-            validate_email(term)
-        except ValidationError:
-            return queryset.none(), False
-        return queryset.filter(email_hash=crypto.email_hash(term)), False
+            found, by = queryset.filter(pk=pk), "number"
+        else:
+            try:
+                validate_email(term)
+            except ValidationError:
+                return queryset.none(), False
+            found, by = queryset.filter(email_hash=crypto.email_hash(term)), "email"
+        if request.method == "GET":  # a bulk action posted from the results is logged as itself
+            # Whether someone is a supporter is theirs to keep: each look-up is logged, without the address.
+            audit.log(
+                "uadesk.supporter.searched", user=request.user, obj=Supporter, by=by, found=found.count()
+            )
+        return found, False
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            audit.log("uadesk.supporter.viewed", user=request.user, obj=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Read-only, and never deleted either: deleting the row alone would leave their names on
     # signatures and letters. Staff erase instead.

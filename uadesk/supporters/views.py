@@ -7,7 +7,6 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from uadesk.ratelimit import allow, allow_request, client_address, network_of
 from . import crypto, services
 from .forms import LinkRequestForm
 from .links import LinkExpired, LinkInvalid, supporter_for
-from .tasks import send_data_link
+from .outbox import data_link_queue
 
 
 def by_link(view):
@@ -139,7 +138,7 @@ def link_request(request):
     ) and allow(
         "supporter-link:email", email_hash, limit=settings.SUPPORTER_LINK_RATE_PER_EMAIL, window=hour
     ):
-        transaction.on_commit(lambda: send_data_link.enqueue(email_hash))
+        data_link_queue(email_hash)
     return redirect("supporters:link_sent")
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 
+from uadesk.staff import audit
 from uadesk.supporters.crypto import SealError
 from uadesk.supporters.models import Supporter
 from uadesk.supporters.services import erase, export
@@ -35,16 +36,29 @@ class Command(BaseCommand):
             raise CommandError(f"no supporter has the address {email}; nothing to {what}", returncode=2)
         try:
             if what == "show":
-                self.stdout.write(
-                    json.dumps(export(supporter), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+                data = export(supporter)
+                # Logged before it is printed: an export that went out is never missing from the log.
+                audit.log(
+                    "uadesk.supporter.exported", via=audit.Via.COMMAND, obj=supporter, records=records(data)
                 )
+                self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
                 return
         except SealError:
             raise CommandError(
                 f"{supporter} was stored with another SUPPORTER_KEY: this desk cannot read their address",
                 returncode=2,
             ) from None
-        erase(supporter, by="command")
+        if erase(supporter, by="command"):
+            audit.log("uadesk.supporter.erased", via=audit.Via.COMMAND, obj=supporter)
         self.stdout.write(
             f"erased {supporter}: their address is gone; their letters and signatures still count, anonymous"
         )
+
+
+def records(data: dict) -> dict[str, int]:
+    """How many rows each app's part of the export lists (its letters, signatures...): counts only."""
+    return {
+        part: sum(len(rows) for rows in held.values() if isinstance(rows, list))
+        for part, held in data.items()
+        if part != "supporter"
+    }

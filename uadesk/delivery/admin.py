@@ -1,0 +1,78 @@
+"""The outbox for staff: every message of every kind, failed and waiting ones first to hand, with its
+attempts; staff hold, release, retry or cancel them, each change in the audit log."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from uadesk.staff import audit
+
+from .models import Attempt, Message
+from .services import messages_cancel, messages_hold, messages_release, messages_retry
+
+
+class AttemptInline(admin.TabularInline):
+    model = Attempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "started_at", "finished_at", "outcome", "detail", "worker"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NeedsStaffFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Failed, held or waiting"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                status__in=[Message.Status.FAILED, Message.Status.HELD, Message.Status.WAITING]
+            )
+        return queryset
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "ref", "status", "attempts", "next_attempt_at", "last_error"]
+    list_filter = [NeedsStaffFilter, "status", "kind"]
+    date_hierarchy = "created_at"
+    inlines = [AttemptInline]
+    fields = readonly_fields = [
+        "kind", "ref", "status", "attempts", "last_error", "next_attempt_at", "created_at", "sent_at",
+    ]  # fmt: skip
+    actions = ["hold", "release", "retry", "cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what went out stays; cancel what should not go
+
+    @admin.action(description=_("Hold the selected messages"), permissions=["change"])
+    def hold(self, request, queryset):
+        count = messages_hold(messages=queryset)
+        audit.log("uadesk.message.held", user=request.user, obj=Message, count=count)
+        self.message_user(request, _("%(count)d messages held.") % {"count": count})
+
+    @admin.action(description=_("Release the selected held messages"), permissions=["change"])
+    def release(self, request, queryset):
+        count = messages_release(messages=queryset)
+        audit.log("uadesk.message.released", user=request.user, obj=Message, count=count)
+        self.message_user(request, _("%(count)d messages released.") % {"count": count})
+
+    @admin.action(description=_("Try the selected failed messages again"), permissions=["change"])
+    def retry(self, request, queryset):
+        count = messages_retry(messages=queryset)
+        audit.log("uadesk.message.retried", user=request.user, obj=Message, count=count)
+        self.message_user(request, _("%(count)d messages queued again.") % {"count": count})
+
+    @admin.action(description=_("Cancel the selected messages"), permissions=["change"])
+    def cancel(self, request, queryset):
+        count = messages_cancel(messages=queryset)
+        audit.log("uadesk.message.cancelled", user=request.user, obj=Message, count=count)
+        self.message_user(request, _("%(count)d messages cancelled.") % {"count": count})

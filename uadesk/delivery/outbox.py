@@ -1,0 +1,226 @@
+"""The outbox's runner: claims due messages, builds each with its kind's sender, sends it by its channel
+and records the attempt. It knows no app: each app registers a Sender for its kinds of message."""
+
+import datetime
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from uadesk.database import connection_lost
+
+from .models import Attempt, Message
+from .transport import TransportError
+
+log = logging.getLogger(__name__)
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Transport(Protocol):
+    """One channel: sends what a sender built to an address, or raises TransportError."""
+
+    def send(self, item: Any, *, to: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A message ready to go: which channel, what it carries (an OutgoingLetter, a webhook's request)
+    and where to."""
+
+    channel: str
+    item: Any
+    to: str
+
+
+class Sender:
+    """How one kind of message is built, how often it is tried, and what its outcome changes."""
+
+    kind: str
+
+    def envelopes(self, messages: list[Message]) -> dict[int, Envelope | str | None]:
+        """Each message's envelope by message id; where there is nothing to send any more (the row it
+        was about is gone or erased), None or the reason why: that message is cancelled."""
+        raise NotImplementedError
+
+    def max_attempts(self) -> int:
+        return settings.SUPPORTER_EMAIL_MAX_ATTEMPTS
+
+    def retry_base_seconds(self) -> int:
+        return settings.SUPPORTER_EMAIL_RETRY_BASE_SECONDS
+
+    def became(self, status: str, refs: list[int]) -> None:
+        """Keeps the rows these messages are about in step with them: sent, failed, held, waiting
+        again, cancelled. Called in the transaction that changed the messages."""
+
+
+_senders: dict[str, Sender] = {}
+
+
+def sender_register(sender: Sender) -> None:
+    """Each app registers the senders of its kinds of message when it is ready."""
+    _senders[sender.kind] = sender
+
+
+def sender_for(kind: str) -> Sender:
+    return _senders[kind]
+
+
+def registered_kinds() -> set[str]:
+    return set(_senders)
+
+
+def claim_due(now: datetime.datetime, *, token: str, limit: int) -> list[Message]:
+    """Takes up to `limit` due messages that their pace allows; a message goes to one worker only."""
+    lease = now + datetime.timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+    due = Message.objects.due(now).order_by("next_attempt_at", "pk")
+    if connection.features.has_select_for_update_skip_locked:
+        # PostgreSQL: workers take disjoint rows without waiting for each other's claims.
+        with transaction.atomic():
+            ids = paced(now, list(due.select_for_update(skip_locked=True, of=("self",))[: limit * 4]), limit)
+            Message.objects.filter(pk__in=ids).update(
+                status=Message.Status.SENDING, claimed_by=token, claimed_until=lease
+            )
+    else:
+        ids = paced(now, list(due[: limit * 4]), limit)
+        # The conditions are checked again in the UPDATE itself: a row another worker took meanwhile
+        # is left alone (SQLite writes one at a time, so this is the whole claim there).
+        Message.objects.due(now).filter(pk__in=ids).update(
+            status=Message.Status.SENDING, claimed_by=token, claimed_until=lease
+        )
+    return list(
+        Message.objects.filter(pk__in=ids, claimed_by=token, status=Message.Status.SENDING).order_by("pk")
+    )
+
+
+def paced(now: datetime.datetime, candidates: list[Message], limit: int) -> list[int]:
+    """The candidates their pace lets go now: at most `per_hour` an hour per pace key, and `gap_seconds`
+    apart where set. The others wait until their key has room again."""
+    keys = {m.pace for m in candidates if m.pace}
+    recent = Message.objects.filter(pace__in=keys).filter(
+        Q(status=Message.Status.SENT, sent_at__gte=now - datetime.timedelta(hours=1))
+        | Q(status=Message.Status.SENDING, claimed_until__gte=now)
+    )
+    per_key = dict(recent.values_list("pace").annotate(n=models.Count("pk")).values_list("pace", "n"))
+    gapped = {}
+    for key, sent_at, gap in recent.filter(gap_seconds__gt=0).values_list("pace", "sent_at", "gap_seconds"):
+        until = (sent_at or now) + datetime.timedelta(seconds=gap)
+        gapped[key] = max(gapped.get(key, until), until)
+    chosen, waiting = [], {}
+    for m in candidates:
+        if not m.pace:
+            if len(chosen) < limit:
+                chosen.append(m.pk)
+            continue
+        if m.per_hour is not None and per_key.get(m.pace, 0) >= m.per_hour:
+            waiting[m.pk] = now + datetime.timedelta(seconds=3600 / max(m.per_hour, 1))
+        elif m.gap_seconds and gapped.get(m.pace, now) > now:
+            waiting[m.pk] = gapped[m.pace]
+        elif len(chosen) < limit:
+            chosen.append(m.pk)
+            per_key[m.pace] = per_key.get(m.pace, 0) + 1
+            if m.gap_seconds:
+                gapped[m.pace] = now + datetime.timedelta(seconds=m.gap_seconds)
+    for pk, when in waiting.items():
+        Message.objects.filter(pk=pk, status=Message.Status.WAITING).update(next_attempt_at=when)
+    return chosen
+
+
+@dataclass
+class Run:
+    """What one batch did: how many went, and when the earliest retry falls due."""
+
+    sent: int = 0
+    retry_at: datetime.datetime | None = None
+
+    def retry(self, when: datetime.datetime) -> None:
+        self.retry_at = min(self.retry_at or when, when)
+
+
+def deliver_batch(batch: list[Message], *, token: str, transports: dict[str, Transport], run: Run) -> None:
+    """Sends a claimed batch, message by message. A message's "sent" is committed in one transaction
+    with the next message's attempt row: one commit a message instead of two, and the guarantee is the
+    same, since each attempt is on record before its send and each send is recorded before the next."""
+    envelopes: dict[int, Envelope | str | None] = {}
+    for kind in {m.kind for m in batch}:
+        envelopes |= sender_for(kind).envelopes([m for m in batch if m.kind == kind])
+    just_sent = None
+    for message in batch:
+        try:
+            with transaction.atomic():
+                if just_sent:
+                    record_sent(*just_sent)
+                if not isinstance(envelopes.get(message.pk), Envelope):
+                    cancel_gone(message, envelopes.get(message.pk) or "nothing left to send")
+                    attempt = None
+                else:
+                    attempt = message.begin_attempt(
+                        token=token, worker=WORKER, lease_seconds=settings.DELIVERY_LEASE_SECONDS
+                    )
+        except DatabaseError as error:
+            if just_sent and connection_lost(error):
+                record_sent_surely(*just_sent)
+            raise
+        just_sent = None
+        if attempt is None:
+            continue  # cancelled, or its lease ran out and another worker took it over
+        if send(message, attempt, envelopes[message.pk], transports, run):
+            run.sent += 1
+            just_sent = (message, attempt)
+    if just_sent:
+        record_sent_surely(*just_sent)
+
+
+def record_sent(message: Message, attempt: Attempt) -> None:
+    with transaction.atomic(savepoint=False):
+        message.record_sent(attempt)
+        sender_for(message.kind).became(Message.Status.SENT, [message.ref])
+
+
+def record_sent_surely(message: Message, attempt: Attempt) -> None:
+    """The server took the message: were its record lost with a database connection cut at that
+    moment, it would go again once its lease ran out. So once more, on a new connection."""
+    try:
+        record_sent(message, attempt)
+    except DatabaseError as error:
+        if not connection_lost(error):
+            raise
+        record_sent(message, attempt)
+
+
+def cancel_gone(message: Message, reason: str) -> None:
+    """The row this message was about is gone (erased, deleted), or its sender refused it."""
+    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        status=Message.Status.CANCELLED, claimed_until=None, last_error=reason[:500]
+    )
+
+
+def send(message: Message, attempt: Attempt, envelope: Envelope, transports: dict, run: Run) -> bool:
+    """One message out by its channel; a failure is recorded here, a success by the caller."""
+    sender = sender_for(message.kind)
+    try:
+        if not envelope.to:
+            raise TransportError(f"no {envelope.channel} address to send to", permanent=True)
+        transports[envelope.channel].send(envelope.item, to=envelope.to)
+    except TransportError as error:
+        retry_at = message.record_failure(
+            attempt, str(error), permanent=error.permanent,
+            max_attempts=sender.max_attempts(), retry_base=sender.retry_base_seconds(),
+        )  # fmt: skip
+        if retry_at:
+            run.retry(retry_at)
+        elif message.status == Message.Status.FAILED:  # not held by staff meanwhile
+            log.warning("%s failed for good: %s", message, message.last_error)
+            with transaction.atomic():
+                sender.became(Message.Status.FAILED, [message.ref])
+        return False
+    return True
+
+
+def messages_due_count(now: datetime.datetime | None = None) -> int:
+    return Message.objects.due(now or timezone.now()).count()
