@@ -15,6 +15,8 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from uadesk.writing import text_language
+
 from .names import pinyin
 
 # BCP 47 as UAs use it: a language, optionally a script or region ("zh", "zh-Hans", "pt-BR").
@@ -273,9 +275,7 @@ class Action(models.Model):
         """The language the case is told in (title, summary, asks, the targets' positions), which a page
         in another language marks as such. UAs come in English, German…: read from the title and the
         summary by script and commonest small words, the desk's own language when they give no sign."""
-        from uadesk.ingest.letter_language import guess_letter_language
-
-        return guess_letter_language(f"{self.title}\n{self.summary}", default=settings.LANGUAGE_CODE)
+        return text_language(f"{self.title}\n{self.summary}", default=settings.LANGUAGE_CODE)
 
     @property
     def ask_list(self) -> list[str]:

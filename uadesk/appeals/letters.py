@@ -4,7 +4,7 @@ import re
 
 from django.utils.html import escape, linebreaks
 
-from uadesk.directions import ARABIC_COMMA, comma
+from uadesk.writing import ARABIC_COMMA, comma
 
 
 def letter_prefill(

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from uadesk.directions import direction
+from uadesk.writing import direction
 
 register = template.Library()
 

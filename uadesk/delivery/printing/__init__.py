@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from uadesk.directions import paragraph_direction, text_direction
+from uadesk.writing import paragraph_direction, text_direction
 
 from . import engine
 from .geometry import ENVELOPES, PAPERS, SHEETS, LabelSheet

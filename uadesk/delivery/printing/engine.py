@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typst
 
-from uadesk.directions import direction
+from uadesk.writing import direction
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_FONT_DIR = Path(__file__).resolve().parents[3] / "data" / "fonts"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import segno
 
-from uadesk.directions import text_direction
+from uadesk.writing import text_direction
 
 from . import _BLANK_LINE, Address, PrintError, _address_data, _clean, _language, _lines, _render, date_text
 from .geometry import MM, PAPERS, SHEETS

@@ -1,9 +1,10 @@
-"""Which way a language and a text run, and which comma a letter writes."""
+"""Which way a language and a text run, and which comma a letter writes (the language of a text:
+tests/ingest/test_letter_language.py)."""
 
 import pytest
 from django.conf.locale import LANG_INFO
 
-from uadesk.directions import comma, direction, paragraph_direction, text_direction
+from uadesk.writing import comma, direction, paragraph_direction, text_direction
 
 
 @pytest.mark.parametrize(
