@@ -97,7 +97,8 @@ def letters_queue(action, target, count: int) -> None:
 
 def delivered_per_second(workers: int) -> float:
     """Starts the workers on the queued letters, waits until every one is sent, and times the sends."""
-    command = [str(Path(sys.executable).with_name("uadesk")), "worker", "--interval=0.05", "--no-startup-delay"]
+    uadesk = str(Path(sys.executable).with_name("uadesk"))
+    command = [uadesk, "worker", "--interval=0.05", "--no-startup-delay"]
     running = [
         subprocess.Popen([*command, f"--worker-id=bench-{n}"], env=os.environ, stderr=subprocess.PIPE)
         for n in range(workers)
