@@ -678,6 +678,23 @@ class Outcome(models.Model):
     }
 
 
+class CaseNewsStop(models.Model):
+    """A supporter asked for no more news of this case (the link in every news email): whatever their
+    letters or signatures asked for, no outcome notice is made for them."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="news_stops")
+    supporter = models.ForeignKey("supporters.Supporter", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "supporter"], name="one_news_stop_per_action")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} ✕ #{self.supporter_id}"
+
+
 class OutcomeNotice(models.Model):
     """One supporter told of one outcome: the row exists once, with its one message in the outbox
     (uadesk.delivery), so nobody hears the news twice."""

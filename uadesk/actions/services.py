@@ -10,7 +10,17 @@ from django.utils.text import slugify
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import runs_kick
 
-from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, OutcomeNotice, Reminder, Target
+from .models import (
+    CONTROL_RE,
+    Action,
+    CaseNewsStop,
+    Individual,
+    ModelLetter,
+    Outcome,
+    OutcomeNotice,
+    Reminder,
+    Target,
+)
 from .signals import outcome_recorded, target_redirected
 
 
@@ -116,6 +126,8 @@ def outcome_notices_queue(outcome: Outcome) -> int:
     (their letters, their signatures: the outcome_recorded signal), and each notice its one message in
     the outbox. The outcome is new in this transaction, so nobody hears the news twice."""
     outcome_recorded.send(sender=Outcome, outcome=outcome)
+    stopped = CaseNewsStop.objects.filter(action=outcome.action_id).values("supporter")
+    OutcomeNotice.objects.filter(outcome=outcome, supporter__in=stopped).delete()
     notices = OutcomeNotice.objects.filter(outcome=outcome).values_list("pk", flat=True)
     Message.objects.bulk_create(Message(kind=Message.Kind.OUTCOME_NEWS, ref=pk) for pk in notices)
     transaction.on_commit(runs_kick)
@@ -178,6 +190,7 @@ def supporter_data(supporter) -> dict:
     notices = (
         OutcomeNotice.objects.filter(supporter=supporter).select_related("outcome__action").order_by("pk")
     )
+    stops = CaseNewsStop.objects.filter(supporter=supporter).select_related("action").order_by("pk")
     reminded = Message.objects.sent_at_of(Message.Kind.REMINDER, [r.pk for r in reminders])
     told = Message.objects.sent_at_of(Message.Kind.OUTCOME_NEWS, [n.pk for n in notices])
     return {
@@ -185,6 +198,7 @@ def supporter_data(supporter) -> dict:
             {"action": r.action.title, "asked_at": r.created_at, "sent_at": reminded.get(r.pk)}
             for r in reminders
         ],
+        "case_news_stopped": [{"action": s.action.title, "at": s.created_at} for s in stops],
         "outcomes_told": [
             {
                 "action": n.outcome.action.title,
@@ -201,3 +215,4 @@ def forget_supporter(supporter) -> None:
     supporter row's delete would take them too, but erasure says so here, where the rows are)."""
     Reminder.objects.filter(supporter=supporter).delete()
     OutcomeNotice.objects.filter(supporter=supporter).delete()
+    CaseNewsStop.objects.filter(supporter=supporter).delete()

@@ -5,11 +5,14 @@ the link to their data."""
 import datetime
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
 
-from uadesk.actions.models import Action, OutcomeNotice, Reminder
+from uadesk.actions.models import Action, CaseNewsStop, OutcomeNotice, Reminder
 from uadesk.delivery.email import templated
 from uadesk.delivery.models import Message
 from uadesk.delivery.outbox import Envelope, Sender, sender_register
@@ -18,12 +21,57 @@ from uadesk.delivery.tasks import runs_kick
 from .links import data_url
 from .models import Supporter
 
+STOP_SALT = "uadesk.supporters.stop"
 
-def supporter_envelope(supporter: Supporter, name: str, context: dict) -> Envelope:
-    """An email to a supporter in their language, with the link to their own data in it."""
+
+class StopInvalid(Exception):
+    """A stop link forged, mangled, or for a supporter erased since."""
+
+
+def stop_url(supporter: Supporter, what: str, action: Action) -> str:
+    """The link that stops one kind of email about one action ("news" or "reminder"): in the email and
+    in its List-Unsubscribe header. It names the supporter by number and their row's key, signed."""
+    token = signing.dumps([supporter.pk, supporter.link_key, what, action.pk], salt=STOP_SALT, compress=False)
     with translation.override(supporter.page_language):
+        return f"{settings.LINK_BASE_URL}{reverse('supporters:stop', kwargs={'token': token})}"
+
+
+def stop_read(token: str) -> tuple[Supporter, str, Action]:
+    try:
+        pk, key, what, action_pk = signing.loads(token, salt=STOP_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        raise StopInvalid from None
+    supporter = Supporter.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    action = Action.objects.filter(pk=action_pk).first() if isinstance(action_pk, int) else None
+    if supporter is None or action is None or what not in ("news", "reminder"):
+        raise StopInvalid
+    if not constant_time_compare(supporter.link_key, str(key)):
+        raise StopInvalid
+    return supporter, what, action
+
+
+def emails_stop(*, supporter: Supporter, what: str, action: Action) -> None:
+    """No more news of this case, or not the reminder: what is waiting in the outbox is cancelled too.
+    Safe to do twice (a mail app's one-click POST, then the person's own click)."""
+    with transaction.atomic():
+        if what == "news":
+            CaseNewsStop.objects.get_or_create(action=action, supporter=supporter)
+            waiting = OutcomeNotice.objects.filter(supporter=supporter, outcome__action=action)
+            Message.objects.of(Message.Kind.OUTCOME_NEWS, waiting.values_list("pk", flat=True)).cancel()
+        else:
+            reminders = Reminder.objects.filter(supporter=supporter, action=action)
+            Message.objects.of(Message.Kind.REMINDER, reminders.values_list("pk", flat=True)).cancel()
+            reminders.delete()
+
+
+def supporter_envelope(supporter: Supporter, name: str, context: dict, *, stop: str) -> Envelope:
+    """An email to a supporter in their language, with the link to their own data in it, and the one
+    that stops this kind of email (in the text and the List-Unsubscribe header)."""
+    with translation.override(supporter.page_language):
+        unsubscribe = stop_url(supporter, stop, context["action"])
         context = context | {"data_url": data_url(supporter), "site_url": settings.LINK_BASE_URL}
-        return Envelope("email", templated(f"supporters/emails/{name}", context), supporter.email)
+        letter = templated(f"supporters/emails/{name}", context, unsubscribe_url=unsubscribe)
+        return Envelope("email", letter, supporter.email)
 
 
 class OutcomeNewsSender(Sender):
@@ -37,7 +85,7 @@ class OutcomeNewsSender(Sender):
         for m in messages:
             if notice := notices.get(m.ref):
                 context = {"outcome": notice.outcome, "action": notice.outcome.action}
-                found[m.pk] = supporter_envelope(notice.supporter, "outcome", context)
+                found[m.pk] = supporter_envelope(notice.supporter, "outcome", context, stop="news")
         return found
 
 
@@ -54,7 +102,7 @@ class ReminderSender(Sender):
                 found[m.pk] = "they wrote since it was queued"
                 continue
             context = {"action": reminder.action, "deadline": reminder.action.effective_deadline}
-            found[m.pk] = supporter_envelope(reminder.supporter, "reminder", context)
+            found[m.pk] = supporter_envelope(reminder.supporter, "reminder", context, stop="reminder")
         return found
 
 

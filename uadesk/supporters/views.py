@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from uadesk.actions.models import Action
@@ -21,7 +22,7 @@ from uadesk.ratelimit import allow, allow_request, client_address, network_of
 from . import crypto, services
 from .forms import LinkRequestForm, ReminderForm
 from .links import LinkExpired, LinkInvalid, supporter_for
-from .news import reminder_ask
+from .news import StopInvalid, emails_stop, reminder_ask, stop_read
 from .outbox import data_link_queue
 
 
@@ -169,3 +170,19 @@ def remind(request, slug):
         )
     reminder_ask(action=action, email=form.cleaned_data["email"])
     return render(request, "supporters/reminder.html", {"action": action, "done": True})
+
+
+@csrf_exempt  # a mail app's one-click unsubscribe (RFC 8058) POSTs with no form; the signed link is the key
+@never_cache
+def stop(request, token):
+    """Stops news of a case, or a reminder: a page with one button, or a mail app's one-click POST.
+    Opening the link changes nothing (mail scanners open links); the POST does."""
+    try:
+        supporter, what, action = stop_read(token)
+    except StopInvalid:
+        return render(request, "supporters/link_invalid.html", status=404)
+    context = {"what": what, "action": action}
+    if request.method == "POST":
+        emails_stop(supporter=supporter, what=what, action=action)
+        return render(request, "supporters/stopped.html", context)
+    return render(request, "supporters/stop.html", context)
