@@ -335,6 +335,7 @@ class WebhookSender(Sender):
     """A delivery's signed POST, signed afresh on each try: the receiver refuses an old timestamp."""
 
     kind = Message.Kind.WEBHOOK
+    about = "api.webhookdelivery"
 
     def envelopes(self, messages):
         deliveries = WebhookDelivery.objects.select_related("webhook").in_bulk(m.ref for m in messages)

@@ -184,7 +184,7 @@ class Attempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"attempt {self.number} of message {self.message_id}: {self.outcome or 'unfinished'}"
+        return f"#{self.number}"
 
     def finish(self, outcome: str, detail: str = "") -> None:
         self.outcome, self.detail, self.finished_at = outcome, detail[:500], timezone.now()

@@ -43,6 +43,8 @@ class Sender:
     """How one kind of message is built, how often it is tried, and what its outcome changes."""
 
     kind: str
+    # The model of the rows its messages are about ("appeals.appeal"): staff follow a message to its row.
+    about: str = ""
 
     def envelopes(self, messages: list[Message]) -> dict[int, Envelope | str | None]:
         """Each message's envelope by message id; where there is nothing to send any more (the row it

@@ -76,6 +76,7 @@ def supporter_envelope(supporter: Supporter, name: str, context: dict, *, stop: 
 
 class OutcomeNewsSender(Sender):
     kind = Message.Kind.OUTCOME_NEWS
+    about = "actions.outcomenotice"
 
     def envelopes(self, messages):
         notices = OutcomeNotice.objects.select_related(
@@ -91,6 +92,7 @@ class OutcomeNewsSender(Sender):
 
 class ReminderSender(Sender):
     kind = Message.Kind.REMINDER
+    about = "actions.reminder"
 
     def envelopes(self, messages):
         reminders = Reminder.objects.select_related("action", "supporter").in_bulk(m.ref for m in messages)
