@@ -57,6 +57,7 @@ def test_staff_send_a_failed_letter_again_from_the_outbox(
     page.goto(desk("/staff/delivery/message/"))
     assert "Sent" in page.locator("#result_list tbody tr").first.inner_text()
     page.locator("#result_list tbody tr th a").first.click()  # the message, with its attempts
+    page.locator(".inline-group").wait_for()
     assert page.get_by_role("link", name=f"appeal #{appeal.pk}").count() == 1  # to the letter it carried
     assert page.locator('input[name="_save"]').count() == 0  # nothing to edit on the page
     attempts = page.locator(".inline-group").inner_text()
