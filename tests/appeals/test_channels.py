@@ -108,6 +108,20 @@ def test_a_stale_choice_for_an_official_not_written_to_is_no_error(client, seed_
     assert list(Appeal.objects.values_list("target", "channel")) == [(xi.pk, "mailto")]
 
 
+def test_an_official_no_channel_reaches_is_not_offered_to_write_to(client, seed_action, officials):
+    xi, _ = officials
+    erkin = seed_action.targets.get(name="Erkin Tuniyaz")
+    erkin.address = erkin.native_address = ""  # no email, no fax, and now no postal address
+    erkin.save()
+    with at(OPEN_DAY):
+        form = client.get(compose_url(seed_action)).content.decode()
+    _, response = write(client, seed_action, [xi], {xi: "post"})
+    with at(OPEN_DAY):
+        sent = client.get(response["Location"]).content.decode()
+    assert f'name="targets" value="{erkin.pk}"' not in form and "Erkin Tuniyaz" not in form
+    assert "Write to Ma Xingrui" in sent and "Write to Erkin Tuniyaz" not in sent
+
+
 def test_the_preview_names_each_officials_channel_and_carries_it_to_the_send(client, seed_action, officials):
     xi, ma = officials
     _, response = write(client, seed_action, [xi, ma], {xi: "mailto", ma: "post"}, step="preview")

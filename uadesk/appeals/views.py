@@ -167,7 +167,12 @@ def sent(request, slug, key):
             "action": action,
             "appeals": appeals,
             "to_send": sum(a.status == Appeal.Status.AWAITING_SUPPORTER for a in appeals),
-            "next_targets": [t for t in action.targets_for(_written_from(appeals)) if t.pk not in written],
+            # Officials no channel reaches from this desk are not on the form: no link to write to them.
+            "next_targets": [
+                t
+                for t in action.targets_for(_written_from(appeals))
+                if t.pk not in written and t.channels_offered()
+            ],
             "key": key,
             "replied": request.GET.get("replied") == "1",
             # The same words whoever's address it is: the page never tells whether it is known.
