@@ -472,6 +472,8 @@ SUPPORTER_DATA_HOLDERS = [
     "uadesk.appeals.services",
     "uadesk.api.services",
 ]
+# Who collects supporters' data: named beside every form that takes it and on the privacy notice.
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "This Urgent Action network")
 # Supporters who have done nothing for this many months are erased (0: never); counts stay.
 SUPPORTER_RETENTION_MONTHS = envint("SUPPORTER_RETENTION_MONTHS", 24)
 # A link to a supporter's data page rides in every email we send them, so it lives long; erasure

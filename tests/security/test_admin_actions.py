@@ -42,7 +42,7 @@ def world(seed_action, django_user_model):
     from uadesk.events.models import Event
     from uadesk.petitions.models import Petition, Signature, SignatureExport
     from uadesk.staff import audit
-    from uadesk.supporters.models import Erasure, Supporter
+    from uadesk.supporters.models import Erasure, PrivacyNotice, Supporter
 
     Action.objects.create(slug="a-draft", title="A draft", summary="Not yet.")
     campaign = Campaign.objects.create(name="Xinjiang", slug="xinjiang")
@@ -96,6 +96,7 @@ def world(seed_action, django_user_model):
         object_repr=str(event), action_flag=CHANGE,
     )  # fmt: skip
     deliver_messages.enqueue()  # a task result
+    PrivacyNotice.objects.create(language="en", text="We are the desk.")
     users = {}
     for role in ROLES:
         user = django_user_model.objects.create_user(f"{role.lower()}-user", is_staff=True)

@@ -13,7 +13,7 @@ from uadesk.staff import audit
 from uadesk.staff.readonly import ReadOnlyAdmin
 
 from . import crypto
-from .models import Erasure, Supporter
+from .models import Erasure, PrivacyNotice, Supporter
 from .services import erase
 
 
@@ -103,3 +103,10 @@ class ErasureAdmin(ReadOnlyAdmin):
     list_display = ["day", "by", "count"]
     list_filter = ["by"]
     date_hierarchy = "day"
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """The privacy notice in each language, written by staff; the public page is /privacy/."""
+
+    list_display = ["language", "updated_at"]

@@ -110,3 +110,27 @@ class Erasure(models.Model):
         day = timezone.localdate()
         row, _ = cls.objects.get_or_create(day=day, by=by[:200])
         cls.objects.filter(pk=row.pk).update(count=F("count") + 1)
+
+
+class PrivacyNotice(models.Model):
+    """The privacy notice in one language, as staff write it; the page links it from every form and
+    footer. Without one in the reader's language, the desk's own language's, else the built-in one."""
+
+    language = models.CharField(_("language"), max_length=20, unique=True, choices=settings.LANGUAGES)
+    text = models.TextField(
+        _("notice"), help_text=_("Who you are, what you keep, for what, how long, who sees it, how to ask.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self) -> str:
+        return self.get_language_display()
+
+    @classmethod
+    def for_language(cls, language: str) -> "PrivacyNotice | None":
+        found = {n.language: n for n in cls.objects.filter(language__in=[language, settings.LANGUAGE_CODE])}
+        return found.get(language) or found.get(settings.LANGUAGE_CODE)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("link/sent/", views.link_sent, name="link_sent"),
     path("remind/<slug:slug>/", views.remind, name="remind"),
     path("stop/<str:token>/", views.stop, name="stop"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

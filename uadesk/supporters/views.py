@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -22,6 +23,7 @@ from uadesk.ratelimit import allow, allow_request, client_address, network_of
 from . import crypto, services
 from .forms import LinkRequestForm, ReminderForm
 from .links import LinkExpired, LinkInvalid, supporter_for
+from .models import PrivacyNotice
 from .news import StopInvalid, agreements, emails_stop, reminder_ask, stop_read
 from .outbox import data_link_queue
 
@@ -187,3 +189,14 @@ def stop(request, token):
         emails_stop(supporter=supporter, what=what, action=action)
         return render(request, "supporters/stopped.html", context)
     return render(request, "supporters/stop.html", context)
+
+
+def privacy(request):
+    """The privacy notice staff wrote for the reader's language, or the desk's own account of it."""
+    notice = PrivacyNotice.for_language(get_language() or settings.LANGUAGE_CODE)
+    context = {
+        "notice": notice,
+        "organisation": settings.ORGANISATION_NAME,
+        "months": settings.SUPPORTER_RETENTION_MONTHS,
+    }
+    return render(request, "supporters/privacy.html", context)
