@@ -98,7 +98,18 @@ class IndividualInline(admin.TabularInline):
     fields = ["name", "native_name", "pronoun", "status", "position"]
 
 
-class TargetInline(admin.StackedInline):
+# A target has most often one or two of each: two rows each, growing as staff type (staff.css).
+COMPACT_TARGET_FIELDS = {"emails", "faxes", "phones", "social", "address", "native_address"}
+
+
+class CompactTargetFields:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in COMPACT_TARGET_FIELDS:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "compact"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class TargetInline(CompactTargetFields, admin.StackedInline):
     model = Target
     formset = TargetFormSet
     extra = 0
@@ -247,7 +258,7 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "country"]
 
 
-class SectionTargetInline(admin.StackedInline):
+class SectionTargetInline(CompactTargetFields, admin.StackedInline):
     model = Target
     fk_name = "localisation"
     extra = 1
