@@ -127,3 +127,28 @@ def test_outsiders_cannot_reach_the_admin(client, django_user_model):
     response = client.post(ADD_URL, action_form())
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not Action.objects.exists()
+
+
+def test_a_refused_save_and_publish_shows_the_draft_it_still_is_and_the_errors_at_the_top(staff_client):
+    post(staff_client, action_form(status="draft", targets=[]))
+    action = Action.objects.get()
+    data = action_form(
+        status="draft", _publish="1", targets=[], letters=[LETTER | {"id": action.letters.get().pk}]
+    )
+    data["letters-INITIAL_FORMS"] = "1"
+    with at(TODAY):
+        response = staff_client.post(reverse("admin:actions_action_change", args=[action.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<option value="draft" selected>' in page and '<option value="published" selected>' not in page
+    assert 'name="_publish"' in page  # the button is still there, to try again
+    top = page[: page.index('id="action_form"') + page[page.index('id="action_form"') :].index("<fieldset")]
+    assert "Not published: the action is still a draft" in top
+    assert "Targets: A published action needs at least one target to write to." in top
+    action.refresh_from_db()
+    assert action.status == "draft"
+
+
+def test_the_petition_form_finds_its_campaign_and_action_by_search(staff_client):
+    page = staff_client.get(reverse("admin:petitions_petition_add")).content.decode()
+    assert 'class="admin-autocomplete' in page and "vForeignKeyRawIdAdminField" not in page

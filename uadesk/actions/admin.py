@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -74,13 +75,41 @@ def target_saved(model_admin: admin.ModelAdmin, request, target: Target) -> None
         )  # fmt: skip
 
 
+def _error_summary(form, inline_admin_formsets) -> list[str]:
+    """Every error of the form and its inlines, each with the field or section it belongs to."""
+    summary = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        summary += [f"{label}: {error}" if label else str(error) for error in errors]
+    for inline in inline_admin_formsets:
+        formset, heading = inline.formset, capfirst(inline.opts.verbose_name_plural)
+        summary += [f"{heading}: {error}" for error in formset.non_form_errors()]
+        for errors in formset.errors:
+            for name, messages_ in errors.items():
+                field = formset.form.base_fields.get(name)
+                label = f"{heading}, {field.label}" if field and field.label else heading
+                summary += [f"{label}: {error}" for error in messages_]
+    return summary
+
+
 class IndividualInline(admin.TabularInline):
     model = Individual
     extra = 0
     fields = ["name", "native_name", "pronoun", "status", "position"]
 
 
-class TargetInline(admin.StackedInline):
+# A target has most often one or two of each: two rows each, growing as staff type (staff.css).
+COMPACT_TARGET_FIELDS = {"emails", "faxes", "phones", "social", "address", "native_address"}
+
+
+class CompactTargetFields:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in COMPACT_TARGET_FIELDS:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "compact"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class TargetInline(CompactTargetFields, admin.StackedInline):
     model = Target
     formset = TargetFormSet
     extra = 0
@@ -180,6 +209,22 @@ class ActionAdmin(admin.ModelAdmin):
             request.POST["status"] = Action.Status.PUBLISHED
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and "_publish" in request.POST and context.get("errors") and obj:
+            # Not published: the form shows the status the action still has (and so its publish button),
+            # not the one the refused save asked for, and says at the top what stopped it.
+            stored = Action.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+            obj.status = stored or Action.Status.DRAFT
+            form = context["adminform"].form
+            form.data = form.data.copy()
+            form.data["status"] = obj.status
+            context["error_summary"] = _error_summary(form, context.get("inline_admin_formsets", []))
+            self.message_user(
+                request, _("Not published: the action is still a draft. Correct what is listed below."),
+                messages.ERROR,
+            )  # fmt: skip
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is Target:
             for target in formset.save(commit=False):
@@ -213,7 +258,7 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "country"]
 
 
-class SectionTargetInline(admin.StackedInline):
+class SectionTargetInline(CompactTargetFields, admin.StackedInline):
     model = Target
     fk_name = "localisation"
     extra = 1

@@ -1,6 +1,6 @@
 """Staff bring in an Urgent Action document; the draft it makes opens for review beside its source."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +28,8 @@ def ingest(request):
                 form.add_error(None, str(error))
             else:
                 return review(request, result)
-    return render(request, "ingest/ingest.html", {"form": form, "title": _("Import an Urgent Action")})
+    context = {**admin.site.each_context(request), "form": form, "title": _("Import an Urgent Action")}
+    return render(request, "ingest/ingest.html", context)
 
 
 def review(request, result):

@@ -30,7 +30,7 @@ class PetitionAdmin(admin.ModelAdmin):
     list_filter = ["accepting"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    raw_id_fields = ["action", "campaign"]
+    autocomplete_fields = ["action", "campaign"]
 
     def get_queryset(self, request):
         return (

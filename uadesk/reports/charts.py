@@ -22,7 +22,8 @@ def _nice_top(value: int) -> int:
 
 def bar_chart(bars: list[Bar], *, title: str, width: int = 480, bar_height: int = 22) -> str:
     """Horizontal bars with their labels and values written out, so the chart reads without colour."""
-    label_width, value_width, gap = 170, 70, 6
+    # Room for the 28 characters a label keeps, at the width of wide letters, so none is cut at the left.
+    label_width, value_width, gap = 230, 60, 6
     height = max(1, len(bars)) * (bar_height + gap) + gap
     top = _nice_top(max((b.value for b in bars), default=0) or 1)
     room = width - label_width - value_width
@@ -30,7 +31,7 @@ def bar_chart(bars: list[Bar], *, title: str, width: int = 480, bar_height: int 
     for i, bar in enumerate(bars):
         y = gap + i * (bar_height + gap)
         length = round(room * bar.value / top)
-        label = bar.label if len(bar.label) <= 26 else bar.label[:25] + "…"
+        label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
         baseline = f"{y + bar_height * 0.7:.1f}"
         rows.append(
             f'<text x="{label_width - 8}" y="{baseline}" text-anchor="end">{escape(label)}</text>'

@@ -2,6 +2,7 @@
 
 import io
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -41,6 +42,7 @@ def dashboard(request, slug=None):
     if action is None:
         sections.append((_("By action"), report.by_action))
     context = {
+        **admin.site.each_context(request),  # the staff desk's header and menu, as on its other pages
         "title": action.title if action else _("All actions"),
         "action": action,
         "form": form,

@@ -2,12 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
+# The role that runs the desk itself; the home and the menu show it the sections of Django's and other
+# apps (accounts, sign-in locks, the task queue), which no other role needs.
+ADMINISTRATOR = str(_("Administrator"))
+
 # Role -> the permissions it holds, as "app_label.codename"; a trailing "*" takes every permission of
 # that app, "view_*" every view permission. Permissions of apps not installed are left out.
 ROLES: dict[str, list[str]] = {
     # Everything; they also manage staff accounts and roles, and read the audit log (staff.view_auditentry),
     # which no other role sees: it names staff and tokens.
-    str(_("Administrator")): ["*"],
+    ADMINISTRATOR: ["*"],
     # Actions, targets and letters, the import of UA documents, outcomes, and the review queue of letters.
     str(_("Editor")): [
         "actions.*",

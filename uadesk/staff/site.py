@@ -21,6 +21,8 @@ class StaffSite(admin.AdminSite):
     site_title = _("uadesk staff")
     login_form = StaffLoginForm
     login_template = "staff/login.html"
+    index_title = _("Today at the desk")
+    index_template = "staff/home.html"
 
     def register(self, model_or_iterable, admin_class=None, **options):
         # Every admin, ours and those of Django's and other apps (users, groups, failed sign-ins).
@@ -46,6 +48,22 @@ class StaffSite(admin.AdminSite):
             # Before the second factor, nothing of the desk: not even the names of its apps.
             context.update(available_apps=[], is_nav_sidebar_enabled=False)
         return context
+
+    def get_app_list(self, request, app_label=None):
+        """The desk's own apps first; those of Django and other packages (accounts, sign-in locks, the
+        task queue) only for administrators, last, as the machinery they are."""
+        from .home import is_administrator
+
+        apps = super().get_app_list(request, app_label)
+        own = [app for app in apps if _is_ours(app["app_label"])]
+        if app_label is not None or is_administrator(request.user):
+            return own + [app for app in apps if app not in own]
+        return own
+
+    def index(self, request, extra_context=None):
+        from .home import desk_day
+
+        return super().index(request, {"desk": desk_day(user=request.user), **(extra_context or {})})
 
     def login(self, request, extra_context=None):
         if request.method == "POST" and not (
@@ -95,6 +113,12 @@ class StaffSite(admin.AdminSite):
         response = render(request, "staff/two_factor.html", context)
         response["Cache-Control"] = "no-store"  # the page shows the device's secret
         return response
+
+
+def _is_ours(app_label: str) -> bool:
+    from django.apps import apps
+
+    return apps.get_app_config(app_label).name.startswith("uadesk")
 
 
 def _base32(key: bytes) -> str:
