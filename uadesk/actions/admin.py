@@ -189,6 +189,7 @@ class ActionAdmin(admin.ModelAdmin):
                 "fields": [
                     "deadline",
                     ("deadline_extended_to", "deadline_extension_reason"),
+                    "keep_open_after_outcomes",
                     "preferred_languages",
                     "own_language_welcome",
                     "review_letters",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -67,10 +67,46 @@ class ActionQuerySet(models.QuerySet):
         """What supporters may see: published actions and closed ones, never drafts."""
         return self.filter(status__in=[Action.Status.PUBLISHED, Action.Status.CLOSED])
 
+    def with_outcomes_known(self) -> "ActionQuerySet":
+        """Annotates ended_by_outcomes_db: Action.ended_by_outcomes() in SQL, so lists agree with pages."""
+        # An individual's latest news is their own latest outcome or the whole case's, whichever is later.
+        latest_news = Subquery(
+            Outcome.objects.filter(
+                Q(individual=OuterRef("pk")) | Q(individual__isnull=True, action=OuterRef("action"))
+            )
+            .order_by("-happened_on", "-id")
+            .values("kind")[:1]
+        )
+        unresolved = (
+            Individual.objects.filter(action=OuterRef("pk"))
+            .annotate(latest_news=latest_news)
+            .filter(Q(latest_news__isnull=True) | ~Q(latest_news__in=Outcome.FINAL_KINDS))
+        )
+        case_news = Subquery(
+            Outcome.objects.filter(action=OuterRef("pk"), individual__isnull=True)
+            .order_by("-happened_on", "-id")
+            .values("kind")[:1]
+        )
+        resolved = Q(has_individuals=True, has_unresolved=False) | Q(
+            has_individuals=False, case_news__in=Outcome.FINAL_KINDS
+        )
+        return self.alias(
+            has_individuals=Exists(Individual.objects.filter(action=OuterRef("pk"))),
+            has_unresolved=Exists(unresolved),
+            case_news=case_news,
+        ).annotate(
+            ended_by_outcomes_db=models.ExpressionWrapper(
+                Q(keep_open_after_outcomes=False) & resolved, output_field=models.BooleanField()
+            )
+        )
+
     def open_on(self, day: datetime.date) -> "ActionQuerySet":
         return (
             self.with_effective_deadline()
-            .filter(status=Action.Status.PUBLISHED, effective_deadline_db__gte=day)
+            .with_outcomes_known()
+            .filter(
+                status=Action.Status.PUBLISHED, effective_deadline_db__gte=day, ended_by_outcomes_db=False
+            )
             .order_by("effective_deadline_db", "title")
         )
 
@@ -78,7 +114,12 @@ class ActionQuerySet(models.QuerySet):
         return (
             self.public()
             .with_effective_deadline()
-            .filter(Q(status=Action.Status.CLOSED) | Q(effective_deadline_db__lt=day))
+            .with_outcomes_known()
+            .filter(
+                Q(status=Action.Status.CLOSED)
+                | Q(effective_deadline_db__lt=day)
+                | Q(ended_by_outcomes_db=True)
+            )
             .order_by("-effective_deadline_db", "title")
         )
 
@@ -140,6 +181,13 @@ class Action(models.Model):
         "self", verbose_name=_("earlier UA on this desk"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="updates", help_text=_("The action this one updates: its page will point here."),
     )  # fmt: skip
+    keep_open_after_outcomes = models.BooleanField(
+        _("keep asking for letters once everyone has a final outcome"), default=False,
+        help_text=_(
+            "When every individual is released, acquitted, has their death sentence commuted… the action "
+            "stops asking for letters, unless this is ticked."
+        ),
+    )  # fmt: skip
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     source_sha256 = models.CharField(
@@ -196,10 +244,50 @@ class Action(models.Model):
         return self.deadline_extended_to or self.deadline
 
     def is_open(self, today: datetime.date | None = None) -> bool:
-        """Supporters may act: published, and the deadline (extension included) not yet passed."""
+        """Supporters may act: published, the deadline (extension included) not yet passed, and the
+        outcomes have not ended the call (ended_by_outcomes)."""
         if self.status != self.Status.PUBLISHED or self.effective_deadline is None:
             return False
-        return self.effective_deadline >= (today or local_today())
+        return self.effective_deadline >= (today or local_today()) and not self.ended_by_outcomes()
+
+    def resolving_outcomes(self) -> list["Outcome"]:
+        """Each individual's latest news, in their order, when every one of them has a final outcome
+        (Outcome.FINAL_KINDS); empty while anyone's fate is open. The news of the whole case counts for
+        everyone it is later than; an action about nobody in particular is resolved by its own."""
+        outcomes = list(self.outcomes.select_related("individual").order_by("-happened_on", "-id"))
+        case_news = next((o for o in outcomes if o.individual_id is None), None)
+        individuals = list(self.individuals.all())
+        if not individuals:
+            return [case_news] if case_news and case_news.kind in Outcome.FINAL_KINDS else []
+        latest = []
+        for person in individuals:
+            news = next((o for o in outcomes if o.individual_id in (None, person.pk)), None)
+            if news is None or news.kind not in Outcome.FINAL_KINDS:
+                return []
+            if news.individual_id is None:
+                news = Outcome(action=self, individual=person, kind=news.kind, happened_on=news.happened_on)
+            latest.append(news)
+        return latest
+
+    def all_individuals_resolved(self) -> bool:
+        return bool(self.resolving_outcomes())
+
+    def resolution_summary(self) -> str:
+        """One line of who had which final outcome, e.g. “Li Wei: Released; Zhang Min: Acquitted”."""
+        return "; ".join(
+            f"{o.individual.name}: {o.get_kind_display()}" if o.individual else str(o.get_kind_display())
+            for o in self.resolving_outcomes()
+        )
+
+    def ending_outcomes(self) -> list["Outcome"]:
+        """The final outcomes that end the call to act: resolving_outcomes(), unless staff keep the action
+        open."""
+        return [] if self.keep_open_after_outcomes else self.resolving_outcomes()
+
+    def ended_by_outcomes(self) -> bool:
+        """Every individual has a final outcome and staff did not keep the action open: it no longer
+        asks for letters."""
+        return bool(self.ending_outcomes())
 
     def is_closed(self, today: datetime.date | None = None) -> bool:
         return self.status == self.Status.CLOSED or (
@@ -365,7 +453,10 @@ class Individual(models.Model):
         SENTENCED = "sentenced", _("Sentenced")
         MISSING = "missing", _("Missing")
         RELEASED = "released", _("Released")
+        RELEASED_ON_BAIL = "released_on_bail", _("Released on bail")
+        SAFE = "safe", _("Safe")
         DIED_IN_CUSTODY = "died_in_custody", _("Died in custody")
+        EXECUTED = "executed", _("Executed")
         OTHER = "other", _("Other")
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="individuals")
@@ -663,11 +754,25 @@ class ModelLetter(models.Model):
 class Outcome(models.Model):
     """What happened to an individual, told to supporters who acted and asked to hear."""
 
+    # What UAs' updates report. A final outcome answers the action's call for this person (they are
+    # free, cleared, off death row, found safe) or ends it (they died); the others are news of a case
+    # that goes on.
     class Kind(models.TextChoices):
         RELEASED = "released", _("Released")
+        RELEASED_ON_BAIL = "released_on_bail", _("Released on bail")
+        CHARGES_DROPPED = "charges_dropped", _("Charges dropped")
+        ACQUITTED = "acquitted", _("Acquitted")
+        DEATH_SENTENCE_COMMUTED = "death_commuted", _("Death sentence commuted")
+        SENTENCE_REDUCED = "sentence_reduced", _("Sentence reduced")
+        FOUND_SAFE = "found_safe", _("Found safe")
+        WHEREABOUTS_DISCLOSED = "whereabouts_known", _("Whereabouts disclosed")
+        ACCESS_GRANTED = "access_granted", _("Access to a lawyer or family granted")
+        TRIAL_SET = "trial_set", _("Trial date set")
         SENTENCED = "sentenced", _("Sentenced")
+        TRANSFERRED = "transferred", _("Transferred")
         MISSING = "missing", _("Missing")
         DIED_IN_CUSTODY = "died_in_custody", _("Died in custody")
+        EXECUTED = "executed", _("Executed")
         OTHER = "other", _("Other news")
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="outcomes")
@@ -697,10 +802,26 @@ class Outcome(models.Model):
     # The individual's status follows their latest outcome, so the page and the counts agree.
     STATUS_OF_KIND = {
         Kind.RELEASED: Individual.Status.RELEASED,
+        Kind.RELEASED_ON_BAIL: Individual.Status.RELEASED_ON_BAIL,
+        Kind.CHARGES_DROPPED: Individual.Status.RELEASED,
+        Kind.ACQUITTED: Individual.Status.RELEASED,
+        Kind.DEATH_SENTENCE_COMMUTED: Individual.Status.SENTENCED,
+        Kind.SENTENCE_REDUCED: Individual.Status.SENTENCED,
+        Kind.FOUND_SAFE: Individual.Status.SAFE,
         Kind.SENTENCED: Individual.Status.SENTENCED,
         Kind.MISSING: Individual.Status.MISSING,
         Kind.DIED_IN_CUSTODY: Individual.Status.DIED_IN_CUSTODY,
+        Kind.EXECUTED: Individual.Status.EXECUTED,
     }
+    # The outcomes after which the action no longer asks for letters for this person.
+    FINAL_KINDS = frozenset({
+        Kind.RELEASED, Kind.CHARGES_DROPPED, Kind.ACQUITTED, Kind.DEATH_SENTENCE_COMMUTED,
+        Kind.FOUND_SAFE, Kind.DIED_IN_CUSTODY, Kind.EXECUTED,
+    })  # fmt: skip
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind in self.FINAL_KINDS
 
 
 class CaseNewsStop(models.Model):
@@ -806,7 +927,7 @@ class Localisation(models.Model):
     def is_open(self, today: datetime.date | None = None) -> bool:
         if self.action.status != Action.Status.PUBLISHED or self.effective_deadline is None:
             return False
-        return self.effective_deadline >= (today or local_today())
+        return self.effective_deadline >= (today or local_today()) and not self.action.ended_by_outcomes()
 
     def days_left(self, today: datetime.date | None = None) -> int | None:
         if not self.is_open(today):

@@ -58,6 +58,7 @@ def action_detail(request, slug, section=None):
             "localisation": localisation,
             "deadline": version.effective_deadline,
             "is_open": version.is_open(today),
+            "ending_outcomes": action.ending_outcomes(),
             "days_left": version.days_left(today),
             "sections": action.localisations.select_related("section") if not localisation else [],
             "individuals": action.individuals.all(),

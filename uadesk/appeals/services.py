@@ -55,6 +55,10 @@ def appeal_submit(
     nobody's, and the desk's own sends wait. The answer, and the work done, are the same whether the
     address is known or not: nothing here looks the address up."""
     if not (localisation or action).is_open():
+        if action.ended_by_outcomes():
+            raise AppealRefused(
+                _("Every person this action was for has a final outcome: it takes no new appeal.")
+            )
         raise AppealRefused(_("This action is closed: it takes no new appeal."))
     if existing := list(Appeal.objects.filter(submission=key)):
         return existing  # the same form posted again: a double click or a reload

@@ -38,7 +38,8 @@ def compose(request, slug):
     action = get_object_or_404(Action.objects.public(), slug=slug)
     localisation = _localisation(action, request)
     if not (localisation or action).is_open():
-        return render(request, "appeals/closed.html", {"action": action}, status=410)
+        page = {"action": action, "ending_outcomes": action.ending_outcomes()}
+        return render(request, "appeals/closed.html", page, status=410)
     page = {"action": action, "localisation": localisation}
     if request.method != "POST":
         initial = writer_remembered(request)

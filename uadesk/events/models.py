@@ -109,7 +109,15 @@ class Event(models.Model):
         for action in actions:
             if action.pk not in kept:
                 if not action.is_open(today):
-                    problems.append(_("“%(title)s” is not open.") % {"title": action.title})
+                    problems.append(
+                        _(
+                            "“%(title)s” no longer asks for letters: every person it was for has a "
+                            "final outcome."
+                        )
+                        % {"title": action.title}
+                        if action.ended_by_outcomes()
+                        else _("“%(title)s” is not open.") % {"title": action.title}
+                    )
                     continue
                 if action.effective_deadline < self.date:
                     problems.append(

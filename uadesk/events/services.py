@@ -56,6 +56,16 @@ def _reference(action: Action) -> str:
     return " · ".join(parts + ([action.index_number] if action.index_number else []))
 
 
+def _left_out(action: Action) -> str:
+    """An action the pack leaves out, as the cover names it: with the outcomes that ended its call."""
+    if action.ended_by_outcomes():
+        return _("%(title)s (every person it was for has a final outcome: %(outcomes)s)") % {
+            "title": action.title,
+            "outcomes": action.resolution_summary(),
+        }
+    return action.title
+
+
 def absolute_url(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
 
@@ -164,7 +174,7 @@ def event_pack_plan(*, event: Event, base_url: str, today: datetime.date | None 
             _("%(writers)d writers expected, writing in %(languages)s.")
             % {"writers": writers, "languages": ", ".join(str(language_name(c)) for c in codes)}
         ],
-        left_out=[a.title for a in actions if not a.is_open(today)],
+        left_out=[_left_out(a) for a in actions if not a.is_open(today)],
         words=words,
     )
 
