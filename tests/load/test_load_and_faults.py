@@ -289,8 +289,9 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
                 # Halfway: staff record an outcome; its news goes to each writer who asked and has confirmed.
                 time.sleep(max(0.0, began + SECONDS / 2 - time.monotonic()))
                 outcome = outcome_record(
-                    Outcome(action=open_action, individual=open_action.individuals.first(), kind="released",
-                            happened_on=timezone.localdate(), public_note="Released on bail.")
+                    # News that is not the end of the case: the action still asks for letters.
+                    Outcome(action=open_action, individual=open_action.individuals.first(),
+                            kind="transferred", happened_on=timezone.localdate(), public_note="Moved.")
                 )  # fmt: skip
                 followers = {
                     n.supporter.email
