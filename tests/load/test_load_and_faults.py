@@ -339,13 +339,14 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     )
     data_links = Counter(m["To"] for m in mailbox.messages if m["Subject"] == DATA_LINK_SUBJECT)
     news = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("News of the case"))
+    receipts = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("Your letters for"))
     announced = Counter(json.loads(body)["data"]["appeal_id"] for _, body in receiver.requests)
     confirmations = Counter(
         m["To"]
         for m in mailbox.messages
         if not m["Message-ID"].startswith("<appeal-")
         and m["Subject"] not in ("Confirm your letters", DATA_LINK_SUBJECT)
-        and not m["Subject"].startswith("News of the case")
+        and not m["Subject"].startswith(("News of the case", "Your letters for"))
     )
     acknowledged = set(load.appeals)
     lost_appeals = [k for k in acknowledged if k not in appeals or not letters[appeals[k].message_id]]
@@ -365,6 +366,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
         f"\ndata links: {len(load.linked)} asked, {len(data_links)} sent, {twice(data_links)} twice"
         f"\nnews of the outcome: {len(followers)} followers, {len(news)} told, {twice(news)} twice"
         f"\nwebhooks: {len(announced)} appeals announced, {twice(announced)} twice"
+        f"\nreceipts: {len(receipts)} writers, {twice(receipts)} twice"
         f"\nfaults: worker killed mid-send ({stall.dropped} letter not accepted), "
         + (
             f"{cut} connections cut"
@@ -388,6 +390,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     assert load.linked and set(data_links) == load.linked and set(data_links.values()) == {1}
     assert followers and set(news) == followers and set(news.values()) == {1}
     assert set(announced) == {a.pk for a in appeals.values()} and set(announced.values()) == {1}
+    assert set(receipts) == set(load.writers) and set(receipts.values()) == {1}
     assert not Message.objects.exclude(status__in=["sent", "cancelled"]).exists()
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()  # the killed worker's task ran again
     if letters_twice := sorted(message_id for message_id, n in letters.items() if n > 1):

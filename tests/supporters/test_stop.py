@@ -43,14 +43,16 @@ def test_news_carries_a_one_click_stop_and_the_email_asked_for_does_not(open_act
     follow(open_action, "ada@example.org")
     news(open_action)
     data_link_queue(Supporter.find("ada@example.org").email_hash)  # one she asked for, just now
-    assert deliver_messages.call() == 2
-    by_subject = {m["Subject"]: m for m in mailbox.wait_for(2)}
+    assert deliver_messages.call() == 3  # with the receipt of her letter
+    by_subject = {m["Subject"]: m for m in mailbox.wait_for(3)}
     told = next(m for s, m in by_subject.items() if "News of the case" in s)
     assert told["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = told["List-Unsubscribe"].strip("<>")
     assert link.startswith("http") and "/supporters/stop/" in link
     assert link in told.get_body(("plain",)).get_content()
-    [asked] = [m for s, m in by_subject.items() if m is not told]
+    asked = by_subject["Your link to the data we hold about you"]
+    receipt = next(m for s, m in by_subject.items() if s.startswith("Your letters for"))
+    assert receipt["List-Unsubscribe"] is None  # their record of what they sent, asked for by confirming
     assert asked["List-Unsubscribe"] is None and asked["List-Unsubscribe-Post"] is None
 
 

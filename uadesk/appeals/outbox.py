@@ -11,6 +11,7 @@ from uadesk.delivery.models import Message
 from uadesk.delivery.outbox import Envelope, Sender, sender_register
 from uadesk.delivery.tasks import runs_kick
 from uadesk.ratelimit import allow
+from uadesk.supporters.links import data_url
 
 from .models import Appeal, EmailConfirmation
 from .printing import appeal_pdf
@@ -150,6 +151,31 @@ class ConfirmationSender(Sender):
         return Envelope("email", letter, confirmation.email)
 
 
+class ReceiptSender(Sender):
+    """What a supporter sent, once they confirmed their email: each letter, to whom, how, where it
+    stands, and the link to their data. Their own record, asked for by confirming: no unsubscribe."""
+
+    kind = Message.Kind.LETTERS_RECEIPT
+
+    def envelopes(self, messages: list[Message]) -> dict[int, Envelope | str | None]:
+        return {m.pk: self.envelope(m.params.get("submission", "")) for m in messages}
+
+    def envelope(self, submission: str) -> Envelope | None:
+        appeals = list(
+            Appeal.objects.filter(submission=submission, supporter__isnull=False)
+            .select_related("action", "target", "supporter")
+            .order_by("target__position")
+        )
+        if not appeals:
+            return None  # erased since
+        supporter = appeals[0].supporter
+        with translation.override(supporter.page_language):
+            context = {"action": appeals[0].action, "appeals": appeals, "data_url": data_url(supporter)}
+            letter = templated("appeals/emails/receipt", context)
+        return Envelope("email", letter, supporter.email)
+
+
 def register() -> None:
     sender_register(LetterSender())
     sender_register(ConfirmationSender())
+    sender_register(ReceiptSender())

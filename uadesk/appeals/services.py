@@ -158,6 +158,11 @@ def appeals_confirm(token: str) -> Confirmed | None:
         Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(supporter=supporter)
         if desk and status == Appeal.Status.QUEUED:
             letters_queue(Appeal.objects.filter(pk__in=[a.pk for a in desk]))
+        if kept:
+            # Their record of what they sent, now that the address is known to be theirs.
+            message_queue(
+                Message.Kind.LETTERS_RECEIPT, kept[0].pk, params={"submission": str(confirmation.submission)}
+            )
     for appeal in appeals:
         appeal.refresh_from_db()
     return Confirmed(appeals, over_limit, closed)

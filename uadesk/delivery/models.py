@@ -63,6 +63,7 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         APPEAL = "appeal", _("Letter to an official")
         LETTERS_CONFIRMATION = "letters-confirmation", _("Confirm your letters")
+        LETTERS_RECEIPT = "letters-receipt", _("Receipt for a supporter's letters")
         PETITION_EMAIL = "petition-email", _("Petition email to a signer")
         OUTCOME_NEWS = "outcome-news", _("News of a case")
         REMINDER = "reminder", _("Reminder before a deadline")
