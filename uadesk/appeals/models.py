@@ -128,6 +128,19 @@ class Appeal(models.Model):
     def is_counted(self) -> bool:
         return self.status in self.COUNTED
 
+    def is_on_its_way(self) -> bool:
+        """Its status may still change without the supporter doing anything on its page: they confirm
+        their email elsewhere, staff read it, the desk sends it."""
+        return self.status in (self.Status.UNCONFIRMED, self.Status.HELD, self.Status.QUEUED)
+
+    def is_printable(self) -> bool:
+        """A letter for the post: printed before the supporter posts it, and again after (a spoiled
+        page, a second copy), as long as it is theirs to post."""
+        return self.channel == self.Channel.POST and self.status in (
+            self.Status.AWAITING_SUPPORTER,
+            self.Status.POSTED,
+        )
+
     def delivery(self):
         """Its latest message in the outbox, with the attempts to send it; None for a letter the desk
         does not send, or one not yet queued."""
