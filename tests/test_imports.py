@@ -9,10 +9,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "uadesk"
 ACTIONS = PACKAGE / "actions"
 BUILT_ON_ACTIONS = ("uadesk.appeals", "uadesk.petitions", "uadesk.supporters")
-# Modules of the actions app that still import those apps, for outcome news and reminders (who follows a
-# case, who acted, a supporter's data link). Empty this list as that leaves them; a module listed here
+# Modules of the actions app that still import those apps. Empty: keep it so; a module listed here
 # that no longer needs to be fails the test.
-STILL_IMPORTING = ["news.py", "services.py"]
+STILL_IMPORTING = []
 
 
 def imports_in(source: str, package: str) -> set[str]:

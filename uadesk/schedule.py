@@ -1,11 +1,11 @@
 """Periodic work: which tasks the scheduler queues, and how often. Each is safe to run twice."""
 
-from uadesk.actions.tasks import close_expired_actions, queue_reminders
+from uadesk.actions.tasks import close_expired_actions
 from uadesk.api.tasks import sweep_webhook_events
 from uadesk.appeals.tasks import expire_unconfirmed_appeals
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
-from uadesk.supporters.tasks import forget_inactive_supporters
+from uadesk.supporters.tasks import forget_inactive_supporters, queue_reminders
 from uadesk.tasks import requeue_interrupted_tasks
 
 # (task, seconds between runs)

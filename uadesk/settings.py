@@ -496,6 +496,6 @@ WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30)
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_SWEEP_HOURS = envint("WEBHOOK_SWEEP_HOURS", 24)
-# Webhooks go to public internet addresses only (uadesk/api/outbound.py); on for a receiver on the
+# Webhooks go to public internet addresses only (uadesk/delivery/webhook.py); on for a receiver on the
 # desk's own network, or in tests on loopback.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)

@@ -13,12 +13,12 @@ from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE, at, desk_callbacks
 from uadesk.actions.models import Action, Outcome, OutcomeNotice, Reminder
 from uadesk.actions.services import outcome_record
-from uadesk.actions.tasks import queue_reminders
 from uadesk.appeals.models import Appeal, Reply
 from uadesk.appeals.services import Writer, appeal_submit
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.supporters.models import Supporter
+from uadesk.supporters.tasks import queue_reminders
 
 pytestmark = pytest.mark.django_db
 OPEN_DAY = datetime.date(2022, 9, 1)
@@ -174,7 +174,7 @@ def test_a_reply_file_that_cannot_be_read_is_a_form_error(client, seed_action):
 
 def test_one_reminder_before_the_deadline_only_to_those_who_have_not_acted(client, seed_action, smtp_server):
     mailbox, _ = smtp_server
-    remind = reverse("actions:remind", args=[seed_action.slug])
+    remind = reverse("supporters:remind", args=[seed_action.slug])
     with at(OPEN_DAY):
         for email in ("ada@example.org", "Ada@Example.org", "grace@example.org"):
             assert client.post(remind, {"email": email}).status_code == 200
@@ -199,7 +199,9 @@ def test_one_reminder_before_the_deadline_only_to_those_who_have_not_acted(clien
 
 def test_no_reminder_for_a_closed_action(client, seed_action):
     with at(SEED_DEADLINE + datetime.timedelta(days=1)):
-        response = client.post(reverse("actions:remind", args=[seed_action.slug]), {"email": "a@example.org"})
+        response = client.post(
+            reverse("supporters:remind", args=[seed_action.slug]), {"email": "a@example.org"}
+        )
     assert response.status_code == 410 and not Reminder.objects.exists()
 
 

@@ -29,7 +29,7 @@ def test_open_action_page_shows_everything_from_the_ua(client, seed_action):
         "President of the People’s Republic of China",
         "Zhongnanhai",
         "Xichangan’jie Xichengqu, Beijing Shi 100017",
-        '<address lang="zh" dir="auto">北京市西城区西长安街街道 100017</address>',
+        '<address lang="zh" dir="ltr">北京市西城区西长安街街道 100017</address>',
         "新疆维吾尔自治区乌鲁木齐市830041天山区中山路479号",
         "479 Zhongshan Lu, Tianshan Qu, Urumqi,",
         "Ma Xingrui",
@@ -58,7 +58,8 @@ def test_each_target_is_shown_with_its_position(client, seed_action):
     with at(datetime.date(2022, 9, 1)):
         html = page(client, seed_action.get_absolute_url())
     targets = re.findall(
-        r'<div class="target role-(\w+)">\s*<h3>(.*?)</h3>\s*(?:<p class="position">(.*?)</p>)?', html
+        r'<div class="target role-(\w+)">\s*<h3[^>]*>(.*?)</h3>\s*(?:<p class="position"[^>]*>(.*?)</p>)?',
+        html,
     )
     assert targets == [
         ("primary", "Xi Jinping", "President of the People’s Republic of China"),
@@ -146,11 +147,12 @@ def test_names_show_in_both_scripts_and_a_chinese_name_in_pinyin(client, seed_ac
     seed_action.individuals.create(name="Ilham Tohti", native_name="伊力哈木·土赫提", position=9)
     with at(datetime.date(2022, 9, 1)), translation.override("es"):
         html = page(client, seed_action.get_absolute_url())
-    assert '<bdi lang="zh">习近平</bdi> <span class="pinyin" lang="zh-Latn-pinyin">Xí Jìnpíng</span>' in html
+    pinyin = '<span class="pinyin" lang="zh-Latn-pinyin" dir="ltr">Xí Jìnpíng</span>'
+    assert f'<bdi lang="zh" dir="ltr">习近平</bdi> {pinyin}' in html
     assert '<bdi class="native-name" lang="zh">伊力哈木·土赫提</bdi>' in html
-    assert '<span class="pinyin" lang="zh-Latn-pinyin">Yīlìhāmù Tǔhètí</span>' in html
+    assert '<span class="pinyin" lang="zh-Latn-pinyin" dir="ltr">Yīlìhāmù Tǔhètí</span>' in html
     # A Chinese address runs from the country down to the person: the name comes last.
-    native = re.search(r'<address lang="zh" dir="auto">(.*?)</address>', html, re.S).group(1)
+    native = re.search(r'<address lang="zh" dir="ltr">(.*?)</address>', html, re.S).group(1)
     assert native.split("<br>") == [*xi.native_address_lines, "习近平"]
 
 
@@ -197,3 +199,64 @@ def test_deadlines_are_written_for_the_readers_language(client, seed_action, lan
     with at(datetime.date(2022, 9, 1)), translation.override(language):
         html = page(client, seed_action.get_absolute_url())
     assert f'<time datetime="2022-09-23">{deadline}</time>' in html
+
+
+def element_attrs(html: str, pattern: str) -> dict[str, str]:
+    """The attributes of the first tag whose opening matches `pattern` (e.g. r'div class="summary"')."""
+    tag = re.search(rf"<{pattern}[^>]*>", html)
+    assert tag, pattern
+    return dict(re.findall(r'([\w-]+)="([^"]*)"', tag.group(0)))
+
+
+def test_the_english_case_on_the_arabic_page_is_marked_english_left_to_right(client, seed_action):
+    with at(datetime.date(2022, 9, 1)), translation.override("ar"):
+        url = seed_action.get_absolute_url()
+    assert url.startswith("/ar/")
+    with at(datetime.date(2022, 9, 1)):
+        html = page(client, url)
+    assert '<html lang="ar" dir="rtl">' in html
+    # The case, the asks, the officials' names and positions and their Latin address: English, LTR.
+    for pattern in [r'div class="summary"', r"h1", r'p class="position"', r"address(?! lang=\"zh)"]:
+        attrs = element_attrs(html, pattern)
+        assert (attrs.get("lang"), attrs.get("dir")) == ("en", "ltr"), (pattern, attrs)
+    summary = re.search(r'<div class="summary" lang="en" dir="ltr">(.*?)</div>', html, re.S).group(1)
+    assert "48 individuals from predominantly Muslim ethnic groups" in summary
+    asks = re.search(r'<div class="asks">\s*<h3>[^<]*</h3>\s*<ul([^>]*)><li>', html)
+    assert asks and asks.group(1) == ' lang="en" dir="ltr"', "the asks are not marked English"
+    # The Chinese address runs left to right in Chinese; the model letter in its own language.
+    assert '<address lang="zh" dir="ltr">北京市西城区西长安街街道 100017' in html
+    assert re.search(r'<div lang="en" dir="ltr">\s*<p>Dear President Xi Jinping</p>', html)
+
+    with at(datetime.date(2022, 9, 1)):
+        listing = page(client, "/ar/")
+    card = re.search(r'<li class="action-card">(.*?)</li>', listing, re.S).group(1)
+    assert '<h3 lang="en" dir="ltr">' in card and '<p lang="en" dir="ltr">48 individuals' in card
+
+
+def test_an_arabic_case_on_the_english_page_runs_right_to_left(client, seed_action):
+    seed_action.title = "مفقودون ومحتجزون تعسفياً في شينجيانغ"
+    seed_action.summary = "48 شخصاً من مجموعات عرقية ذات أغلبية مسلمة احتُجزوا في معسكرات."
+    seed_action.save()
+    seed_action.letters.create(language="ar", salutation="سيادة الرئيس", body="أكتب إليكم بشأن", closing="")
+    with at(datetime.date(2022, 9, 1)):
+        html = page(client, seed_action.get_absolute_url())
+    assert '<html lang="en" dir="ltr">' in html
+    # The case's language is read from its title and summary; the officials' positions are in it too.
+    for pattern in [r'div class="summary"', r"h1", r'p class="position"']:
+        attrs = element_attrs(html, pattern)
+        assert (attrs.get("lang"), attrs.get("dir")) == ("ar", "rtl"), (pattern, attrs)
+    assert re.search(r'<div lang="ar" dir="rtl">\s*<p>سيادة الرئيس</p>', html)
+
+
+def test_a_sections_own_words_run_their_own_way(client, seed_action):
+    from uadesk.actions.models import Localisation, Section
+
+    section = Section.objects.create(code="de", name="Amnesty Deutschland", country="DE")
+    localisation = Localisation.objects.create(
+        action=seed_action, section=section, introduction="Bitte schreiben Sie."
+    )
+    localisation.targets.create(action=seed_action, name="Botschafter Wu Ken", title="Botschaft der VR China")
+    with at(datetime.date(2022, 9, 1)), translation.override("ar"):
+        html = page(client, localisation.get_absolute_url())
+    assert '<div class="section-introduction" dir="auto">' in html
+    assert '<p class="position" dir="auto">Botschaft der VR China</p>' in html

@@ -14,12 +14,14 @@ from django_tasks_db.models import DBTaskResult
 from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE
 from uadesk.actions.models import Action, Outcome, OutcomeNotice, Reminder
-from uadesk.actions.services import outcome_record, reminder_ask
-from uadesk.actions.tasks import close_expired_actions, queue_reminders
+from uadesk.actions.services import outcome_record
+from uadesk.actions.tasks import close_expired_actions
 from uadesk.appeals.services import Writer, appeal_submit
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.supporters.models import Supporter
+from uadesk.supporters.news import reminder_ask
+from uadesk.supporters.tasks import queue_reminders
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.appeals.helpers import confirm
 from tests.conftest import SEED_DEADLINE, at, desk_callbacks
@@ -55,8 +56,49 @@ def test_preview_shows_exactly_what_will_be_sent(client, seed_action):
         "Dear President Xi Jinping,\n\nPlease release everyone detained in Xinjiang.\n\n"
         "Yours sincerely,\n\nAda Lovelace, Lyon"
     )
-    assert f'<pre class="letter-text" dir="auto">{expected}</pre>' in html
+    assert f'<pre class="letter-text" lang="en" dir="ltr">{expected}</pre>' in html
     assert not Appeal.objects.exists()
+
+
+ARABIC_BODY = "أكتب إليكم للتعبير عن قلقي البالغ إزاء احتجاز 48 شخصًا.\n\nمع خالص التحيات،"
+
+
+@pytest.mark.parametrize("language", ["ar", "own"])
+def test_an_arabic_letter_is_signed_with_the_arabic_comma(client, seed_action, language):
+    seed_action.letters.create(language="ar", salutation="سيادة الرئيس", body="أكتب إليكم", closing="")
+    xi = seed_action.targets.get(name="Xi Jinping")
+    xi.salutation = "سيادة الرئيس شي جين بينغ"
+    xi.save()
+    data = form_data(seed_action, language=language, body=ARABIC_BODY, name="أحمد علي", town="القاهرة")
+    with at(OPEN_DAY):
+        html = client.post(compose_url(seed_action), data | {"step": "preview"}).content.decode()
+    letter = re.search(r'<pre class="letter-text"([^>]*)>(.*?)</pre>', html, re.S)
+    assert letter.group(2) == f"سيادة الرئيس شي جين بينغ،\n\n{ARABIC_BODY}\n\nأحمد علي، القاهرة"
+    # Marked as Arabic where the supporter chose it; in their own language the text shows its own way.
+    assert letter.group(1) == (' lang="ar" dir="rtl"' if language == "ar" else ' dir="auto"')
+
+
+def test_a_comma_is_that_of_the_words_it_follows(client, seed_action):
+    # The UA's English salutation and a name in Latin letters keep their comma in an Arabic letter.
+    seed_action.letters.create(language="ar", salutation="سيادة الرئيس", body="أكتب إليكم", closing="")
+    data = form_data(seed_action, language="ar", body=ARABIC_BODY, name="Ahmed Ali", town="Cairo")
+    with at(OPEN_DAY):
+        html = client.post(compose_url(seed_action), data | {"step": "preview"}).content.decode()
+    letter = re.search(r'<pre class="letter-text"[^>]*>(.*?)</pre>', html, re.S).group(1)
+    assert letter == f"Dear President Xi Jinping,\n\n{ARABIC_BODY}\n\nAhmed Ali, Cairo"
+
+
+def test_the_compose_form_lets_typed_words_run_their_own_way(client, seed_action):
+    with at(OPEN_DAY), translation.override("ar"):
+        html = client.get(compose_url(seed_action)).content.decode()
+    for name in ("body", "name", "town"):
+        assert re.search(
+            rf'<(?:textarea|input)[^>]*name="{name}"[^>]*dir="auto"|<(?:textarea|input)[^>]*dir="auto"[^>]*name="{name}"',
+            html,
+        ), name
+    # The officials' names and positions are the English of the case, on the Arabic page.
+    assert '<span lang="en" dir="ltr">Xi Jinping — President of the People’s Republic of China</span>' in html
+    assert re.search(r'<p class="kind" lang="en" dir="ltr"><a [^>]*>MISSING AND ARBITRARILY', html)
 
 
 def test_send_stores_one_appeal_even_when_posted_twice(

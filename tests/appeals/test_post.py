@@ -11,6 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.conftest import at
+from tests.delivery.test_printing import glyph_runs, lines_of
 from uadesk.appeals.models import Appeal
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ OPEN_DAY = datetime.date(2022, 9, 1)
 MM = 72 / 25.4
 
 
-def post_letter(client, action) -> str:
+def post_letter(client, action, **changes) -> str:
     xi = action.targets.get(name="Xi Jinping")
     data = {
         "key": str(uuid.uuid4()),
@@ -29,7 +30,7 @@ def post_letter(client, action) -> str:
         "name": "Zoë Łukasiewicz",
         "town": "Kraków",
         "step": "send",
-    }
+    } | changes
     with at(OPEN_DAY):
         sent = client.post(reverse("appeals:compose", kwargs={"slug": action.slug}), data)
         return client.get(sent["Location"]).content.decode()
@@ -96,3 +97,28 @@ def test_the_envelope_carries_the_targets_name_in_chinese_after_the_address(clie
         envelope = PdfReader(io.BytesIO(client.get(link.replace("&amp;", "&")).content)).pages[-1]
     text = envelope.extract_text().replace(" ", "")
     assert text.index("北京市西城区") < text.index("习近平")
+
+
+@pytest.mark.parametrize("language", ["ar", "own"])
+def test_an_arabic_letter_is_printed_right_to_left_and_signed_with_the_arabic_comma(
+    client, seed_action, language
+):
+    seed_action.letters.create(language="ar", salutation="سيادة الرئيس", body="أكتب إليكم", closing="")
+    seed_action.targets.filter(name="Xi Jinping").update(salutation="سيادة الرئيس شي جين بينغ")
+    body = "أكتب إليكم للتعبير عن قلقي إزاء احتجاز 48 شخصًا.\n\nمع خالص التحيات،"
+    page = post_letter(client, seed_action, language=language, body=body, name="أحمد علي", town="القاهرة")
+    link = re.findall(r'href="([^"]+\.pdf\?[^"]+)"', page)[0].replace("&amp;", "&")
+    with at(OPEN_DAY):
+        reader = PdfReader(io.BytesIO(client.get(link).content))
+    letter = reader.pages[0]
+    width = float(letter.mediabox.width)
+    lines = lines_of(glyph_runs(reader, letter))
+    # The salutation, the paragraph, the closing and the signature, under the date, each from the right
+    # margin; each line's closing comma on its left, the signature's between the name and the town.
+    date = next(i for i, line in enumerate(lines) if "2022" in "".join(r["text"] for r in line))
+    salutation, paragraph, closing, signature = lines[date + 1 : date + 5]
+    for line in (salutation, paragraph, closing, signature):
+        assert max(r["x"] + r["width"] for r in line) == pytest.approx(width - 22 * MM, abs=1.5)
+    assert "،" in salutation[0]["text"] and "،" in closing[0]["text"]
+    assert "،" in "".join(r["text"] for r in signature[1:-1])
+    assert "," not in "".join(r["text"] for line in lines[date + 1 :] for r in line)

@@ -30,3 +30,17 @@ def test_staff_changes_touch_only_the_messages_they_apply_to():
     assert set(everything.values_list("status", flat=True)) == {"waiting", "sent", "cancelled"}
     assert everything.cancel() == 4
     assert set(everything.values_list("status", flat=True)) == {"sent", "cancelled"}
+
+
+def test_the_staff_page_of_a_message_of_every_kind_shows_what_it_is_about(staff_client):
+    from django.urls import reverse
+
+    for kind in Message.Kind.values:
+        message = Message.objects.create(kind=kind, ref=7, status="failed", last_error="550 no such user")
+        page = staff_client.get(reverse("admin:delivery_message_change", args=[message.pk]))
+        assert page.status_code == 200, kind
+        assert "550 no such user" in page.content.decode()
+    listed = staff_client.get(reverse("admin:delivery_message_changelist") + "?attention=yes")
+    assert listed.status_code == 200 and listed.content.decode().count("550 no such user") == len(
+        Message.Kind
+    )

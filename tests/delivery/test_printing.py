@@ -11,6 +11,7 @@ from pypdf.generic import ByteStringObject, ContentStream, TextStringObject
 
 from uadesk.delivery.printing import (
     ENVELOPES,
+    PAPERS,
     SHEETS,
     Address,
     PrintError,
@@ -19,6 +20,7 @@ from uadesk.delivery.printing import (
     labels_pdf,
     letter_pdf,
 )
+from uadesk.delivery.printing.geometry import PRODUCTS, products_for
 
 MM = 72 / 25.4
 CHINESE = "北京市西城区西长安街街道 100017"
@@ -92,6 +94,22 @@ def to_unicode(font) -> dict[int, str]:
     return mapping
 
 
+def advance_widths(font) -> tuple[dict[int, float], float]:
+    """The advance width of each glyph code of a Type 0 font, in thousandths of the font size (/W),
+    and the width of any other (/DW)."""
+    cid_font = font["/DescendantFonts"][0].get_object()
+    table, widths = list(cid_font.get("/W", [])), {}
+    while table:
+        first, rest = int(table[0]), table[1]
+        if isinstance(rest, list) or hasattr(rest, "__iter__"):
+            widths |= {first + i: float(w) for i, w in enumerate(rest)}
+            table = table[2:]
+        else:
+            widths |= dict.fromkeys(range(first, int(rest) + 1), float(table[2]))
+            table = table[3:]
+    return widths, float(cid_font.get("/DW", 1000))
+
+
 def _times(a, b):
     """The product of two PDF matrices [a b c d e f]: a first, then b."""
     return [
@@ -105,22 +123,39 @@ def _times(a, b):
 
 
 def glyph_runs(reader, page) -> list[dict]:
+    """Each run of glyphs: its font, codes, text, where its baseline starts (x, y, in PDF points from
+    the bottom left), its width (so x + width is where it ends on the right) and the clipping
+    rectangle it is drawn in, (left, bottom, right, top) or None."""
     fonts = {name: ref.get_object() for name, ref in page["/Resources"]["/Font"].items()}
     maps = {name: to_unicode(font) for name, font in fonts.items()}
+    widths = {name: advance_widths(font) for name, font in fonts.items()}
     ctm, saved, tm, font, marks, runs = [1, 0, 0, 1, 0, 0], [], [1, 0, 0, 1, 0, 0], None, [], []
+    size = 0.0
+    clip, points = None, []
     for operands, op in ContentStream(page.get_contents(), reader).operations:
         if op == b"q":
-            saved.append(ctm)
+            saved.append((ctm, clip))
         elif op == b"Q":
-            ctm = saved.pop()
+            ctm, clip = saved.pop()
         elif op == b"cm":
             ctm = _times([float(x) for x in operands], ctm)
+        elif op in (b"m", b"l"):
+            x, y = (float(v) for v in operands)
+            points.append((x * ctm[0] + y * ctm[2] + ctm[4], x * ctm[1] + y * ctm[3] + ctm[5]))
+        elif op == b"W" and points:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            box = (min(xs), min(ys), max(xs), max(ys))
+            clip = box if clip is None else (
+                max(box[0], clip[0]), max(box[1], clip[1]), min(box[2], clip[2]), min(box[3], clip[3])
+            )  # fmt: skip
+        elif op in (b"n", b"S", b"f", b"B"):
+            points = []
         elif op == b"BT":
             tm = [1, 0, 0, 1, 0, 0]
         elif op == b"Tm":
             tm = [float(x) for x in operands]
         elif op == b"Tf":
-            font = operands[0]
+            font, size = operands[0], float(operands[1])
         elif op in (b"BDC", b"BMC"):
             props = operands[1] if op == b"BDC" and hasattr(operands[1], "get") else {}
             actual = props.get("/ActualText")
@@ -130,13 +165,14 @@ def glyph_runs(reader, page) -> list[dict]:
         elif op == b"EMC" and marks:
             marks.pop()
         elif op in (b"Tj", b"TJ"):
-            codes = []
+            codes, shift = [], 0.0
             for item in operands[0] if op == b"TJ" else operands:
                 if isinstance(item, ByteStringObject):
                     raw = bytes(item)
                 elif isinstance(item, TextStringObject):
                     raw = item.get_encoded_bytes()
                 else:
+                    shift += float(item)  # a TJ adjustment, in thousandths, taken from the advance
                     continue
                 codes += [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)]
             text = "".join(maps[font].get(code, "\ufffd") for code in codes)
@@ -147,7 +183,10 @@ def glyph_runs(reader, page) -> list[dict]:
                 text, actual["used"] = ("" if actual["used"] else actual["actual"]), True
             at = _times(tm, ctm)
             base = str(fonts[font]["/BaseFont"])
-            runs.append({"font": base, "codes": codes, "text": text, "x": at[4], "y": at[5]})
+            advance = sum(widths[font][0].get(code, widths[font][1]) for code in codes) - shift
+            width = advance / 1000 * size * at[0]
+            runs.append({"font": base, "codes": codes, "text": text, "x": at[4], "y": at[5], "width": width,
+                         "clip": clip})  # fmt: skip
     return runs
 
 
@@ -303,6 +342,71 @@ def test_a_right_to_left_letter_is_set_right_to_left():
     assert sender[0]["x"] < width / 2
 
 
+ARABIC_BODY = (
+    "أكتب إليكم للتعبير عن قلقي البالغ إزاء احتجاز 48 شخصًا من مجموعات عرقية ذات أغلبية مسلمة، "
+    "وأحثكم على الإفراج عنهم فورًا ودون قيد أو شرط.\n\nمع خالص التحيات،"
+)
+ENGLISH_BODY = (
+    "I write to you about the 48 people from predominantly Muslim ethnic groups detained in Xinjiang, "
+    "and urge you to release them immediately and unconditionally.\n\nYours sincerely,"
+)
+MARGIN = 22 * MM  # the letter's side margins
+
+
+def lines_of(runs) -> list[list[dict]]:
+    """The runs grouped into printed lines, top line first, each line's runs from left to right. Noto's
+    Arabic draws dots and vowel marks as glyphs of their own, a few points off the baseline: a line
+    ends where the next run sits more than 5 pt lower than the last (lines are 15 pt apart)."""
+    lines: list[list[dict]] = []
+    for run in sorted((r for r in runs if r["text"].strip()), key=lambda r: -r["y"]):
+        if lines and lines[-1][-1]["y"] - run["y"] < 5:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return [sorted(line, key=lambda r: r["x"]) for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("language", "salutation", "body", "signature", "way"),
+    [
+        ("ar", "سيادة الرئيس،", ARABIC_BODY, "أحمد علي، القاهرة", "rtl"),
+        # The supporter's own language ("und"): the letter runs the way its words do.
+        ("und", "سيادة الرئيس،", ARABIC_BODY, "أحمد علي، القاهرة", "rtl"),
+        ("en", "Dear President,", ENGLISH_BODY, "Anna Nowak, Łódź", "ltr"),
+    ],
+)
+def test_a_letter_runs_its_way_with_its_punctuation_in_place(language, salutation, body, signature, way):
+    arabic = Address("Abdel Fattah al-Sisi", ["Al Ittihadia Palace", "Cairo"], ["قصر الاتحادية"], "ar")
+    reader = read(letter_pdf(letter(recipient=arabic, salutation=salutation, body=body, closing="",
+                                    signature=signature, language=language), envelope=None))  # fmt: skip
+    page = reader.pages[0]
+    width = float(page.mediabox.width)
+    text = page.extract_text()
+    lines = lines_of(glyph_runs(reader, page))
+    # Under the date: the salutation, the paragraph's lines, the closing, the signature.
+    date = next(i for i, line in enumerate(lines) if "2022" in "".join(r["text"] for r in line))
+    ours = lines[date + 1 :]
+    assert len(ours) >= 5, [" ".join(r["text"] for r in line) for line in ours]
+    closing, paragraph = ours[-2], ours[1]
+    for line in ours:
+        start, end = min(r["x"] for r in line), max(r["x"] + r["width"] for r in line)
+        if way == "rtl":  # every line starts at the right margin, its first word there
+            assert end == pytest.approx(width - MARGIN, abs=1.5), [r["text"] for r in line]
+        else:
+            assert start == pytest.approx(MARGIN, abs=1.5), [r["text"] for r in line]
+    # Each full line of the paragraph reaches the other margin too, give or take a word.
+    reach = max(r["x"] + r["width"] for r in paragraph) - min(r["x"] for r in paragraph)
+    assert reach > width - 2 * MARGIN - 20 * MM
+    # The punctuation that ends a line stands at its end: on the left in Arabic, on the right in English.
+    comma = "،" if way == "rtl" else ","
+    last = closing[0] if way == "rtl" else closing[-1]
+    assert comma in last["text"], [r["text"] for r in closing]
+    assert comma in "".join(r["text"] for r in ours[-1])  # between the name and the town
+    if way == "rtl":
+        # The Arabic comma in the salutation, the paragraph, the closing and the signature, no Latin one.
+        assert text.count("،") >= 4 and "," not in text
+
+
 # Label sheets
 
 
@@ -350,6 +454,52 @@ def test_label_sheets_measure_up():
         and round(SHEETS["A4-14"].label_height / MM, 1) == 38.1
     )
     assert (SHEETS["Letter-30"].label_width, SHEETS["Letter-30"].label_height) == (2.625 * 72, 72)
+
+
+def test_each_sheet_names_only_products_whose_labels_fit_it():
+    from uadesk.events.models import Event
+
+    for name, sheet in SHEETS.items():
+        products = products_for(sheet)
+        assert products, f"{name}: no product confirmed for it"
+        for product in products:
+            paper = PAPERS[product.paper]
+            assert (round(product.label_width / MM, 1), round(product.label_height / MM, 1)) == (
+                round(sheet.label_width / MM, 1), round(sheet.label_height / MM, 1)
+            ), (name, product.name)  # fmt: skip
+            assert product.columns * product.rows == sheet.per_sheet, (name, product.name)
+            assert abs(paper.width - sheet.page_width) < 1 and abs(paper.height - sheet.page_height) < 1
+    # What the organiser reads when choosing the sheet names a product that fits it, and only such.
+    for value, label in Event.LabelSheet.choices:
+        named = re.search(r"\((.+) and alike\)", str(label)).group(1)
+        assert named in [p.name for p in products_for(SHEETS[value])], (value, label)
+    # Avery Zweckform 3475 is 70 x 36 mm, 24 a sheet: bought for the 21-label sheet, its rows would
+    # drift 6.3 mm each from the printed ones.
+    zweckform_3475 = next(p for p in PRODUCTS if p.code == "3475")
+    assert not any(zweckform_3475.fits(sheet) for sheet in SHEETS.values())
+    assert round((SHEETS["A4-21"].pitch_y - zweckform_3475.label_height) / MM, 1) == 6.3
+
+
+@pytest.mark.parametrize("sheet", ["A4-21", "A4-14", "Letter-30"])
+def test_labels_are_printed_at_the_pitch_of_the_products_named(sheet):
+    s = SHEETS[sheet]
+    reader = read(
+        labels_pdf([Address(f"Label {i + 1}", ["Street 1"]) for i in range(s.per_sheet)], sheet=sheet)
+    )
+    page = reader.pages[0]
+    boxes = clip_boxes(reader, page)  # each label's text area, in reading order
+    assert len(boxes) == s.per_sheet == products_for(s)[0].columns * products_for(s)[0].rows
+    for product in products_for(s):
+        lefts = [boxes[c][0] for c in range(product.columns)]
+        tops = [boxes[r * product.columns][1] for r in range(product.rows)]
+        # Down the page, one row to the next is the product's own row pitch, as its template has it;
+        # across, the sheet's pitch, never less than a label.
+        assert all(abs(b - a - product.row_pitch) < 0.1 for a, b in zip(tops, tops[1:], strict=False)), tops
+        assert all(abs(b - a - s.pitch_x) < 0.1 for a, b in zip(lefts, lefts[1:], strict=False)), lefts
+        assert s.pitch_x >= product.label_width - 0.1
+        # The last row and column still end on the paper.
+        assert tops[-1] - s.padding_y + product.label_height <= float(page.mediabox.height) + 0.1
+        assert lefts[-1] - s.padding_x + product.label_width <= float(page.mediabox.width) + 0.1
 
 
 def test_labels_carry_the_native_script_and_outlines_draw_the_edges():

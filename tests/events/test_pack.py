@@ -306,3 +306,62 @@ def test_the_tally_runs_over_pages_row_by_row(sheet, writers):
     assert len(tally) == math.ceil(20 / per_page) == page_count(pack)["tally"] > 1
     assert [t.count("Total") for t in tally] == [min(per_page, 20 - k * per_page) for k in range(len(tally))]
     assert len(reader.pages) == sum(page_count(pack).values())
+
+
+LONG_TITLE = (
+    "Human rights defenders Li Qiaochu and Ding Jiaxi detained incommunicado for seeking justice for "
+    "victims of torture in Shandong"
+)
+
+
+def shown(run) -> bool:
+    """Whether the run's line is inside the clipping rectangle it is drawn in (if any): from 2 pt under
+    its baseline (the descenders) to 5 pt above it (the capitals at 8.5 pt)."""
+    clip = run["clip"]
+    return clip is None or (clip[1] <= run["y"] - 2 and run["y"] + 5 <= clip[3])
+
+
+@pytest.mark.parametrize("sheet", ["A4-21", "Letter-30"])
+def test_a_long_action_title_wraps_whole_on_the_tally_sheet(sheet):
+    assert 115 <= len(LONG_TITLE) <= 130
+    base = small_pack().actions[0]
+    official = dataclasses.replace(
+        base.targets[0], tally="Xi Jinping, President of the People's Republic of China"
+    )
+    long = dataclasses.replace(base, title=LONG_TITLE, targets=[official, official])
+    pack = small_pack(
+        actions=[long, dataclasses.replace(base, title="Short", targets=[official])], sheet=sheet
+    )
+    reader = pypdf.PdfReader(io.BytesIO(pack_pdf(pack)))
+    assert len(reader.pages) == sum(page_count(pack).values())
+    tally = [p for p in reader.pages if "Tally sheet" in p.extract_text()]
+    assert len(tally) == 1
+    runs = glyph_runs(reader, tally[0])
+    # Every word of the title is on the page where it can be seen, in both rows of the long title.
+    seen = " ".join("".join(r["text"] for r in runs if shown(r)).split())
+    hidden = [r["text"] for r in runs if r["text"].strip() and not shown(r)]
+    assert not hidden, hidden
+    for word in LONG_TITLE.split():
+        assert seen.count(word) >= 2, word
+    assert seen.count(LONG_TITLE.split()[-1]) == 2 and "· Short" in seen
+    # No row runs into the next: each title's last line stands above its own row's "Total".
+    height = float(tally[0].mediabox.height)
+    last_line = sorted(height - r["y"] for r in runs if "Shandong" in r["text"])
+    totals = sorted(height - r["y"] for r in runs if r["text"].startswith("Total"))
+    assert len(last_line) == 2 and len(totals) == 3
+    assert last_line[0] < totals[0] - 5 * MM and totals[0] < last_line[1] < totals[1] - 5 * MM
+
+
+@pytest.mark.parametrize("language", ["en", "und"])
+def test_the_english_case_in_an_arabic_pack_runs_left_to_right(language):
+    summary = "48 individuals from predominantly Muslim ethnic groups have been interned in camps."
+    base = small_pack().actions[0]
+    action = dataclasses.replace(base, title="Missing in Xinjiang", summary=summary, language=language)
+    reader = pypdf.PdfReader(io.BytesIO(pack_pdf(small_pack(actions=[action], language="ar"))))
+    case = next(p for p in reader.pages if "Scan to act online" in p.extract_text())
+    runs = [r for r in glyph_runs(reader, case) if r["text"].strip()]
+    line = [r for r in runs if abs(r["y"] - next(r["y"] for r in runs if "individuals" in r["text"])) < 2]
+    line.sort(key=lambda r: r["x"])
+    # The number that opens the sentence first on the left margin, its full stop last on the right.
+    assert line[0]["text"].startswith("48") and line[0]["x"] == pytest.approx(20 * MM, abs=1)
+    assert line[-1]["text"].endswith("camps.")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from uadesk.ingest.letter_language import guess_letter_language
+from uadesk.writing import text_language
 
 
 @pytest.mark.parametrize(
@@ -20,4 +20,4 @@ from uadesk.ingest.letter_language import guess_letter_language
     ],
 )  # fmt: skip
 def test_letters_language(text, expected):
-    assert guess_letter_language(text) == expected
+    assert text_language(text) == expected

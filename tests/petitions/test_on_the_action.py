@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import at
-from uadesk.actions.services import case_followers
+from uadesk.actions.models import Outcome, OutcomeNotice
+from uadesk.actions.services import outcome_record
 from uadesk.petitions.models import Petition, Signature
 from uadesk.supporters.models import Supporter
 
@@ -41,4 +42,10 @@ def test_only_confirmed_signers_who_asked_for_news_follow_the_case(seed_action, 
     sign(action_petition, "ada@example.org", news=True)
     sign(action_petition, "grace@example.org", news=False)
     sign(action_petition, "alan@example.org", news=True, confirmed=False)
-    assert [s.email for s in case_followers(seed_action)] == ["ada@example.org"]
+    outcome = outcome_record(
+        Outcome(
+            action=seed_action, kind="released", happened_on=datetime.date(2022, 9, 1), public_note="Free."
+        )
+    )
+    told = OutcomeNotice.objects.filter(outcome=outcome).select_related("supporter")
+    assert [n.supporter.email for n in told] == ["ada@example.org"]

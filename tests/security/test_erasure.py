@@ -67,12 +67,15 @@ def test_after_erasure_nothing_of_the_supporter_is_left(client, open_action):
     Reply.objects.create(appeal=appeal, text=f"Dear {NAME} of {TOWN}, as to your wish to {LETTER}: no.")
     compose(client, open_action, ma, "post")  # a second form, never confirmed
     supporter = Supporter.find(EMAIL)
+    # They asked for the link to their data: the outbox holds their address's keyed hash until it goes.
+    assert client.post(reverse("supporters:link"), {"email": EMAIL}).status_code == 302
+    assert texts_holding([supporter.email_hash])
     data = services.supporter_data(supporter)
     assert [r["text"] for a in data["appeals"] for r in a["replies"]] == [Reply.objects.get().text]
     assert texts_holding([NAME, TOWN, LETTER])  # the test finds them while they are there
 
     assert erase(supporter, by="supporter")
-    assert texts_holding([NAME, TOWN, EMAIL, LETTER, EMAIL.split("@")[0]]) == []
+    assert texts_holding([NAME, TOWN, EMAIL, LETTER, EMAIL.split("@")[0], supporter.email_hash]) == []
     # The counts stay: the posted letter, anonymous; the unconfirmed one is withdrawn.
     assert services.appeal_counts(action=open_action)["total"] == {"": 1}
     assert set(Appeal.objects.values_list("status", flat=True)) == {"posted", "withdrawn"}

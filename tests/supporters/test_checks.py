@@ -42,8 +42,8 @@ def test_an_app_whose_models_point_to_supporters_must_be_listed():
     # The actions app keeps reminders and outcome notices per supporter: left out, erasure would miss them.
     unlisted = [path for path in DESK_HOLDERS if path != "uadesk.actions.services"]
     assert messages(unlisted) == [
-        "actions.OutcomeNotice, actions.Reminder point to supporters, but uadesk.actions.services is not "
-        "in SUPPORTER_DATA_HOLDERS: erasure would not reach them."
+        "actions.CaseNewsStop, actions.OutcomeNotice, actions.Reminder point to supporters, but "
+        "uadesk.actions.services is not in SUPPORTER_DATA_HOLDERS: erasure would not reach them."
     ]
 
 

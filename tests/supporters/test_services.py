@@ -75,7 +75,7 @@ def test_months_before():
 
 def test_the_reminders_a_supporter_asked_for_are_exported_and_erased(open_action):
     from uadesk.actions.models import Reminder
-    from uadesk.actions.services import reminder_ask
+    from uadesk.supporters.news import reminder_ask
 
     supporter = reminder_ask(action=open_action, email="dara@example.org").supporter
     reminder_ask(action=open_action, email="eli@example.org")

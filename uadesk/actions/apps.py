@@ -7,8 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class ActionsConfig(AppConfig):
     name = "uadesk.actions"
     verbose_name = _("Actions")
-
-    def ready(self):
-        from .news import register
-
-        register()

@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
@@ -11,7 +12,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from uadesk.writing import text_language
 
 from .names import pinyin
 
@@ -268,6 +272,13 @@ class Action(models.Model):
         newest = self.chain()[-1]
         return None if newest.pk == self.pk else newest
 
+    @cached_property
+    def case_language(self) -> str:
+        """The language the case is told in (title, summary, asks, the targets' positions), which a page
+        in another language marks as such. UAs come in English, German…: read from the title and the
+        summary by script and commonest small words, the desk's own language when they give no sign."""
+        return text_language(f"{self.title}\n{self.summary}", default=settings.LANGUAGE_CODE)
+
     @property
     def ask_list(self) -> list[str]:
         return lines(self.asks)
@@ -442,6 +453,12 @@ class Target(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def text_language(self) -> str:
+        """The language its name, position and Latin address are written in: the case's; "" (its own,
+        unknown) for a target a section added, which the section writes in its language."""
+        return "" if self.localisation_id else self.action.case_language
 
     @classmethod
     def email_take_again(cls, targets, now) -> int:
@@ -671,6 +688,23 @@ class Outcome(models.Model):
         Kind.MISSING: Individual.Status.MISSING,
         Kind.DIED_IN_CUSTODY: Individual.Status.DIED_IN_CUSTODY,
     }
+
+
+class CaseNewsStop(models.Model):
+    """A supporter asked for no more news of this case (the link in every news email): whatever their
+    letters or signatures asked for, no outcome notice is made for them."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="news_stops")
+    supporter = models.ForeignKey("supporters.Supporter", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "supporter"], name="one_news_stop_per_action")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} ✕ #{self.supporter_id}"
 
 
 class OutcomeNotice(models.Model):

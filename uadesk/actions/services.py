@@ -8,10 +8,20 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import runs_kick
 
-from .models import CONTROL_RE, Action, Individual, ModelLetter, Outcome, OutcomeNotice, Reminder, Target
-from .news import outcome_news_queue
-from .signals import target_redirected
+from .models import (
+    CONTROL_RE,
+    Action,
+    CaseNewsStop,
+    Individual,
+    ModelLetter,
+    Outcome,
+    OutcomeNotice,
+    Reminder,
+    Target,
+)
+from .signals import outcome_recorded, target_redirected
 
 
 def unique_slug(title: str) -> str:
@@ -111,30 +121,17 @@ def actions_close_expired(*, today: datetime.date) -> int:
     return Action.objects.filter(expired, status=Action.Status.PUBLISHED).update(status=Action.Status.CLOSED)
 
 
-def case_followers(action: Action) -> list:
-    """Supporters who acted on this action and asked for news of the case: by their letters and,
-    where the petitions app says so, by their signatures."""
-    from uadesk.supporters.models import Supporter
-
-    ids = set(
-        action.appeals.filter(wants_updates=True, supporter__isnull=False).values_list("supporter", flat=True)
-    )
-    try:
-        from uadesk.petitions.services import case_update_supporter_ids
-    except ImportError:
-        pass  # no petitions on this desk yet
-    else:
-        ids |= set(case_update_supporter_ids(action))
-    return list(Supporter.objects.filter(pk__in=ids))
-
-
-def outcome_notices_create(outcome: Outcome) -> list[OutcomeNotice]:
-    """A notice for each supporter who follows the case, each with its message in the outbox. The
-    outcome is new in this transaction, so each follower gets one notice, and one message."""
-    notices = [OutcomeNotice(outcome=outcome, supporter=s) for s in case_followers(outcome.action)]
-    notices = OutcomeNotice.objects.bulk_create(notices)
-    outcome_news_queue(notices)
-    return notices
+def outcome_notices_queue(outcome: Outcome) -> int:
+    """Each supporter who follows the case gets a notice, made by the apps that know who follows it
+    (their letters, their signatures: the outcome_recorded signal), and each notice its one message in
+    the outbox. The outcome is new in this transaction, so nobody hears the news twice."""
+    outcome_recorded.send(sender=Outcome, outcome=outcome)
+    stopped = CaseNewsStop.objects.filter(action=outcome.action_id).values("supporter")
+    OutcomeNotice.objects.filter(outcome=outcome, supporter__in=stopped).delete()
+    notices = OutcomeNotice.objects.filter(outcome=outcome).values_list("pk", flat=True)
+    Message.objects.bulk_create(Message(kind=Message.Kind.OUTCOME_NEWS, ref=pk) for pk in notices)
+    transaction.on_commit(runs_kick)
+    return len(notices)
 
 
 def outcome_record(outcome: Outcome) -> Outcome:
@@ -146,35 +143,8 @@ def outcome_record(outcome: Outcome) -> Outcome:
         status = Outcome.STATUS_OF_KIND.get(outcome.kind)
         if outcome.individual_id and status:
             Individual.objects.filter(pk=outcome.individual_id).update(status=status)
-        outcome_notices_create(outcome)
+        outcome_notices_queue(outcome)
     return outcome
-
-
-def reminders_due(*, today: datetime.date, days_before: int):
-    """Reminders to queue now: the action is open and due within `days_before` days, the supporter has
-    not written to any of its targets, and the reminder is not queued yet."""
-    deadline_by = today + datetime.timedelta(days=days_before)
-    actions = Action.objects.open_on(today).filter(effective_deadline_db__lte=deadline_by)
-    from uadesk.appeals.models import Appeal
-
-    acted = models.Exists(
-        Appeal.objects.filter(action=models.OuterRef("action"), supporter=models.OuterRef("supporter"))
-    )
-    return (
-        Reminder.objects.filter(queued_at__isnull=True, action__in=actions)
-        .exclude(acted)
-        .select_related("action", "supporter")
-    )
-
-
-def reminder_ask(*, action: Action, email: str) -> Reminder:
-    """One reminder per supporter and action, however often they ask."""
-    from uadesk.supporters.models import Supporter
-
-    supporter = Supporter.for_email(email)
-    supporter.touch()
-    reminder, _ = Reminder.objects.get_or_create(action=action, supporter=supporter)
-    return reminder
 
 
 class RedirectRefused(Exception):
@@ -220,6 +190,7 @@ def supporter_data(supporter) -> dict:
     notices = (
         OutcomeNotice.objects.filter(supporter=supporter).select_related("outcome__action").order_by("pk")
     )
+    stops = CaseNewsStop.objects.filter(supporter=supporter).select_related("action").order_by("pk")
     reminded = Message.objects.sent_at_of(Message.Kind.REMINDER, [r.pk for r in reminders])
     told = Message.objects.sent_at_of(Message.Kind.OUTCOME_NEWS, [n.pk for n in notices])
     return {
@@ -227,6 +198,7 @@ def supporter_data(supporter) -> dict:
             {"action": r.action.title, "asked_at": r.created_at, "sent_at": reminded.get(r.pk)}
             for r in reminders
         ],
+        "case_news_stopped": [{"action": s.action.title, "at": s.created_at} for s in stops],
         "outcomes_told": [
             {
                 "action": n.outcome.action.title,
@@ -243,3 +215,4 @@ def forget_supporter(supporter) -> None:
     supporter row's delete would take them too, but erasure says so here, where the rows are)."""
     Reminder.objects.filter(supporter=supporter).delete()
     OutcomeNotice.objects.filter(supporter=supporter).delete()
+    CaseNewsStop.objects.filter(supporter=supporter).delete()

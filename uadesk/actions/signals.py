@@ -7,3 +7,9 @@ from django.dispatch import Signal
 # still waiting to go to the target, so none leaves for the new address before staff approve it, and
 # returns how many it held. The appeals app receives it (uadesk/appeals/signals.py).
 target_redirected = Signal()
+
+# An outcome of a case was recorded. Sent by outcome_record inside its transaction, with `outcome`: each
+# receiver makes an OutcomeNotice for every supporter who follows the case through it and asked for its
+# news (bulk_create with ignore_conflicts: one who both wrote and signed gets one). The appeals and
+# petitions apps receive it.
+outcome_recorded = Signal()

@@ -1,20 +1,11 @@
-"""Background work on actions, run by the task worker: closing at deadlines, queueing reminders."""
+"""Background work on actions, run by the task worker: closing them at their deadlines."""
 
-from django.conf import settings
 from django.tasks import task
 
 from .models import local_today
-from .news import reminders_queue
-from .services import actions_close_expired, reminders_due
+from .services import actions_close_expired
 
 
 @task()
 def close_expired_actions() -> int:
     return actions_close_expired(today=local_today())
-
-
-@task()
-def queue_reminders() -> int:
-    """Puts in the outbox each reminder whose time has come (a few days before the deadline)."""
-    due = reminders_due(today=local_today(), days_before=settings.REMINDER_DAYS_BEFORE)
-    return reminders_queue(due)

@@ -8,6 +8,5 @@ app_name = "actions"
 urlpatterns = [
     path("", views.action_list, name="list"),
     path("actions/<slug:slug>/", views.action_detail, name="detail"),
-    path("actions/<slug:slug>/remind/", views.remind, name="remind"),
     path("sections/<slug:section>/actions/<slug:slug>/", views.action_detail, name="localised"),
 ]

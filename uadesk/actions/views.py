@@ -3,13 +3,8 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
 
-from uadesk.ratelimit import allow_request
-
-from .forms import ReminderForm
 from .models import Action, Localisation, local_today
-from .services import reminder_ask
 
 
 def action_list(request):
@@ -71,25 +66,3 @@ def action_detail(request, slug, section=None):
             "reminder_days": settings.REMINDER_DAYS_BEFORE,
         },
     )
-
-
-@require_POST
-def remind(request, slug):
-    """A supporter asks for one reminder before the deadline; the answer is the same whoever asks."""
-    action = get_object_or_404(Action.objects.public(), slug=slug)
-    form = ReminderForm(request.POST)
-    if not action.is_open():
-        return render(request, "actions/reminder.html", {"action": action, "closed": True}, status=410)
-    if not form.is_valid():
-        return render(request, "actions/reminder.html", {"action": action, "form": form}, status=400)
-    if not allow_request(
-        request,
-        "remind",
-        per_address=settings.REMINDER_RATE_PER_ADDRESS,
-        per_network=settings.REMINDER_RATE_PER_NETWORK,
-    ):
-        return render(
-            request, "actions/reminder.html", {"action": action, "form": form, "limited": True}, status=429
-        )
-    reminder_ask(action=action, email=form.cleaned_data["email"])
-    return render(request, "actions/reminder.html", {"action": action, "done": True})

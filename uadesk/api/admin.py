@@ -2,12 +2,14 @@
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from uadesk.staff.readonly import ReadOnlyAdmin
 
-from .models import ApiToken, Webhook, WebhookAttempt, WebhookDelivery
+from .models import ApiToken, Webhook, WebhookDelivery
 
 
 @admin.register(ApiToken)
@@ -79,19 +81,19 @@ class WebhookAdmin(admin.ModelAdmin):
         return [] if obj else ["secret", "created_at"]
 
 
-class WebhookAttemptInline(admin.TabularInline):
-    model = WebhookAttempt
-    extra = 0
-    fields = readonly_fields = ["number", "started_at", "finished_at", "status_code", "error"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "webhook", "event", "object_id", "status", "attempts", "last_status_code",
-                    "last_error"]  # fmt: skip
-    list_filter = ["status", "event", "webhook"]
-    inlines = [WebhookAttemptInline]
+    """Each event for each webhook; how its sending went is on its message in the outbox."""
+
+    list_display = ["created_at", "webhook", "event", "object_id", "delivery"]
+    list_filter = ["event", "webhook"]
+
+    @admin.display(description=_("delivery"))
+    def delivery(self, delivery: WebhookDelivery):
+        message = delivery.message()
+        if message is None:
+            return "—"
+        url = reverse("admin:delivery_message_change", args=[message.pk])
+        return format_html(
+            '<a href="{}">{}</a> · {}', url, message.get_status_display(), message.last_error or ""
+        )

@@ -10,6 +10,10 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
+        from uadesk.delivery.outbox import sender_register
+
         from . import signals
+        from .services import WebhookSender
 
         signals.connect()
+        sender_register(WebhookSender())

@@ -7,10 +7,11 @@ import secrets
 
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from uadesk.delivery.models import Message
 
 TOKEN_PREFIX = "uad_"  # noqa: S105 -- a marker that makes leaked keys easy to search for, no secret
 
@@ -152,32 +153,15 @@ class Webhook(models.Model):
         return f"t={timestamp},v1={digest.hexdigest()}"
 
 
-def webhook_backoff(attempt: int) -> datetime.timedelta:
-    """Retries wait base, 4 x base, 16 x base ... seconds after the attempt that failed."""
-    return datetime.timedelta(seconds=settings.WEBHOOK_RETRY_BASE_SECONDS * 4 ** (attempt - 1))
-
-
 class WebhookDelivery(models.Model):
-    """One event for one webhook: made once (the database says so), sent until it is taken or given up."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        SENDING = "sending", _("Sending")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed for good")
+    """One event for one webhook: made once (the database says so), with its payload; its message in the
+    outbox (uadesk.delivery) sends it until it is taken or given up, each attempt on record."""
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(_("event"), max_length=40, choices=Webhook.Event.choices)
     object_id = models.PositiveBigIntegerField(_("appeal or signature"))
     payload = models.JSONField(_("payload"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -189,70 +173,7 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} #{self.object_id} → {self.webhook} ({self.get_status_display()})"
+        return f"{self.event} #{self.object_id} → {self.webhook}"
 
-    def claim(self, now: datetime.datetime) -> bool:
-        """Takes the delivery for one send; False if another worker holds it, or it is done."""
-        lease = now + datetime.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS * 3)
-        due = Q(status=self.Status.PENDING, next_attempt_at__isnull=True) | Q(
-            status=self.Status.PENDING, next_attempt_at__lte=now
-        )
-        due |= Q(status=self.Status.SENDING, claimed_until__lt=now)  # its worker died mid-send
-        taken = (
-            type(self)
-            .objects.filter(due, pk=self.pk)
-            .update(status=self.Status.SENDING, claimed_until=lease, attempts=models.F("attempts") + 1)
-        )
-        if taken:
-            self.refresh_from_db()
-        return bool(taken)
-
-    def begin_attempt(self) -> "WebhookAttempt":
-        return WebhookAttempt.objects.create(delivery=self, number=self.attempts)
-
-    def record(
-        self, attempt: "WebhookAttempt", *, status_code: int | None, error: str = ""
-    ) -> datetime.datetime | None:
-        """Finishes the attempt; a 2xx answer delivers it, anything else waits and retries, up to the limit.
-        Returns when to try again, if ever."""
-        now = timezone.now()
-        delivered = status_code is not None and 200 <= status_code < 300
-        give_up = not delivered and self.attempts >= settings.WEBHOOK_MAX_ATTEMPTS
-        retry_at = None if delivered or give_up else now + webhook_backoff(self.attempts)
-        if delivered:
-            status = self.Status.DELIVERED
-        else:
-            status = self.Status.FAILED if give_up else self.Status.PENDING
-        with transaction.atomic():
-            attempt.status_code, attempt.error, attempt.finished_at = status_code, error[:500], now
-            attempt.save(update_fields=["status_code", "error", "finished_at"])
-            type(self).objects.filter(pk=self.pk).update(
-                status=status, last_status_code=status_code, last_error=error[:500], next_attempt_at=retry_at,
-                claimed_until=None, delivered_at=now if delivered else None,
-            )  # fmt: skip
-        self.refresh_from_db()
-        return retry_at
-
-
-class WebhookAttempt(models.Model):
-    """One POST of a delivery, written before the send and finished after it: the delivery log."""
-
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts_log")
-    number = models.PositiveSmallIntegerField(_("attempt"))
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
-    error = models.CharField(_("error"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["started_at", "number"]
-        verbose_name = _("webhook attempt")
-        verbose_name_plural = _("webhook attempts")
-        constraints = [
-            models.UniqueConstraint(fields=["delivery", "number"], name="one_row_per_webhook_attempt")
-        ]
-
-    def __str__(self) -> str:
-        return (
-            f"attempt {self.number} of delivery {self.delivery_id}: {self.status_code or self.error or '…'}"
-        )
+    def message(self) -> Message | None:
+        return Message.objects.filter(kind=Message.Kind.WEBHOOK, ref=self.pk).first()

@@ -3,13 +3,10 @@
 import csv
 import datetime
 import hashlib
-import http.client
 import io
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,11 +18,14 @@ from django.utils import timezone
 from uadesk.actions.models import Action, Individual, ModelLetter, Target
 from uadesk.actions.services import RedirectRefused, action_create_from_document, target_save
 from uadesk.appeals.models import Appeal
+from uadesk.delivery.models import Message
+from uadesk.delivery.outbox import Envelope, Sender
+from uadesk.delivery.services import message_queue
+from uadesk.delivery.webhook import WebhookRequest
 from uadesk.petitions.models import Signature
 
 from .http import ApiError, validation_error
-from .models import Webhook, WebhookAttempt, WebhookDelivery
-from .outbound import PublicHTTPHandler, PublicHTTPSHandler
+from .models import Webhook, WebhookDelivery
 from .serializers import ACTION_FIELDS, TARGET_FIELDS, apply_fields, document_validate
 
 log = logging.getLogger(__name__)
@@ -271,35 +271,34 @@ def _event_subject(event: str, object_id: int):
     return None, None
 
 
-def webhook_deliveries_create(*, event: str, object_id: int) -> list[int]:
-    """A delivery for each active webhook that wants the event and existed when it happened; made once,
-    however often it is asked for. Returns the deliveries still to send."""
+def webhook_deliveries_create(*, event: str, object_id: int) -> int:
+    """A delivery for each active webhook that wants the event and existed when it happened, each with
+    its message in the outbox; made once however often it is asked for, by the signal and the sweep at
+    once too (the second finds the row, in its own transaction, and queues nothing). Returns how many
+    it made."""
     subject, happened_at = _event_subject(event, object_id)
     if subject is None:
-        return []
+        return 0
     wants = "appeals" if event == Webhook.Event.APPEAL_COUNTED else "signatures"
     hooks = Webhook.objects.filter(active=True, created_at__lte=happened_at, **{wants: True})
     build = _appeal_payload if event == Webhook.Event.APPEAL_COUNTED else _signature_payload
-    now = timezone.now()
-    rows = [
-        WebhookDelivery(
-            webhook=hook,
-            event=event,
-            object_id=object_id,
-            payload={
-                "event": event,
-                "created_at": now.isoformat(),
-                "data": build(subject, personal=hook.personal_data),
-            },
-        )  # fmt: skip
-        for hook in hooks
-    ]
-    WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(
-        WebhookDelivery.objects.filter(
-            event=event, object_id=object_id, status=WebhookDelivery.Status.PENDING, attempts=0
-        ).values_list("pk", flat=True)
-    )
+    made = 0
+    for hook in hooks:
+        payload = {
+            "event": event,
+            "created_at": timezone.now().isoformat(),
+            "data": build(subject, personal=hook.personal_data),
+        }
+        try:
+            with transaction.atomic():
+                delivery = WebhookDelivery.objects.create(
+                    webhook=hook, event=event, object_id=object_id, payload=payload
+                )
+                message_queue(Message.Kind.WEBHOOK, delivery.pk)
+        except IntegrityError:
+            continue  # made already
+        made += 1
+    return made
 
 
 def webhook_events_missing(*, since: datetime.datetime) -> list[tuple[str, int]]:
@@ -332,65 +331,34 @@ def webhook_events_missing(*, since: datetime.datetime) -> list[tuple[str, int]]
     return sorted(set(found))
 
 
-def webhook_deliveries_stalled(*, now: datetime.datetime) -> list[int]:
-    """Deliveries due for a minute that no task took: their task failed, or the worker died mid-send."""
-    waited = now - datetime.timedelta(minutes=1)
-    pending = Q(status=WebhookDelivery.Status.PENDING) & (
-        Q(next_attempt_at__isnull=True, created_at__lt=waited) | Q(next_attempt_at__lt=waited)
-    )
-    dead = Q(status=WebhookDelivery.Status.SENDING, claimed_until__lt=now)
-    return list(WebhookDelivery.objects.filter(pending | dead).values_list("pk", flat=True)[:1000])
+class WebhookSender(Sender):
+    """A delivery's signed POST, signed afresh on each try: the receiver refuses an old timestamp."""
 
+    kind = Message.Kind.WEBHOOK
+    about = "api.webhookdelivery"
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A receiver that moved must be registered again: a signed POST is not replayed to wherever a 3xx says.
-    def redirect_request(self, *args, **kwargs):
-        return None
+    def envelopes(self, messages):
+        deliveries = WebhookDelivery.objects.select_related("webhook").in_bulk(m.ref for m in messages)
+        return {m.pk: self.envelope(deliveries.get(m.ref)) for m in messages}
 
-
-def webhook_post(*, delivery: WebhookDelivery) -> tuple[int | None, str]:
-    """POSTs the delivery's payload, signed; returns the HTTP status (None if none came) and an error."""
-    hook = delivery.webhook
-    if not hook.url.startswith(("http://", "https://")):
-        return None, "the address is not http(s)"
-    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
-    request = urllib.request.Request(  # noqa: S310 -- the scheme is checked above
-        hook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "uadesk-webhooks/1",
+    def envelope(self, delivery: WebhookDelivery | None) -> Envelope | str | None:
+        if delivery is None:
+            return None
+        if not delivery.webhook.active:
+            return "the webhook was switched off"
+        body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = {
             "X-Uadesk-Event": delivery.event,
             "X-Uadesk-Delivery": str(delivery.pk),
-            "X-Uadesk-Signature": hook.sign(body, int(time.time())),
-        },
-    )
-    opener = urllib.request.build_opener(_NoRedirects, PublicHTTPHandler, PublicHTTPSHandler)
-    try:
-        with opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            response.read(1024)
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code} {error.reason}"
-    except (OSError, ValueError, http.client.HTTPException) as error:  # refused, timed out, not HTTP
-        return None, str(getattr(error, "reason", None) or error) or type(error).__name__
+            "X-Uadesk-Signature": delivery.webhook.sign(body, int(time.time())),
+        }
+        return Envelope("webhook", WebhookRequest(body, headers), delivery.webhook.url)
 
+    def max_attempts(self) -> int:
+        return settings.WEBHOOK_MAX_ATTEMPTS
 
-def webhook_deliver(*, delivery_id: int) -> datetime.datetime | None:
-    """One attempt at one delivery, logged before and after; returns when to retry, if ever."""
-    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
-    if delivery is None or not delivery.claim(timezone.now()):
-        return None  # done, given up, or another worker has it
-    attempt: WebhookAttempt = delivery.begin_attempt()
-    if not delivery.webhook.active:
-        delivery.attempts = settings.WEBHOOK_MAX_ATTEMPTS  # nothing to retry for a switched-off hook
-        return delivery.record(attempt, status_code=None, error="the webhook was switched off")
-    status_code, error = webhook_post(delivery=delivery)
-    retry_at = delivery.record(attempt, status_code=status_code, error=error)
-    if delivery.status == WebhookDelivery.Status.FAILED:
-        log.warning("webhook delivery %s failed for good: %s", delivery.pk, error)
-    return retry_at
+    def retry_base_seconds(self) -> int:
+        return settings.WEBHOOK_RETRY_BASE_SECONDS
 
 
 # -- Petitions ---------------------------------------------------------------------------------------

@@ -5,10 +5,11 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.db.models import Case, When
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.actions.models import Action, Target
-from uadesk.actions.templatetags.actions import language_name
+from uadesk.actions.templatetags.actions import language_attrs, language_name
 
 from .letters import letter_clean, letter_prefill
 from .models import Appeal
@@ -27,12 +28,17 @@ class ComposeForm(forms.Form):
         label=_("How to send it"), choices=Appeal.Channel.choices, widget=forms.RadioSelect
     )
     body = forms.CharField(
-        label=_("Your letter"), widget=forms.Textarea(attrs={"rows": 18}), max_length=10000,
+        # dir="auto": the letter runs the way its own first letters do, whatever the page's language.
+        label=_("Your letter"), widget=forms.Textarea(attrs={"rows": 18, "dir": "auto"}), max_length=10000,
         help_text=_("Each person's salutation is added above it, your name and town below it."),
         error_messages={"required": _("Write your letter, or start from the model letter.")},
     )  # fmt: skip
-    name = forms.CharField(label=_("Your name"), max_length=120)
-    town = forms.CharField(label=_("Your town"), max_length=120, required=False)
+    name = forms.CharField(
+        label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    town = forms.CharField(
+        label=_("Your town"), max_length=120, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
     country = forms.CharField(
         label=_("Your country"),
         max_length=2,
@@ -66,8 +72,11 @@ class ComposeForm(forms.Form):
         )
         if not settings.FAX_GATEWAY_DOMAIN:
             self.fields["channel"].choices = [c for c in Appeal.Channel.choices if c[0] != Appeal.Channel.FAX]
-        self.fields["targets"].label_from_instance = lambda t: (
-            f"{t.display_name} — {t.title}" if t.title else t.display_name
+        # The officials' names and positions are in the case's language, a section's in its own.
+        self.fields["targets"].label_from_instance = lambda t: format_html(
+            "<span{}>{}</span>",
+            language_attrs("" if t.localisation_id else action.case_language),
+            f"{t.display_name} — {t.title}" if t.title else t.display_name,
         )
         self.fields["language"].choices = [(code, language_name(code)) for code in self.letters] + [
             (OWN_LANGUAGE, _("My own language (start from an empty letter)"))
@@ -89,8 +98,9 @@ class ComposeForm(forms.Form):
         if not letter:
             return ""
         return letter_prefill(
-            salutation="", model_body=letter.body, model_closing=letter.closing, name="", town=""
-        )
+            salutation="", model_body=letter.body, model_closing=letter.closing, name="", town="",
+            language=language,
+        )  # fmt: skip
 
     def clean_wants_updates(self) -> bool:
         if self.cleaned_data["wants_updates"] and not self.data.get("email", "").strip():
@@ -114,10 +124,10 @@ class ComposeForm(forms.Form):
     def letter_for(self, target) -> str:
         """The whole letter one target receives: their salutation, the supporter's text, name and town."""
         data = self.cleaned_data
-        signature = ", ".join(p for p in (data["name"].strip(), data["town"].strip()) if p)
         return letter_prefill(
             salutation=target.salutation_for(self.letters.get(data["language"])),
-            model_body=data["body"], model_closing="", name=signature, town="",
+            model_body=data["body"], model_closing="", name=data["name"], town=data["town"],
+            language="" if data["language"] == OWN_LANGUAGE else data["language"],
         )  # fmt: skip
 
     def subject(self) -> str:

@@ -4,12 +4,20 @@ import re
 
 from django.utils.html import escape, linebreaks
 
+from uadesk.writing import ARABIC_COMMA, comma
 
-def letter_prefill(*, salutation: str, model_body: str, model_closing: str, name: str, town: str) -> str:
-    """The whole letter as first shown: salutation, the model letter, closing, name and town."""
-    signature = ", ".join(part for part in (name.strip(), town.strip()) if part)
+
+def letter_prefill(
+    *, salutation: str, model_body: str, model_closing: str, name: str, town: str, language: str = ""
+) -> str:
+    """The whole letter as first shown: salutation, the model letter, closing, name and town. Each
+    comma is that of the words it follows: "،" after Arabic, Persian, Urdu… ("سيادة الرئيس،",
+    "أحمد علي، القاهرة"), "," after Latin letters, whatever the letter's `language`."""
+    salutation = salutation.strip().rstrip(":," + ARABIC_COMMA)
+    name, town = name.strip(), town.strip()
+    signature = f"{comma(name, language)} ".join(part for part in (name, town) if part)
     parts = [
-        f"{salutation.strip().rstrip(':,')}," if salutation.strip() else "",
+        f"{salutation}{comma(salutation, language)}" if salutation else "",
         model_body.strip(),
         model_closing.strip() or "",
         signature,

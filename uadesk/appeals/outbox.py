@@ -20,6 +20,7 @@ KIND = Message.Kind.APPEAL
 
 class LetterSender(Sender):
     kind = KIND
+    about = "appeals.appeal"
 
     def envelopes(self, messages: list[Message]) -> dict[int, Envelope | str | None]:
         appeals = Appeal.objects.select_related("target", "action", "supporter").in_bulk(

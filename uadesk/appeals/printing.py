@@ -23,7 +23,8 @@ def appeal_print_letter(appeal: Appeal) -> PrintLetter:
         body=rest,
         closing="",
         signature="",
-        language=appeal.language or "en",
+        # The supporter's own language is not known: the print channel reads the letter's direction from it.
+        language=appeal.language or "und",
     )
 
 

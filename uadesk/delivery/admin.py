@@ -1,12 +1,16 @@
 """The outbox for staff: every message of every kind, failed and waiting ones first to hand, with its
 attempts; staff hold, release, retry or cancel them, each change in the audit log."""
 
+from django.apps import apps
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.staff import audit
 
 from .models import Attempt, Message
+from .outbox import registered_kinds, sender_for
 from .services import messages_cancel, messages_hold, messages_release, messages_retry
 
 
@@ -38,17 +42,38 @@ class NeedsStaffFilter(admin.SimpleListFilter):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "ref", "status", "attempts", "next_attempt_at", "last_error"]
+    list_display = ["created_at", "kind", "status", "attempts", "last_error"]
     list_filter = [NeedsStaffFilter, "status", "kind"]
     date_hierarchy = "created_at"
     inlines = [AttemptInline]
     fields = readonly_fields = [
-        "kind", "ref", "status", "attempts", "last_error", "next_attempt_at", "created_at", "sent_at",
+        "kind", "about", "status", "attempts", "last_error", "next_attempt_at", "created_at", "sent_at",
     ]  # fmt: skip
     actions = ["hold", "release", "retry", "cancel"]
 
     def has_add_permission(self, request):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on the page is edited: staff change a message with the actions of the list.
+        extra_context = (extra_context or {}) | {"show_save": False, "show_save_and_continue": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("about"))
+    def about(self, message: Message):
+        """The row the message is about, linked where the staff desk shows it."""
+        model = sender_for(message.kind).about if message.kind in registered_kinds() else ""
+        if not model or not message.ref:
+            return "—"
+        about = apps.get_model(model)
+        label = f"{about._meta.verbose_name} #{message.ref}"
+        try:
+            url = reverse(
+                f"admin:{about._meta.app_label}_{about._meta.model_name}_change", args=[message.ref]
+            )
+        except NoReverseMatch:
+            return label  # rows the staff desk does not show one by one
+        return format_html('<a href="{}">{}</a>', url, label)
 
     def has_delete_permission(self, request, obj=None):
         return False  # the record of what went out stays; cancel what should not go

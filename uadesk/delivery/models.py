@@ -129,13 +129,13 @@ class Message(models.Model):
             self.attempts += 1
             return Attempt.objects.create(message=self, number=self.attempts, worker=worker, started_at=now)
 
-    def record_sent(self, attempt: "Attempt") -> None:
+    def record_sent(self, attempt: "Attempt", note: str = "") -> None:
         with transaction.atomic(savepoint=False):
             self.sent_at = timezone.now()
             Message.objects.filter(pk=self.pk).update(
                 status=self.Status.SENT, sent_at=self.sent_at, claimed_until=None, last_error=""
             )
-            attempt.finish(Attempt.Outcome.SENT)
+            attempt.finish(Attempt.Result.SENT, note)
 
     def record_failure(
         self, attempt: "Attempt", error: str, *, permanent: bool, max_attempts: int, retry_base: int
@@ -156,7 +156,7 @@ class Message(models.Model):
             Message.objects.filter(pk=self.pk).update(
                 last_error=error, next_attempt_at=retry_at, claimed_until=None
             )
-            attempt.finish(Attempt.Outcome.FAILED if give_up else Attempt.Outcome.RETRY, error)
+            attempt.finish(Attempt.Result.FAILED if give_up else Attempt.Result.RETRY, error)
         self.refresh_from_db()
         return retry_at
 
@@ -164,7 +164,7 @@ class Message(models.Model):
 class Attempt(models.Model):
     """One try at sending a message, written before the send and finished after it."""
 
-    class Outcome(models.TextChoices):
+    class Result(models.TextChoices):
         SENT = "sent", _("Sent")
         RETRY = "retry", _("Failed, will retry")
         FAILED = "failed", _("Failed for good")
@@ -174,7 +174,7 @@ class Attempt(models.Model):
     worker = models.CharField(max_length=100, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=10, choices=Result.choices, blank=True)
     detail = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -184,7 +184,7 @@ class Attempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"attempt {self.number} of message {self.message_id}: {self.outcome or 'unfinished'}"
+        return f"#{self.number}"
 
     def finish(self, outcome: str, detail: str = "") -> None:
         self.outcome, self.detail, self.finished_at = outcome, detail[:500], timezone.now()

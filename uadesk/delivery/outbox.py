@@ -23,9 +23,10 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Transport(Protocol):
-    """One channel: sends what a sender built to an address, or raises TransportError."""
+    """One channel: sends what a sender built to an address, or raises TransportError. What it returns
+    (a receiver's answer, such as "HTTP 200") is kept on the attempt."""
 
-    def send(self, item: Any, *, to: str) -> None: ...
+    def send(self, item: Any, *, to: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Sender:
     """How one kind of message is built, how often it is tried, and what its outcome changes."""
 
     kind: str
+    # The model of the rows its messages are about ("appeals.appeal"): staff follow a message to its row.
+    about: str = ""
 
     def envelopes(self, messages: list[Message]) -> dict[int, Envelope | str | None]:
         """Each message's envelope by message id; where there is nothing to send any more (the row it
@@ -169,28 +172,28 @@ def deliver_batch(batch: list[Message], *, token: str, transports: dict[str, Tra
         just_sent = None
         if attempt is None:
             continue  # cancelled, or its lease ran out and another worker took it over
-        if send(message, attempt, envelopes[message.pk], transports, run):
+        if (note := send(message, attempt, envelopes[message.pk], transports, run)) is not None:
             run.sent += 1
-            just_sent = (message, attempt)
+            just_sent = (message, attempt, note)
     if just_sent:
         record_sent_surely(*just_sent)
 
 
-def record_sent(message: Message, attempt: Attempt) -> None:
+def record_sent(message: Message, attempt: Attempt, note: str) -> None:
     with transaction.atomic(savepoint=False):
-        message.record_sent(attempt)
+        message.record_sent(attempt, note)
         sender_for(message.kind).became(Message.Status.SENT, [message.ref])
 
 
-def record_sent_surely(message: Message, attempt: Attempt) -> None:
+def record_sent_surely(message: Message, attempt: Attempt, note: str) -> None:
     """The server took the message: were its record lost with a database connection cut at that
     moment, it would go again once its lease ran out. So once more, on a new connection."""
     try:
-        record_sent(message, attempt)
+        record_sent(message, attempt, note)
     except DatabaseError as error:
         if not connection_lost(error):
             raise
-        record_sent(message, attempt)
+        record_sent(message, attempt, note)
 
 
 def cancel_gone(message: Message, reason: str) -> None:
@@ -200,13 +203,14 @@ def cancel_gone(message: Message, reason: str) -> None:
     )
 
 
-def send(message: Message, attempt: Attempt, envelope: Envelope, transports: dict, run: Run) -> bool:
-    """One message out by its channel; a failure is recorded here, a success by the caller."""
+def send(message: Message, attempt: Attempt, envelope: Envelope, transports: dict, run: Run) -> str | None:
+    """One message out by its channel; a failure is recorded here (None), a success by the caller, with
+    what the channel answered ("" if nothing)."""
     sender = sender_for(message.kind)
     try:
         if not envelope.to:
             raise TransportError(f"no {envelope.channel} address to send to", permanent=True)
-        transports[envelope.channel].send(envelope.item, to=envelope.to)
+        answer = transports[envelope.channel].send(envelope.item, to=envelope.to)
     except TransportError as error:
         retry_at = message.record_failure(
             attempt, str(error), permanent=error.permanent,
@@ -218,8 +222,8 @@ def send(message: Message, attempt: Attempt, envelope: Envelope, transports: dic
             log.warning("%s failed for good: %s", message, message.last_error)
             with transaction.atomic():
                 sender.became(Message.Status.FAILED, [message.ref])
-        return False
-    return True
+        return None
+    return answer or ""
 
 
 def messages_due_count(now: datetime.datetime | None = None) -> int:

@@ -11,6 +11,7 @@ from .email import shared_transport
 from .fax import fax_gateway
 from .models import RunKick
 from .outbox import Run, claim_due, deliver_batch
+from .webhook import WebhookTransport
 
 BATCH = 50
 # A run hands the worker back after this long, so other tasks are not starved by a long queue.
@@ -20,7 +21,11 @@ RUN_SECONDS = 30
 def transports() -> dict:
     """One transport per channel; email and fax share the worker's one SMTP connection."""
     email = shared_transport()
-    return {"email": email, "fax": fax_gateway(settings.FAX_GATEWAY_DOMAIN, transport=email)}
+    return {
+        "email": email,
+        "fax": fax_gateway(settings.FAX_GATEWAY_DOMAIN, transport=email),
+        "webhook": WebhookTransport(),
+    }
 
 
 def runs_kick(*, run_after=None) -> None:
@@ -41,6 +46,10 @@ def deliver_messages() -> int:
     token, run, stop_at = uuid.uuid4().hex, Run(), time.monotonic() + RUN_SECONDS
     channels = transports()
     while batch := claim_due(timezone.now(), token=token, limit=BATCH):
+        if len(batch) == BATCH:
+            # A full batch: more may be waiting, so one more run is queued for an idle worker to join
+            # (once: the flag cleared above is set again). Runs share the work through their claims.
+            runs_kick()
         deliver_batch(batch, token=token, transports=channels, run=run)
         if time.monotonic() > stop_at:
             runs_kick()

@@ -3,10 +3,11 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.actions.models import Action, ModelLetter, local_today
-from uadesk.actions.templatetags.actions import language_name
+from uadesk.actions.templatetags.actions import language_attrs, language_name
 
 from .models import MAX_TALLY, Event
 
@@ -38,7 +39,12 @@ class EventForm(forms.ModelForm):
             .filter(chosen | Q(status=Action.Status.PUBLISHED, effective_deadline_db__gte=today))
             .order_by("effective_deadline_db", "title")
         )
-        self.fields["actions"].label_from_instance = lambda a: f"{a.title} ({a.effective_deadline:%Y-%m-%d})"
+        self.fields["actions"].label_from_instance = lambda a: format_html(
+            "<span{}>{}</span> ({})",
+            language_attrs(a.case_language),
+            a.title,
+            f"{a.effective_deadline:%Y-%m-%d}",
+        )
         codes = sorted(set(ModelLetter.objects.filter(action__in=self.fields["actions"].queryset)
                            .values_list("language", flat=True)))  # fmt: skip
         self.fields["languages"].choices = [(c, f"{language_name(c)} ({c})") for c in codes]
@@ -69,7 +75,12 @@ class TallyForm(forms.Form):
         self.targets = targets
         for target in targets:
             self.fields[f"target_{target.pk}"] = forms.IntegerField(
-                label=f"{target.display_name}" + (f", {target.title}" if target.title else ""),
+                # The official's name and position are in the case's language, not the page's.
+                label=format_html(
+                    "<span{}>{}</span>",
+                    language_attrs(target.text_language),
+                    f"{target.display_name}" + (f", {target.title}" if target.title else ""),
+                ),
                 initial=counted.get(target.pk, 0),
                 validators=[MinValueValidator(0), MaxValueValidator(MAX_TALLY)],
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_TALLY}),

@@ -37,8 +37,9 @@ def postal_targets(action: Action) -> list[Target]:
 class Event(models.Model):
     """One letter-writing event for one or several open actions."""
 
+    # Each names only the products whose published labels fit the sheet (geometry.PRODUCTS, tested).
     class LabelSheet(models.TextChoices):
-        A4_21 = "A4-21", _("A4, 21 labels of 70 × 42.3 mm (Avery Zweckform 3475 and alike)")
+        A4_21 = "A4-21", _("A4, 21 labels of 70 × 42.3 mm (Avery Zweckform 3652 and alike)")
         A4_14 = "A4-14", _("A4, 14 labels of 99.1 × 38.1 mm (Avery L7163 and alike)")
         LETTER_30 = "Letter-30", _("US Letter, 30 labels of 2⅝ × 1 in (Avery 5160 and alike)")
 

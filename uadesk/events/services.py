@@ -113,6 +113,7 @@ def event_pack_plan(*, event: Event, base_url: str, today: datetime.date | None 
                     for t in postal_targets(action)
                 ],
                 notes=action.delivery_note_list,
+                language=action.case_language,
             )
         )
     subtitle = " · ".join([date_format(event.date), *([event.place] if event.place else [])])

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 
 from uadesk.actions.models import Action
 from uadesk.actions.services import action_create_from_document
+from uadesk.writing import text_language
 
-from .letter_language import guess_letter_language
 from .parser import parse
 from .readers import load
 from .sandbox import Limits, read_document
@@ -56,7 +56,7 @@ def action_ingest(*, text: str) -> IngestResult:
                 document=document,
                 source_text=text,
                 source_sha256=checksum,
-                letter_language=guess_letter_language(letter["body"]) if letter else "en",
+                letter_language=text_language(letter["body"]) if letter else "en",
             )
     except IntegrityError:
         # Another upload of the same document won the race; its draft is the one.

@@ -9,6 +9,8 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self):
+        from . import signals
         from .outbox import register
 
         register()
+        signals.connect()

@@ -38,6 +38,7 @@ def petition_email_queue(*, mail: str, petition: Petition, supporter: Supporter,
 
 class PetitionEmailSender(Sender):
     kind = KIND
+    about = "petitions.signature"
 
     def envelopes(self, messages):
         return {m.pk: self.envelope(m) for m in messages}

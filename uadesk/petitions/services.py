@@ -213,15 +213,3 @@ def forget_supporter(supporter) -> None:
         consent_org_news=False,
         token_hash=None,
     )
-
-
-def case_update_supporter_ids(action) -> list[int]:
-    """Supporters who signed a petition of this action, confirmed it, and asked for news of the case."""
-    return list(
-        Signature.objects.filter(
-            petition__action=action,
-            confirmed_at__isnull=False,
-            consent_case_updates=True,
-            supporter__isnull=False,
-        ).values_list("supporter", flat=True)
-    )

@@ -1,14 +1,14 @@
 """Background work on petitions: turning forms into signatures, tidying up. Their emails go through
 the outbox (petitions/outbox.py)."""
 
-import logging
 import threading
 import time
 
 from django.tasks import task
 from django.utils import timezone
 
-log = logging.getLogger(__name__)
+from .services import petitions_tidy, submissions_process
+
 # A queue drain hands the worker back after this long, queueing the next one.
 RUN_SECONDS = 20
 
@@ -16,8 +16,6 @@ RUN_SECONDS = 20
 @task()
 def submissions_drain() -> int:
     """Makes every waiting form a signature; safe to run at any time and in several workers."""
-    from .services import submissions_process
-
     taken, stop_at = 0, time.monotonic() + RUN_SECONDS
     while count := submissions_process():
         taken += count
@@ -49,6 +47,4 @@ def submissions_kick() -> None:
 
 @task()
 def petitions_housekeeping() -> tuple[int, int]:
-    from .services import petitions_tidy
-
     return petitions_tidy()

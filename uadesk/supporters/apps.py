@@ -10,10 +10,11 @@ class SupportersConfig(AppConfig):
     verbose_name = _("Supporters")
 
     def ready(self):
-        from .outbox import register
+        from . import news, outbox
         from .services import check_holders
 
-        register()
+        outbox.register()
+        news.register()
 
         # Every command that checks (check, migrate, run, the test runner) refuses a desk whose
         # erasure would miss a place where supporters' data is kept.

@@ -1,4 +1,4 @@
-"""The one form a supporter fills in here: their address, to be sent a new link to their data."""
+"""The forms a supporter fills in here: their address, for a new link to their data or for a reminder."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,3 +11,7 @@ class LinkRequestForm(forms.Form):
         help_text=_("The address you signed or wrote with."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class ReminderForm(forms.Form):
+    email = forms.EmailField(label=_("Your email"), max_length=254)

@@ -12,6 +12,8 @@ from django.core import checks
 from django.db import transaction
 from django.utils import timezone
 
+from uadesk.delivery.models import Message
+
 from .models import Erasure, Supporter
 
 log = logging.getLogger(__name__)
@@ -153,10 +155,18 @@ def _erase(rows, *, by: str) -> bool:
             return False
         for holder in holders():
             holder.forget_supporter(supporter)
+        data_links_forget(supporter)
         Supporter.objects.filter(pk=supporter.pk).delete()
         Erasure.record(by=by)
     log.info("supporter #%s erased by %s", supporter.pk, by)
     return True
+
+
+def data_links_forget(supporter: Supporter) -> None:
+    """Links to their data asked for by their address: those waiting go, and none keeps its hash."""
+    links = Message.objects.filter(kind=Message.Kind.DATA_LINK, params__email_hash=supporter.email_hash)
+    links.cancel()
+    links.update(params={})
 
 
 def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:

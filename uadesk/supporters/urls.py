@@ -12,4 +12,6 @@ urlpatterns = [
     path("erased/", views.erased, name="erased"),
     path("link/", views.link_request, name="link"),
     path("link/sent/", views.link_sent, name="link_sent"),
+    path("remind/<slug:slug>/", views.remind, name="remind"),
+    path("stop/<str:token>/", views.stop, name="stop"),
 ]

@@ -8,17 +8,21 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
+from uadesk.actions.models import Action
 from uadesk.ratelimit import allow, allow_request, client_address, network_of
 
 from . import crypto, services
-from .forms import LinkRequestForm
+from .forms import LinkRequestForm, ReminderForm
 from .links import LinkExpired, LinkInvalid, supporter_for
+from .news import StopInvalid, emails_stop, reminder_ask, stop_read
 from .outbox import data_link_queue
 
 
@@ -144,3 +148,41 @@ def link_request(request):
 
 def link_sent(request):
     return render(request, "supporters/link_sent.html")
+
+
+@require_POST
+def remind(request, slug):
+    """A supporter asks for one reminder before the deadline; the answer is the same whoever asks."""
+    action = get_object_or_404(Action.objects.public(), slug=slug)
+    form = ReminderForm(request.POST)
+    if not action.is_open():
+        return render(request, "supporters/reminder.html", {"action": action, "closed": True}, status=410)
+    if not form.is_valid():
+        return render(request, "supporters/reminder.html", {"action": action, "form": form}, status=400)
+    if not allow_request(
+        request,
+        "remind",
+        per_address=settings.REMINDER_RATE_PER_ADDRESS,
+        per_network=settings.REMINDER_RATE_PER_NETWORK,
+    ):
+        return render(
+            request, "supporters/reminder.html", {"action": action, "form": form, "limited": True}, status=429
+        )
+    reminder_ask(action=action, email=form.cleaned_data["email"])
+    return render(request, "supporters/reminder.html", {"action": action, "done": True})
+
+
+@csrf_exempt  # a mail app's one-click unsubscribe (RFC 8058) POSTs with no form; the signed link is the key
+@never_cache
+def stop(request, token):
+    """Stops news of a case, or a reminder: a page with one button, or a mail app's one-click POST.
+    Opening the link changes nothing (mail scanners open links); the POST does."""
+    try:
+        supporter, what, action = stop_read(token)
+    except StopInvalid:
+        return render(request, "supporters/link_invalid.html", status=404)
+    context = {"what": what, "action": action}
+    if request.method == "POST":
+        emails_stop(supporter=supporter, what=what, action=action)
+        return render(request, "supporters/stopped.html", context)
+    return render(request, "supporters/stop.html", context)

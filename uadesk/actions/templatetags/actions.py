@@ -1,10 +1,14 @@
-"""Template helpers for action pages: language names and mailto links."""
+"""Template helpers for action pages: language names, text marked with its language, mailto links."""
 
 from urllib.parse import quote
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from uadesk.writing import direction
 
 register = template.Library()
 
@@ -22,6 +26,20 @@ def language_name(code: str) -> str:
         return get_language_info(code.lower())["name_translated"]
     except KeyError:
         return code
+
+
+@register.simple_tag
+def language_attrs(code: str | None) -> str:
+    """` lang="xx" dir="ltr|rtl"` for text written in that language, to put in its element's tag: the
+    browser then lays it out in its own direction whatever the page's, and reads it in its own voice.
+    Text of no known language (a supporter's own, "und") gets ` dir="auto"`: its first letters decide.
+
+        <div class="summary"{% language_attrs action.case_language %}>…</div>
+    """
+    way = direction(code)
+    if way is None:
+        return mark_safe(' dir="auto"')  # noqa: S308 (a constant)
+    return format_html(' lang="{}" dir="{}"', code.strip(), way)
 
 
 @register.simple_tag

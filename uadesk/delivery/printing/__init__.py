@@ -11,6 +11,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from uadesk.writing import paragraph_direction, text_direction
+
 from . import engine
 from .geometry import ENVELOPES, PAPERS, SHEETS, LabelSheet
 
@@ -70,6 +72,12 @@ def _lines(values: list[str] | tuple[str, ...]) -> list[str]:
     return [line.strip() for value in values for line in _clean(value).split("\n") if line.strip()]
 
 
+def _one_line(value: str) -> list[str]:
+    # A salutation, closing or signature is set on one line, whatever line breaks it held.
+    line = " ".join(_lines([value]))
+    return [line] if line else []
+
+
 def _language(tag: str | None, what: str) -> engine.Language:
     try:
         return engine.Language(tag or "")
@@ -103,9 +111,10 @@ def _address_data(address: Address, what: str) -> dict:
     if not name and not lines:
         raise PrintError(f"{what} has neither a name nor an address line")
     native = _language(address.native_language or "und", f"{what}'s native_language")
+    native_data = native.as_data(native.direction or text_direction(" ".join(native_lines)) or "ltr")
     # The Latin lines may still hold a name in Han characters: take the forms of the target's region.
     latin_data = {"lang": "en", "region": None, "fonts": ["Noto Sans", *engine.SCRIPT_FAMILIES, native.cjk]}
-    return {"name": name, "lines": lines, "native_lines": native_lines, "native": native.as_data(),
+    return {"name": name, "lines": lines, "native_lines": native_lines, "native": native_data,
             "latin": latin_data}  # fmt: skip
 
 
@@ -130,6 +139,14 @@ def letter_pdf(
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
         raise PrintError("the letter has no body")
+    # The letter runs its language's way; in a language not known ("und": the supporter's own), the
+    # way its body's first letters run. Each paragraph runs the letter's way unless it has no letter
+    # that does: the UA's English salutation in an Arabic letter keeps its comma on its right.
+    way = language.direction or text_direction(letter.body) or "ltr"
+
+    def paragraph(lines: list[str]) -> dict:
+        return {"lines": lines, "dir": paragraph_direction(" ".join(lines), way)}
+
     recipient = _address_data(letter.recipient, "the recipient")
     sender_lines = _lines(letter.sender_lines)
     if not sender_lines:
@@ -139,13 +156,13 @@ def letter_pdf(
         "paper": PAPERS[paper].typst,
         "recipient": recipient,
         "letter": {
-            "language": language.as_data(),
+            "language": language.as_data(way),
             "sender_lines": sender_lines,
             "date": date_text(letter.date, language),
-            "salutation": " ".join(_lines([letter.salutation])),
-            "paragraphs": paragraphs,
-            "closing": " ".join(_lines([letter.closing])),
-            "signature": " ".join(_lines([letter.signature])),
+            "salutation": paragraph(_one_line(letter.salutation)),
+            "paragraphs": [paragraph(p) for p in paragraphs],
+            "closing": paragraph(_one_line(letter.closing)),
+            "signature": paragraph(_one_line(letter.signature)),
         },
         "envelope": None
         if e is None

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typst
 
+from uadesk.writing import direction
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_FONT_DIR = Path(__file__).resolve().parents[3] / "data" / "fonts"
 
@@ -60,6 +62,9 @@ class Language:
         region = match["region"]
         self.region = region if region and region.isalpha() else None
         self.script = match["script"]
+        # Ours, not Typst's guess from `lang` (which has Punjabi right to left, Sorani left to right);
+        # None for "und": the text's own letters decide.
+        self.direction = direction(f"{self.lang}-{self.script}" if self.script else self.lang)
 
     @property
     def cjk(self) -> str:
@@ -81,8 +86,14 @@ class Language:
             return [self.cjk, "Noto Sans", *SCRIPT_FAMILIES]
         return ["Noto Sans", *SCRIPT_FAMILIES, self.cjk]
 
-    def as_data(self) -> dict:
-        return {"lang": self.lang, "region": self.region, "fonts": self.fonts}
+    def as_data(self, direction: str | None = None) -> dict:
+        """For `in-language` in common.typ; `direction` ("ltr", "rtl") overrides the language's own."""
+        return {
+            "lang": self.lang,
+            "region": self.region,
+            "fonts": self.fonts,
+            "dir": direction or self.direction,
+        }
 
 
 def font_dir(explicit: str | os.PathLike | None = None) -> Path:

@@ -96,10 +96,9 @@ class LabelSheet:
 
 _A4_21 = LabelSheet(
     name="A4-21",
-    # Avery Zweckform 3475 (and compatible Herma, Tanex TW-2021): 21 labels 70 x 42.3 mm, 3 x 7,
-    # edge to edge across the width, so no side margin and no gaps; 7 x 42.3 = 296.1 mm leaves
-    # 0.45 mm at the top and the bottom. Figures from Avery Zweckform's 3475 template.
-    source="Avery Zweckform 3475 template: 70 x 42.3 mm, margins left 0 mm, top 0.45 mm, pitch 70 x 42.3 mm",
+    # 21 labels 70 x 42.3 mm, 3 x 7, edge to edge across the width, so no side margin and no gaps;
+    # 7 x 42.3 = 296.1 mm leaves 0.45 mm at the top and the bottom (Avery Zweckform 3652: see PRODUCTS).
+    source="70 x 42.3 mm, 3 x 7, margins left 0 mm, top 0.45 mm, pitch 70 x 42.3 mm",
     page_width=210 * MM,
     page_height=297 * MM,
     columns=3,
@@ -117,7 +116,7 @@ _A4_21 = LabelSheet(
 
 _A4_14 = LabelSheet(
     name="A4-14",
-    # Avery L7163 (J8163): 14 labels 99.1 x 38.1 mm, 2 x 7. Avery's template: top margin 15.15 mm,
+    # Avery L7163: 14 labels 99.1 x 38.1 mm, 2 x 7. Avery's template: top margin 15.15 mm,
     # side margin 4.65 mm, horizontal pitch 101.6 mm (a 2.5 mm gutter), vertical pitch 38.1 mm
     # (no gap). Check: 4.65 + 101.6 + 99.1 + 4.65 = 210 and 15.15 + 7 x 38.1 + 15.15 = 297.
     source="Avery L7163 template: 99.1 x 38.1 mm, margins left 4.65 mm, top 15.15 mm, pitch 101.6 x 38.1 mm",
@@ -137,7 +136,7 @@ _A4_14 = LabelSheet(
 
 _LETTER_30 = LabelSheet(
     name="Letter-30",
-    # Avery 5160 (and 5260, 8160, 18160): 30 labels 2-5/8 x 1 in, 3 x 10. Avery's template: top
+    # Avery 5160 (and 5260, 8160): 30 labels 2-5/8 x 1 in, 3 x 10. Avery's template: top
     # margin 0.5 in, side margin 0.1875 in, horizontal pitch 2.75 in (a 1/8 in gutter), vertical
     # pitch 1 in. Check: 0.1875 + 2 x 2.75 + 2.625 + 0.1875 = 8.5 and 0.5 + 10 + 0.5 = 11.
     source="Avery 5160 template: 2.625 x 1 in, margins left 0.1875 in, top 0.5 in, pitch 2.75 x 1 in",
@@ -157,3 +156,61 @@ _LETTER_30 = LabelSheet(
 
 # By the name a user picks; "L7163" is the product name of the A4-14 sheet.
 SHEETS: dict[str, LabelSheet] = {"A4-21": _A4_21, "A4-14": _A4_14, "L7163": _A4_14, "Letter-30": _LETTER_30}
+
+
+@dataclass(frozen=True)
+class LabelProduct:
+    """A sheet of labels as a maker sells it, measured as a published template has it: an organiser
+    who buys it by its code must get labels where the desk prints them."""
+
+    maker: str
+    code: str
+    paper: str  # "A4" or "Letter"
+    label_width: float  # points
+    label_height: float
+    columns: int
+    rows: int
+    row_pitch: float  # from one row's top to the next one's: a row pitch off by a little drifts row by row
+
+    @property
+    def name(self) -> str:
+        return f"{self.maker} {self.code}"
+
+    def fits(self, sheet: LabelSheet) -> bool:
+        """The same paper, label size (to a tenth of a millimetre) and labels across and down."""
+        paper = PAPERS[self.paper]
+        return (
+            abs(paper.width - sheet.page_width) < 0.1 * MM
+            and abs(paper.height - sheet.page_height) < 0.1 * MM
+            and abs(self.label_width - sheet.label_width) < 0.1 * MM
+            and abs(self.label_height - sheet.label_height) < 0.1 * MM
+            and (self.columns, self.rows) == (sheet.columns, sheet.rows)
+            and abs(self.row_pitch - sheet.pitch_y) < 0.1 * MM
+        )
+
+
+# Products by their published dimensions; a sheet names only those that fit it (products_for). The
+# makers' own pages were out of reach where this was checked, so each figure is from a label template
+# collection that lists the product by its code, named beside it; a code no source confirmed is left out.
+PRODUCTS = (
+    # jimevins/glabels-qt, templates/zweckform-iso-templates.xml, part 3475: labels of 198.570 x
+    # 102.121 pt (70 x 36 mm), nx 3, ny 8 (24 a sheet), dy 102.121 pt. Not the 21-label sheet it was
+    # once named for: bought for A4-21, its rows drift 6.3 mm each from where the desk prints.
+    LabelProduct("Avery Zweckform", "3475", "A4", 70 * MM, 36 * MM, 3, 8, row_pitch=36 * MM),
+    # awwolf/py_label_printer, src/templates.py, Avery_Zweckform_3652: size (70.0, 42.3) mm, cnt (3, 7),
+    # space (0.0, 0.0): rows edge to edge.
+    LabelProduct("Avery Zweckform", "3652", "A4", 70 * MM, 42.3 * MM, 3, 7, row_pitch=42.3 * MM),
+    # jimevins/glabels-qt, templates/avery-iso-templates.xml, "Avery 7163 family: Mailing labels,
+    # 99.1 x 38.1 mm, 14 per sheet" (280.9 x 108 pt, nx 2, ny 7, dy 108 pt), part L7163 equiv 7163.
+    LabelProduct("Avery", "L7163", "A4", 99.1 * MM, 38.1 * MM, 2, 7, row_pitch=38.1 * MM),
+    # jimevins/glabels-qt, templates/avery-us-templates.xml, part 5160: 2.625 x 1 in, nx 3, ny 10,
+    # dy 1 in; parts 5260 and 8160 equiv 5160.
+    LabelProduct("Avery", "5160", "Letter", 2.625 * INCH, 1 * INCH, 3, 10, row_pitch=1 * INCH),
+    LabelProduct("Avery", "5260", "Letter", 2.625 * INCH, 1 * INCH, 3, 10, row_pitch=1 * INCH),
+    LabelProduct("Avery", "8160", "Letter", 2.625 * INCH, 1 * INCH, 3, 10, row_pitch=1 * INCH),
+)
+
+
+def products_for(sheet: LabelSheet) -> list[LabelProduct]:
+    """The products an organiser may buy for this sheet: those whose published labels fit it."""
+    return [p for p in PRODUCTS if p.fits(sheet)]

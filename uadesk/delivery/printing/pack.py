@@ -14,9 +14,12 @@ page count is known before Typst sets a thing:
 import datetime
 import math
 import os
+import unicodedata
 from dataclasses import dataclass, field
 
 import segno
+
+from uadesk.writing import text_direction
 
 from . import _BLANK_LINE, Address, PrintError, _address_data, _clean, _language, _lines, _render, date_text
 from .geometry import MM, PAPERS, SHEETS
@@ -50,7 +53,12 @@ TALLY_BOX = 5.5 * MM
 TALLY_PER_LINE = 25
 TALLY_MAX_BOXES = 100
 TALLY_TITLE = 20 * MM
+# A row's label, the official and the action's title, wraps: its first line takes `TALLY_LABEL`, each
+# further line `TALLY_LABEL_LINE` (a 10.5 pt line and its leading).
 TALLY_LABEL = 6 * MM
+TALLY_LABEL_LINE = 5 * MM
+TALLY_NAME_SIZE = 10.5  # points, bold
+TALLY_ACTION_SIZE = 8.5
 MARGINS = {"margin_x": 20 * MM, "margin_top": 18 * MM, "margin_bottom": 18 * MM}
 
 
@@ -86,6 +94,7 @@ class PackAction:
     letters: list[PackLetter]
     targets: list[PackTarget]
     notes: list[str] = ()  # posting advice from the UA
+    language: str = "und"  # BCP 47 of the case (title, summary, asks, officials); "und": read from the text
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,7 @@ def paper_for(sheet: str) -> str:
 
 
 def tally_rows_per_page(sheet: str, writers: int) -> int:
+    """Tally rows on a page when every row's label takes one line."""
     return _tally_geometry(sheet, writers)["per_page"]
 
 
@@ -134,10 +144,63 @@ def _tally_geometry(sheet: str, writers: int) -> dict:
     paper = PAPERS[paper_for(sheet)]
     boxes = min(max(writers, 1), TALLY_MAX_BOXES)
     lines = math.ceil(boxes / TALLY_PER_LINE)
-    row = TALLY_LABEL + 1.5 * MM + lines * TALLY_BOX + 6 * MM
+    below_label = 1.5 * MM + lines * TALLY_BOX + 6 * MM
     # 4 mm kept free, so that rounding never pushes the last row onto a page of its own.
     room = paper.height - MARGINS["margin_top"] - MARGINS["margin_bottom"] - TALLY_TITLE - 4 * MM
-    return {"boxes": boxes, "row_height": row, "per_page": max(1, int(room // row))}
+    return {
+        "boxes": boxes,
+        "below_label": below_label,
+        "room": room,
+        "width": paper.width - 2 * MARGINS["margin_x"],
+        "per_page": max(1, int(room // (TALLY_LABEL + below_label))),
+    }
+
+
+def _text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """A guess, on the wide side, at the width of `text` in Noto Sans at `size` points (its lower-case
+    letters average about half an em, its capitals two thirds; Han characters take a whole em)."""
+    width = 0.0
+    for character in text:
+        if unicodedata.category(character) in ("Mn", "Me", "Cf"):
+            continue
+        if unicodedata.east_asian_width(character) in ("W", "F"):
+            width += 1.0
+        elif character.isspace():
+            width += 0.26
+        elif character.isupper():
+            width += 0.68
+        else:
+            width += 0.56
+    return width * size * (1.05 if bold else 1.0)
+
+
+def tally_label_lines(target: str, action: str, width: float) -> int:
+    """The lines a tally row's label takes, the official in bold then "· the action", wrapped to
+    `width` points: Python must know before Typst sets the page how many rows each page holds. The
+    count leaves each line a tenth for the word that does not fit; should the label still not fit,
+    Typst sets it smaller rather than hide a word."""
+    text = _text_width(target, TALLY_NAME_SIZE, bold=True) + _text_width(f" · {action}", TALLY_ACTION_SIZE)
+    return max(1, math.ceil(text / (0.9 * width)))
+
+
+def _tally_pages(targets: list[tuple[str, str]], sheet: str, writers: int) -> list[list[dict]]:
+    """The tally's rows, (official, action title) each, page by page, each row as tall as its label."""
+    g = _tally_geometry(sheet, writers)
+    pages, page, used = [], [], 0.0
+    for target, action in targets:
+        lines = tally_label_lines(target, action, g["width"])
+        label = TALLY_LABEL + (lines - 1) * TALLY_LABEL_LINE
+        row = {"target": target, "action": action, "label_height": label, "height": label + g["below_label"]}
+        if page and used + row["height"] > g["room"]:
+            pages.append(page)
+            page, used = [], 0.0
+        page.append(row)
+        used += row["height"]
+    return [*pages, page] if page else pages
+
+
+def _tally_targets(pack: Pack) -> list[tuple[str, str]]:
+    return [(_one(t.tally), _one(a.title)) for a in pack.actions for t in a.targets]
 
 
 def page_count(pack: Pack) -> dict[str, int]:
@@ -148,7 +211,7 @@ def page_count(pack: Pack) -> dict[str, int]:
         "cases": sum(1 + len(a.letters) for a in pack.actions),
         "paper": targets,
         "labels": math.ceil(pack.writers * targets / SHEETS[pack.sheet].per_sheet),
-        "tally": math.ceil(targets / tally_rows_per_page(pack.sheet, pack.writers)),
+        "tally": len(_tally_pages(_tally_targets(pack), pack.sheet, pack.writers)),
     }
 
 
@@ -159,6 +222,14 @@ def _paragraphs(text: str) -> list[list[str]]:
 
 def _one(text: str) -> str:
     return " ".join(_lines([text]))
+
+
+def _case_language(action: PackAction) -> dict:
+    """The case's language for Typst: the action's text runs its way in a pack of another language."""
+    language = _language(action.language or "und", f"the language of “{action.title}”")
+    return language.as_data(
+        language.direction or text_direction(f"{action.title}\n{action.summary}") or "ltr"
+    )
 
 
 def pack_pdf(pack: Pack, *, font_dir: str | os.PathLike | None = None) -> bytes:
@@ -186,14 +257,16 @@ def pack_pdf(pack: Pack, *, font_dir: str | os.PathLike | None = None) -> bytes:
             data = _address_data(t.address, f"the address of {t.tally}")
             addresses.append(data)
             targets.append({"address": data, "salutation": _one(t.salutation), "tally": _one(t.tally),
-                            "action": _one(action.title)})  # fmt: skip
+                            "action": _one(action.title), "language": _case_language(action)})  # fmt: skip
     # A label per writer and official, official after official, sheet after sheet.
     sequence = [i for i in range(len(addresses)) for _ in range(pack.writers)]
     sheets = [sequence[k : k + s.per_sheet] for k in range(0, len(sequence), s.per_sheet)]
 
     tally = _tally_geometry(pack.sheet, pack.writers)
-    rows = [{"target": t["tally"], "action": t["action"]} for t in targets]
-    per_page = tally["per_page"]
+    tally_pages = _tally_pages(_tally_targets(pack), pack.sheet, pack.writers)
+    languages = iter([t["language"] for t in targets])
+    for row in (row for page in tally_pages for row in page):
+        row["language"] = next(languages)
 
     text_height = paper.height - MARGINS["margin_top"] - MARGINS["margin_bottom"]
     salutation_top = PAPER["address_top"] + PAPER["address_height"] + 12 * MM
@@ -232,6 +305,7 @@ def pack_pdf(pack: Pack, *, font_dir: str | os.PathLike | None = None) -> bytes:
         "left_out": [_one(x) for x in pack.left_out],
         "actions": [
             {
+                "language": _case_language(a),
                 "title": _one(a.title),
                 "reference": _one(a.reference),
                 "deadline": _one(a.deadline),
@@ -266,13 +340,12 @@ def pack_pdf(pack: Pack, *, font_dir: str | os.PathLike | None = None) -> bytes:
         },
         "labels": {"addresses": addresses, "sheets": sheets, "sizes": LABEL_SIZES},
         "tally": {
-            "pages": [rows[k : k + per_page] for k in range(0, len(rows), per_page)],
+            "pages": tally_pages,
             "boxes": tally["boxes"],
             "per_line": TALLY_PER_LINE,
             "box": TALLY_BOX,
-            "row_height": tally["row_height"],
-            "label_height": TALLY_LABEL,
             "title_height": TALLY_TITLE,
+            "sizes": [TALLY_NAME_SIZE, 10, 9.5, 9, 8.5, 8, 7.5, 7],
         },
     }
     stamp = datetime.datetime(pack.date.year, pack.date.month, pack.date.day, tzinfo=datetime.UTC)
@@ -280,4 +353,5 @@ def pack_pdf(pack: Pack, *, font_dir: str | os.PathLike | None = None) -> bytes:
 
 
 __all__ = ["LABEL_SIZES", "WORDS", "Pack", "PackAction", "PackLetter", "PackPart", "PackTarget",
-           "page_count", "pack_pdf", "paper_for", "qr_modules", "tally_rows_per_page"]  # fmt: skip
+           "page_count", "pack_pdf", "paper_for", "qr_modules", "tally_label_lines",
+           "tally_rows_per_page"]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Requests the desk makes to addresses staff typed in (webhooks): never into its own network.
+"""The webhook channel: a signed JSON POST to an address staff typed in, never into the desk's own network.
 
 A webhook address that leads to 127.0.0.1, 10.0.0.0/8, a cloud's metadata address or any other
 address that is not on the public internet would let whoever can register a webhook make the desk
@@ -12,9 +12,13 @@ differently a second later (DNS rebinding) gains nothing.
 import http.client
 import ipaddress
 import socket
+import urllib.error
 import urllib.request
+from dataclasses import dataclass
 
 from django.conf import settings
+
+from .transport import TransportError
 
 # IPv6 addresses that carry an IPv4 address a gateway or the host's own stack connects to: they are
 # as public as the IPv4 address inside them (64:ff9b::127.0.0.1 reaches the NAT64 gateway's loopback).
@@ -123,3 +127,38 @@ class PublicHTTPHandler(urllib.request.HTTPHandler):
 class PublicHTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req):
         return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A receiver that moved must be registered again: a signed POST is not replayed to wherever a 3xx says.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """What one POST carries: the JSON body and its headers (the event, the delivery id, the signature)."""
+
+    body: bytes
+    headers: dict
+
+
+class WebhookTransport:
+    """POSTs to public addresses only, without following redirects; any answer but 2xx is a failure
+    worth retrying (the receiver may be down for a while)."""
+
+    def send(self, request: WebhookRequest, *, to: str) -> str:
+        if not to.startswith(("http://", "https://")):
+            raise TransportError("the address is not http(s)", permanent=True)
+        headers = {"Content-Type": "application/json", "User-Agent": "uadesk-webhooks/1", **request.headers}
+        post = urllib.request.Request(to, data=request.body, method="POST", headers=headers)  # noqa: S310
+        opener = urllib.request.build_opener(_NoRedirects, PublicHTTPHandler, PublicHTTPSHandler)
+        try:
+            with opener.open(post, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
+                response.read(1024)
+                return f"HTTP {response.status}"
+        except urllib.error.HTTPError as error:
+            raise TransportError(f"HTTP {error.code} {error.reason}") from None
+        except (OSError, ValueError, http.client.HTTPException) as error:  # refused, timed out, not HTTP
+            reason = str(getattr(error, "reason", None) or error) or type(error).__name__
+            raise TransportError(reason) from None

@@ -1,0 +1,89 @@
+"""News of a case and reminders carry a one-click way to stop them (a link and RFC 8058 headers); the
+emails a supporter just asked for do not."""
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.appeals.helpers import confirm
+from uadesk.actions.models import CaseNewsStop, Outcome, OutcomeNotice, Reminder
+from uadesk.actions.services import outcome_record
+from uadesk.appeals.services import Writer, appeal_submit
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import deliver_messages
+from uadesk.supporters.models import Supporter
+from uadesk.supporters.news import reminder_ask, stop_url
+from uadesk.supporters.outbox import data_link_queue
+
+pytestmark = pytest.mark.django_db
+
+
+def follow(action, email: str) -> None:
+    """A letter by post from a supporter who asked for news of the case and confirmed their email."""
+    xi = action.targets.get(name="Xi Jinping")
+    key = uuid.uuid4()
+    appeal_submit(
+        action=action, targets=[xi], channel="post", language="en", subject="s",
+        letters={xi.pk: "Release them."}, key=key, writer=Writer(name="Ada", email=email, wants_updates=True),
+    )  # fmt: skip
+    confirm(key)
+
+
+def news(action) -> Outcome:
+    return outcome_record(
+        Outcome(action=action, kind="released", happened_on=timezone.localdate(), public_note="Released.")
+    )
+
+
+def test_news_carries_a_one_click_stop_and_the_email_asked_for_does_not(open_action, smtp_server):
+    mailbox, _ = smtp_server
+    follow(open_action, "ada@example.org")
+    news(open_action)
+    data_link_queue(Supporter.find("ada@example.org").email_hash)  # one she asked for, just now
+    assert deliver_messages.call() == 2
+    by_subject = {m["Subject"]: m for m in mailbox.wait_for(2)}
+    told = next(m for s, m in by_subject.items() if "News of the case" in s)
+    assert told["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = told["List-Unsubscribe"].strip("<>")
+    assert link.startswith("http") and "/supporters/stop/" in link
+    assert link in told.get_body(("plain",)).get_content()
+    [asked] = [m for s, m in by_subject.items() if m is not told]
+    assert asked["List-Unsubscribe"] is None and asked["List-Unsubscribe-Post"] is None
+
+
+def test_opening_the_link_changes_nothing_and_the_one_click_post_stops_the_news(open_action, smtp_server):
+    follow(open_action, "ada@example.org")
+    follow(open_action, "grace@example.org")
+    ada = Supporter.find("ada@example.org")
+    path = stop_url(ada, "news", open_action).split("://", 1)[1].split("/", 1)[1]
+    mail_app = Client(enforce_csrf_checks=True)  # as a mail provider posts it: no form, no cookie
+    page = mail_app.get(f"/{path}")
+    assert page.status_code == 200 and "Stop news of this case" in page.content.decode()
+    assert not CaseNewsStop.objects.exists()
+    waiting = news(open_action)  # news already in the outbox for Ada too
+    answer = mail_app.post(f"/{path}", {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200 and "no more news" in answer.content.decode()
+    assert mail_app.post(f"/{path}", {"List-Unsubscribe": "One-Click"}).status_code == 200  # twice is fine
+    ada_notice = OutcomeNotice.objects.get(outcome=waiting, supporter=ada)
+    assert Message.objects.get(kind="outcome-news", ref=ada_notice.pk).status == "cancelled"
+    # The next news goes to Grace only.
+    later = news(open_action)
+    assert [n.supporter.email for n in OutcomeNotice.objects.filter(outcome=later)] == ["grace@example.org"]
+
+
+def test_a_reminder_can_be_cancelled_from_its_email(open_action, client, settings):
+    reminder = reminder_ask(action=open_action, email="ada@example.org")
+    path = stop_url(reminder.supporter, "reminder", open_action).split("://", 1)[1].split("/", 1)[1]
+    assert client.post(f"/{path}").status_code == 200
+    assert not Reminder.objects.exists()
+
+
+def test_a_forged_or_ended_stop_link_is_refused(open_action, client):
+    ada = Supporter.for_email("ada@example.org")
+    good = stop_url(ada, "news", open_action).split("://", 1)[1].split("/", 1)[1]
+    assert client.post(f"/{good[:-3]}xyz/").status_code == 404
+    ada.delete()  # erased: the link ends with the row
+    assert client.post(f"/{good}").status_code == 404
+    assert not CaseNewsStop.objects.exists()
