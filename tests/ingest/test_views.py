@@ -1,6 +1,7 @@
 """Staff import a UA document in the browser, review the draft beside its source, correct it and publish."""
 
 import datetime
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -141,7 +142,8 @@ def test_staff_correct_a_field_and_publish(staff_client):
         assert action.status == "published" and action.title == "Free the Xinjiang detainees"
         page = Client().get(action.get_absolute_url()).content.decode()
     assert "Free the Xinjiang detainees" in page and "北京市西城区西长安街街道 100017" in page
-    assert '<strong>The Xinjiang detainees</strong> <span class="pronoun">(they/them)</span>' in page
+    people = re.search(r'<ul class="individuals">(.*?)</ul>', page, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", people).split()) == "The Xinjiang detainees (they/them) · Detained"
 
 
 def test_publishing_a_draft_past_its_deadline_is_refused(staff_client):
