@@ -1,6 +1,8 @@
 """Small helpers of the API tests: counted appeals without the worker, and JSON requests."""
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from uadesk.appeals.models import Appeal
 from uadesk.supporters.models import Supporter
@@ -23,3 +25,32 @@ def send(client, method: str, path: str, data=None, *, auth=None, content_type="
     if auth:
         headers["HTTP_AUTHORIZATION"] = auth
     return getattr(client, method.lower())(path, body or "", content_type=content_type, **headers)
+
+
+class Receiver:
+    """An organisation's endpoint: records each POST and answers with the next status of `answers`."""
+
+    def __init__(self, answers=()):
+        self.requests: list[tuple[dict, bytes]] = []
+        self.answers = list(answers)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                status = receiver.answers.pop(0) if receiver.answers else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/uadesk"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

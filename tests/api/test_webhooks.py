@@ -6,16 +6,14 @@ import hashlib
 import hmac
 import json
 import subprocess
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.api.helpers import counted_appeal
+from tests.api.helpers import Receiver, counted_appeal
 from uadesk.api.models import Webhook, WebhookDelivery
 from uadesk.api.tasks import sweep_webhook_events
 from uadesk.delivery.models import Message
@@ -23,35 +21,6 @@ from uadesk.delivery.tasks import deliver_messages
 from uadesk.delivery.webhook import is_public
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
-
-
-class Receiver:
-    """An organisation's endpoint: records each POST and answers with the next status of `answers`."""
-
-    def __init__(self, answers=()):
-        self.requests: list[tuple[dict, bytes]] = []
-        self.answers = list(answers)
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                status = receiver.answers.pop(0) if receiver.answers else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/uadesk"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -50,8 +50,8 @@ def test_the_statuses_come_in_the_readers_language(client, seed_action):
         key, _ = compose_send(client, seed_action, [xi], email="")
         english = client.get(status_url(seed_action, key)).json()["appeals"][0]["html"]
         french = client.get("/fr" + status_url(seed_action, key).removeprefix("/en")).json()["appeals"][0]
-    assert "Queued" in english and french["status"] == "queued"
-    assert "En file d&#x27;attente" in french["html"] and f'data-target="{xi.pk}"' in french["html"]
+    assert "Being sent" in english and french["status"] == "queued"
+    assert "En cours d&#x27;envoi" in french["html"] and f'data-target="{xi.pk}"' in french["html"]
 
 
 def test_the_page_asks_again_only_while_a_letter_is_on_its_way(client, seed_action):
@@ -87,7 +87,7 @@ def test_a_posted_letter_can_be_printed_again(client, seed_action):
         page = client.get(sent_url(seed_action, key)).content.decode()
         response = client.get(pdf + "?paper=A4&envelope=DL")
     assert Appeal.objects.get().status == Appeal.Status.POSTED
-    assert "Posted" in page and "I have posted it" not in page
+    assert "Posted by you" in page and "I have posted it" not in page
     assert "Print the letter and its envelope:" in page
     assert f'href="{pdf}?paper=A4&amp;envelope=DL"' in page
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

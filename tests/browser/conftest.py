@@ -214,3 +214,16 @@ def wait_until(condition, *, timeout: float = 90, message: str = "") -> None:
     while not condition():
         assert time.monotonic() < deadline, message or "the condition never held"
         time.sleep(0.1)
+
+
+def staff_sign_in(page, desk, username: str, password: str, device) -> None:
+    """Signs in at the staff desk as a staff member does: password, then the authenticator's code."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    page.goto(desk("/staff/"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Code from your authenticator app").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Log in").click()

@@ -6,8 +6,7 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import wait_until
-from tests.browser.test_staff import current_code
+from tests.browser.conftest import staff_sign_in, wait_until
 from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import Writer, appeal_submit
 from uadesk.delivery.models import Attempt, Message
@@ -37,11 +36,7 @@ def test_staff_send_a_failed_letter_again_from_the_outbox(
     del mailbox.refuse["english@mail.gov.cn"]  # the official's server takes mail again
 
     page = browser_context().new_page()
-    page.goto(desk("/staff/"))
-    page.get_by_label("Username").fill("campaigns")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Code from your authenticator app").fill(current_code(phone))
-    page.get_by_role("button", name="Log in").click()
+    staff_sign_in(page, desk, "campaigns", PASSWORD, phone)
     page.goto(desk("/staff/delivery/message/?attention=yes"))
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 1 and "550" in rows.first.inner_text() and "Failed" in rows.first.inner_text()
@@ -57,6 +52,7 @@ def test_staff_send_a_failed_letter_again_from_the_outbox(
     page.goto(desk("/staff/delivery/message/"))
     assert "Sent" in page.locator("#result_list tbody tr").first.inner_text()
     page.locator("#result_list tbody tr th a").first.click()  # the message, with its attempts
+    page.locator(".inline-group").wait_for()
     assert page.get_by_role("link", name=f"appeal #{appeal.pk}").count() == 1  # to the letter it carried
     assert page.locator('input[name="_save"]').count() == 0  # nothing to edit on the page
     attempts = page.locator(".inline-group").inner_text()

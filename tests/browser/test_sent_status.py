@@ -43,10 +43,10 @@ def test_the_sent_page_shows_the_new_status_without_a_reload(desk, browser_conte
     confirm(Appeal.objects.get().submission)
     assert Appeal.objects.get().status == Appeal.Status.QUEUED
     page.wait_for_function(
-        "s => document.querySelector(s).textContent.includes('Queued')",
+        "s => document.querySelector(s).textContent.includes('Being sent')",
         arg=f'.appeal-state[data-target="{xi.pk}"]',
     )
-    assert " ".join(state.inner_text().split()) == "Queued — the desk is sending your letter now."
+    assert " ".join(state.inner_text().split()) == "Being sent — the desk is sending your letter now."
     assert page.evaluate("window.notReloaded") is True
     assert page.locator("[data-while-unconfirmed]").count() == 0
     screenshot(page, "queued-without-a-reload")

@@ -1,15 +1,13 @@
 """A staff member imports a UA document in the browser, corrects the draft and publishes it for supporters."""
 
 import datetime
-import time
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, staff_sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 DOCUMENT = ROOT / "tests" / "ingest" / "corpus" / "honduras-copinh-2017.txt"
@@ -32,19 +30,9 @@ def editor_phone(editor):
     return TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
 
 
-def current_code(device) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
-
-
 def test_staff_import_correct_and_publish_an_action(desk, browser_context, editor, editor_phone, screenshot):
     page = browser_context().new_page()
-    page.goto(desk("/staff/"))
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Code from your authenticator app").fill(current_code(editor_phone))
-    page.get_by_role("button", name="Log in").click()
+    staff_sign_in(page, desk, "editor", PASSWORD, editor_phone)
     page.goto(desk("/staff/ingest/"))
     page.get_by_label("Urgent Action document").set_input_files(DOCUMENT)
     screenshot(page, "import")

@@ -50,8 +50,8 @@ def test_a_supporter_sends_an_email_appeal_with_the_keyboard_alone(
         if box.is_checked() != (target == xi):
             page.keyboard.press("Space")
         assert box.is_checked() == (target == xi)
-    tab_to(page, 'input[name="channel"]:checked')
-    assert page.locator('input[name="channel"]:checked').get_attribute("value") == "email"
+    tab_to(page, f'input[name="channel_{xi.pk}"]:checked')
+    assert page.locator(f'input[name="channel_{xi.pk}"]:checked').get_attribute("value") == "email"
     tab_to(page, 'textarea[name="body"]')
     page.keyboard.press("Control+End")
     page.keyboard.type("\n\nI write from Lyon, with my neighbours.")
@@ -114,7 +114,7 @@ def test_a_supporter_sends_an_email_appeal_with_the_keyboard_alone(
 def test_a_supporter_prints_a_letter_with_the_chinese_address(desk, page, open_action, screenshot):
     xi = open_action.targets.get(name="Xi Jinping")
     page.goto(desk(f"/actions/{open_action.slug}/write/?target={xi.pk}"))
-    page.get_by_label("Post", exact=True).check()
+    page.get_by_role("group", name="How to send your letter to Xi Jinping").get_by_label("Post").check()
     page.get_by_label("Your name").fill("Zoë Martin")
     page.get_by_role("button", name="Preview my letter").click()
     page.get_by_role("button", name="Send", exact=True).click()
@@ -162,9 +162,14 @@ def test_an_appeal_goes_out_with_javascript_off(desk, browser_context, open_acti
     page.get_by_role("button", name="Send", exact=True).click()
     mailto = page.locator('a[href^="mailto:english@mail.gov.cn"]')
     assert "Amal%20Haddad" in mailto.get_attribute("href")
+    # The parts to copy are there to select by hand; the buttons that need the script are not shown.
+    assert page.locator(".copy-text").first.inner_text() == "english@mail.gov.cn"
+    assert page.locator("button.copy").count() == 3
+    assert not page.locator("button.copy").first.is_visible()
     screenshot(page, "mailto-without-javascript")
     page.get_by_role("button", name="I have sent it").click()
-    assert "Sent by the supporter" in page.locator(".appeal-status").inner_text()
+    assert "Xi Jinping: Sent by you" in page.locator(".appeal-status").inner_text()
+    assert page.locator("h1").inner_text() == "Thank you for acting"
 
 
 def test_a_supporter_signs_the_petition_and_confirms_by_email(

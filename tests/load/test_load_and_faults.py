@@ -3,6 +3,12 @@ a task worker is killed in the middle of a send and replaced, and the database c
 At the end every acknowledged appeal and signature is stored and delivered exactly once, and no request
 was answered with a server error.
 
+Issue 16: every kind of message goes through the one outbox, and each is checked here, under the same
+faults: the letters, "Confirm your letters", the petition's confirmations, the links to their data
+that writers ask for, the news of an outcome recorded in the middle of the load (to every writer who
+asked for it and had confirmed by then), and a webhook announcing each letter sent. Each arrives
+exactly once. (Reminders go days before a deadline; tests/actions cover them.)
+
 The desk runs as `uadesk run` starts it (its web server command, `uadesk worker`, `uadesk scheduler`,
 the scheduler's periods scaled down), two task workers, on the test database; the letters and the
 confirmation emails go to a real SMTP server in this process. Both faults come at the worst moment
@@ -15,6 +21,7 @@ the time under load (25 s).
 """
 
 import http.cookies
+import json
 import os
 import re
 import signal
@@ -30,10 +37,16 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.api.helpers import Receiver
 from tests.conftest import StallOnce, free_port, request, web_server
+from uadesk.actions.models import Outcome, OutcomeNotice
+from uadesk.actions.services import outcome_record
+from uadesk.api.models import Webhook
 from uadesk.appeals.models import Appeal
+from uadesk.delivery.models import Message
 from uadesk.management.commands.run import web_server_args, worker_args
 from uadesk.petitions import pow
 from uadesk.petitions.models import Signature, Submission
@@ -43,6 +56,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 SECONDS = float(os.environ.get("UADESK_LOAD_SECONDS") or 25)
 WRITERS = SIGNERS = 8  # client threads, each one supporter after another
 LOCK_SECONDS = 3
+DATA_LINK_SUBJECT = "Your link to the data we hold about you"
 
 
 @pytest.fixture
@@ -60,6 +74,11 @@ def desk_env(worker_env):
         "APPEAL_RATE_PER_NETWORK": "1000000",
         "PETITION_RATE_PER_ADDRESS": "1000000",
         "PETITION_RATE_PER_NETWORK": "1000000",
+        "SUPPORTER_LINK_RATE_PER_ADDRESS": "1000000",
+        "SUPPORTER_LINK_RATE_PER_NETWORK": "1000000",
+        # The webhook's receiver is on loopback; a refused POST is tried again a second later.
+        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "1",
+        "WEBHOOK_RETRY_BASE_SECONDS": "1",
     }
 
 
@@ -74,6 +93,7 @@ class Load:
         self.signers: list[str] = []  # emails of signatures the supporter saw thanked for
         self.writers: list[str] = []  # emails of the writers of those appeals
         self.confirmed: set[str] = set()  # Message-IDs of "Confirm your letters" emails whose link was opened
+        self.linked: set[str] = set()  # writers who asked for the link to their data, once each
 
     def ask(self, kind: str, method: str, path: str, form=None, headers=None):
         try:
@@ -103,6 +123,7 @@ class Load:
                 "key": key, "targets": re.search(r'name="targets" value="(\d+)"[^>]*checked', html).group(1),
                 "language": "en", "channel": "email", "step": "send", "name": f"Writer {n}-{i}",
                 "town": "Lyon", "country": "FR", "email": f"writer.{n}.{i}@example.org",
+                "wants_updates": "on",
                 "body": f"Please release everyone detained in Xinjiang.\n\nLetter {n}-{i}.",
             }  # fmt: skip
             sent = self.ask("appeal", "POST", compose, form, {"Cookie": f"csrftoken={cookie}"})
@@ -131,7 +152,26 @@ class Load:
                     self.answers["confirm", answer.status] += 1
                 if answer.status < 500:  # 410: a link sent twice, confirmed from its newer copy
                     self.confirmed.add(message["Message-ID"])
+                if answer.status == 200 and message["To"] not in self.linked:
+                    self.ask_data_link(message["To"])
             stop.wait(0.2)
+
+    def ask_data_link(self, email: str) -> None:
+        """Then the writer asks for the link to their data, once, with the form of its page."""
+        path = reverse("supporters:link")
+        if not (form_page := self.ask("page", "GET", path)):
+            return
+        cookies = http.cookies.SimpleCookie("\n".join(form_page.headers.get_all("Set-Cookie", [])))
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.body.decode()).group(1)
+        form = {"csrfmiddlewaretoken": token, "email": email}
+        asked = self.ask("link", "POST", path, form, {"Cookie": f"csrftoken={cookies['csrftoken'].value}"})
+        if (
+            asked
+            and asked.status == 302
+            and asked.headers["Location"].endswith(reverse("supporters:link_sent"))
+        ):
+            with self.lock:
+                self.linked.add(email)
 
     def sign(self, n: int, petition) -> None:
         path, i = petition.get_absolute_url(), 0
@@ -150,6 +190,10 @@ class Load:
                 with self.lock:
                     self.signers.append(email)
                 self.ask("page", "GET", thanked.headers["Location"])
+
+
+def twice(counts: Counter) -> int:
+    return sum(n - 1 for n in counts.values())
 
 
 class LetterSentTwice(AssertionError):
@@ -179,14 +223,17 @@ def cut_connections(stall: StallOnce) -> int:
     return 0
 
 
-def settled(mailbox, load: Load, killed: str) -> bool:
-    """Nothing left to take or send, and the killed worker's task has run again."""
+def settled(mailbox, load: Load, killed: str, receiver) -> bool:
+    """Nothing left to take or send, every letter sent announced, and the killed worker's task has run
+    again."""
     return (
         not Submission.objects.filter(taken_at__isnull=True).exists()
-        and not Appeal.objects.filter(status__in=["unconfirmed", "queued", "sending"]).exists()
+        and not Appeal.objects.filter(status__in=["unconfirmed", "queued"]).exists()
         and not Signature.objects.filter(emailed_at__isnull=True).exists()
+        and not Message.objects.filter(status__in=["waiting", "sending"]).exists()
         and not [r for r in DBTaskResult.objects.filter(status="RUNNING") if r.worker_ids[-1] == killed]
         and len(mailbox.messages) >= len(load.appeals) + len(load.signers)
+        and len(receiver.requests) >= Appeal.objects.filter(status="sent").count()
     )
 
 
@@ -196,6 +243,8 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     open_action.max_appeals_per_target_per_hour = 1_000_000  # a big campaign: staff raise the limit
     open_action.save()
     mailbox, first_port = smtp_server
+    receiver = Receiver()
+    Webhook.objects.create(name="CRM", url=receiver.url, appeals=True, signatures=False)
     # Each worker has an SMTP port of its own, so the stalled letter tells which worker sends it.
     second = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     second.start()
@@ -237,6 +286,17 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
                 stall.release.set()
                 start([*worker_args(), "--worker-id=replacement"], stall.port)
 
+                # Halfway: staff record an outcome; its news goes to each writer who asked and has confirmed.
+                time.sleep(max(0.0, began + SECONDS / 2 - time.monotonic()))
+                outcome = outcome_record(
+                    Outcome(action=open_action, individual=open_action.individuals.first(), kind="released",
+                            happened_on=timezone.localdate(), public_note="Released on bail.")
+                )  # fmt: skip
+                followers = {
+                    n.supporter.email
+                    for n in OutcomeNotice.objects.filter(outcome=outcome).select_related("supporter")
+                }
+
                 time.sleep(max(0.0, began + 2 * SECONDS / 3 - time.monotonic()))
                 held.armed.set()
                 assert held.stalled.wait(SECONDS), "no worker sent an appeal letter"
@@ -246,7 +306,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
             under_load = time.monotonic() - began
 
             deadline = time.monotonic() + 180
-            while not settled(mailbox, load, killed) and time.monotonic() < deadline:
+            while not settled(mailbox, load, killed, receiver) and time.monotonic() < deadline:
                 time.sleep(0.5)
             drained = time.monotonic() - began - under_load
     finally:
@@ -259,6 +319,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
         for process, _ in processes:
             process.wait(timeout=60)
         second.stop()
+        receiver.close()
 
     crashed = {}  # every process but the killed worker stops when asked, with status 0
     for process, log in processes:
@@ -275,10 +336,15 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     letter_confirmations = Counter(
         m["To"] for m in mailbox.messages if m["Subject"] == "Confirm your letters"
     )
+    data_links = Counter(m["To"] for m in mailbox.messages if m["Subject"] == DATA_LINK_SUBJECT)
+    news = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("News of the case"))
+    announced = Counter(json.loads(body)["data"]["appeal_id"] for _, body in receiver.requests)
     confirmations = Counter(
         m["To"]
         for m in mailbox.messages
-        if not m["Message-ID"].startswith("<appeal-") and m["Subject"] != "Confirm your letters"
+        if not m["Message-ID"].startswith("<appeal-")
+        and m["Subject"] not in ("Confirm your letters", DATA_LINK_SUBJECT)
+        and not m["Subject"].startswith("News of the case")
     )
     acknowledged = set(load.appeals)
     lost_appeals = [k for k in acknowledged if k not in appeals or not letters[appeals[k].message_id]]
@@ -295,6 +361,9 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
         f"\nsignatures: {len(load.signers)} acknowledged, {len(signatures)} stored, "
         f"{len(confirmations)} confirmation emails, {sum(n - 1 for n in confirmations.values())} twice, "
         f"{len(lost_signatures)} lost"
+        f"\ndata links: {len(load.linked)} asked, {len(data_links)} sent, {twice(data_links)} twice"
+        f"\nnews of the outcome: {len(followers)} followers, {len(news)} told, {twice(news)} twice"
+        f"\nwebhooks: {len(announced)} appeals announced, {twice(announced)} twice"
         f"\nfaults: worker killed mid-send ({stall.dropped} letter not accepted), "
         + (
             f"{cut} connections cut"
@@ -314,6 +383,11 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     assert set(letter_confirmations) == set(load.writers)
     assert set(appeals) == acknowledged and set(signatures) == set(load.signers)  # nothing unasked for
     assert {a.status for a in appeals.values()} == {"sent"}
+    # Every other kind of message, exactly once too.
+    assert load.linked and set(data_links) == load.linked and set(data_links.values()) == {1}
+    assert followers and set(news) == followers and set(news.values()) == {1}
+    assert set(announced) == {a.pk for a in appeals.values()} and set(announced.values()) == {1}
+    assert not Message.objects.exclude(status__in=["sent", "cancelled"]).exists()
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()  # the killed worker's task ran again
-    if twice := sorted(message_id for message_id, n in letters.items() if n > 1):
-        raise LetterSentTwice(twice)
+    if letters_twice := sorted(message_id for message_id, n in letters.items() if n > 1):
+        raise LetterSentTwice(letters_twice)

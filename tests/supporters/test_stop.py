@@ -2,6 +2,7 @@
 emails a supporter just asked for do not."""
 
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -87,3 +88,19 @@ def test_a_forged_or_ended_stop_link_is_refused(open_action, client):
     ada.delete()  # erased: the link ends with the row
     assert client.post(f"/{good}").status_code == 404
     assert not CaseNewsStop.objects.exists()
+
+
+def test_their_data_page_lists_what_they_agreed_to_and_stops_it(open_action, client):
+    from uadesk.supporters.links import data_url
+    from uadesk.supporters.services import export
+
+    follow(open_action, "ada@example.org")
+    reminder_ask(action=open_action, email="ada@example.org")
+    ada = Supporter.find("ada@example.org")
+    assert [e["email"] for e in export(ada)["supporter"]["emails_agreed"]] == ["news", "reminder"]
+    page = client.get(urlsplit(data_url(ada)).path)
+    html = page.content.decode()
+    assert page.status_code == 200 and "Stop news of this case" in html and "Cancel this reminder" in html
+    stop = html.split('class="agreements"', 1)[1].split('action="', 1)[1].split('"', 1)[0]
+    assert client.post(stop).status_code == 200  # the page's own button, as the supporter presses it
+    assert [e["email"] for e in export(ada)["supporter"]["emails_agreed"]] == ["reminder"]

@@ -550,6 +550,19 @@ class Target(models.Model):
         """A letter by `channel` (an Appeal.Channel value) can reach this target now."""
         return self.unreachable_reason(channel) is None
 
+    # Every channel, in the order a supporter is offered them: the desk's email, its fax, the post, their
+    # own mail app.
+    CHANNELS = ("email", "fax", "post", "mailto")
+
+    def channels_offered(self) -> list[str]:
+        """The channels a supporter may choose for a letter to this target: those that reach it, fax only
+        where this desk has a fax gateway (settings.FAX_GATEWAY_DOMAIN)."""
+        return [
+            channel
+            for channel in self.CHANNELS
+            if self.reachable_by(channel) and (channel != "fax" or settings.FAX_GATEWAY_DOMAIN)
+        ]
+
     def salutation_for(self, letter: "ModelLetter | None") -> str:
         """How a letter to this target opens: its own salutation; else, for a primary target, the model
         letter's (which is written to the primary target); else “Dear” and the name."""

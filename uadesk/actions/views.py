@@ -24,6 +24,13 @@ def _may_preview(user) -> bool:
     return user.is_active and user.is_staff and user.is_verified() and user.has_perm("actions.view_action")
 
 
+def _ways(targets) -> dict[str, bool]:
+    """How a letter can go from this desk to at least one of the officials: the page promises no other.
+    By email is the desk's or the supporter's own."""
+    offered = {channel for target in targets for channel in target.channels_offered()}
+    return {"email": bool(offered & {"email", "mailto"}), "fax": "fax" in offered, "post": "post" in offered}
+
+
 def action_detail(request, slug, section=None):
     action = get_object_or_404(Action, slug=slug)
     # Staff who may see actions preview a draft once past their second factor (a password alone is not
@@ -58,6 +65,7 @@ def action_detail(request, slug, section=None):
             "other_targets": [t for t in targets if t.role != t.Role.PRIMARY],
             "letters": letters,
             "email_target": next((t for t in targets if t.email_list), None),
+            "ways": _ways(targets),
             "chain": chain,
             "position": position,
             "newest": chain[-1] if chain[-1].pk != action.pk else None,

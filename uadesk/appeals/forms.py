@@ -1,20 +1,43 @@
-"""The supporter's compose form: targets, letter language, channel, the letter itself, and who signs it."""
+"""The supporter's compose form: the officials and how each letter goes, the letter's language, the letter
+itself, and who signs it."""
 
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.db.models import Case, When
+from django.forms.boundfield import BoundField, BoundWidget
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.actions.models import Action, Target
 from uadesk.actions.templatetags.actions import language_attrs, language_name
+from uadesk.countries import CountryField
 
 from .letters import letter_clean, letter_prefill
 from .models import Appeal
 
 OWN_LANGUAGE = "own"
+
+
+class ChannelField(forms.ChoiceField):
+    """How the letter to one official goes: one of the channels that reach them from this desk. The form
+    checks the choice, and only for an official the supporter writes to: a stale choice for one they
+    did not tick is no error."""
+
+    def validate(self, value) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Official:
+    """One official on the form: the box that ticks them, and their own choice of channel."""
+
+    target: Target
+    checkbox: BoundWidget
+    channel: BoundField
 
 
 class ComposeForm(forms.Form):
@@ -24,9 +47,6 @@ class ComposeForm(forms.Form):
         error_messages={"required": _("Choose at least one person to write to.")},
     )  # fmt: skip
     language = forms.ChoiceField(label=_("Letter language"), widget=forms.RadioSelect)
-    channel = forms.ChoiceField(
-        label=_("How to send it"), choices=Appeal.Channel.choices, widget=forms.RadioSelect
-    )
     body = forms.CharField(
         # dir="auto": the letter runs the way its own first letters do, whatever the page's language.
         label=_("Your letter"), widget=forms.Textarea(attrs={"rows": 18, "dir": "auto"}), max_length=10000,
@@ -39,12 +59,10 @@ class ComposeForm(forms.Form):
     town = forms.CharField(
         label=_("Your town"), max_length=120, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
-    country = forms.CharField(
-        label=_("Your country"),
-        max_length=2,
-        required=False,
-        help_text=_("Two-letter code, e.g. FR. Optional."),
-    )
+    country = CountryField(
+        label=_("Your country"), required=False,
+        help_text=_("Optional. Printed under your town on a letter you post."),
+    )  # fmt: skip
     email = forms.EmailField(
         label=_("Your email"), required=False,
         help_text=_(
@@ -59,28 +77,42 @@ class ComposeForm(forms.Form):
         help_text=_("Needs your email above. You can stop it from the link in every email."),
     )  # fmt: skip
 
-    def __init__(self, *args, action: Action, localisation=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, action: Action, localisation=None, **kwargs):
+        # An official no channel reaches from this desk is no one to write to here.
+        self.targets_offered = [t for t in action.targets_for(localisation) if t.channels_offered()]
+        if data is not None and data.get("channel"):
+            # One `channel` for every official, as the form once took (and scripts still send), stands
+            # for each official the post gives no channel of their own.
+            data = data.copy()
+            for target in self.targets_offered:
+                data.setdefault(channel_field(target), data["channel"])
+        super().__init__(data, *args, **kwargs)
         self.action = action
         self.localisation = localisation
         self.letters = {letter.language: letter for letter in action.letters_for(localisation)}
-        targets = action.targets_for(localisation)
+        targets = self.targets_offered
         # The section's targets follow the action's own, in the order the page shows them.
         order = Case(*[When(pk=t.pk, then=i) for i, t in enumerate(targets)], default=len(targets))
         self.fields["targets"].queryset = Target.objects.filter(pk__in=[t.pk for t in targets]).order_by(
             order
         )
-        if not settings.FAX_GATEWAY_DOMAIN:
-            self.fields["channel"].choices = [c for c in Appeal.Channel.choices if c[0] != Appeal.Channel.FAX]
         # The officials' names and positions are in the case's language, a section's in its own.
         self.fields["targets"].label_from_instance = lambda t: format_html(
             "<span{}>{}</span>",
             language_attrs("" if t.localisation_id else action.case_language),
             f"{t.display_name} — {t.title}" if t.title else t.display_name,
         )
+        labels = dict(Appeal.Channel.choices)
+        for target in targets:
+            offered = target.channels_offered()
+            self.fields[channel_field(target)] = ChannelField(
+                label=_("How to send it"), choices=[(c, labels[c]) for c in offered], required=False,
+                initial=offered[0], widget=forms.RadioSelect,
+            )  # fmt: skip
         self.fields["language"].choices = [(code, language_name(code)) for code in self.letters] + [
             (OWN_LANGUAGE, _("My own language (start from an empty letter)"))
         ]
+        self.fields["country"].with_choices()
         if not self.is_bound:
             primary = [t.pk for t in targets if t.role == t.Role.PRIMARY][:1]
             first = next(iter(self.letters), OWN_LANGUAGE)
@@ -89,9 +121,18 @@ class ComposeForm(forms.Form):
                 "key": uuid.uuid4(),
                 "targets": primary,
                 "language": first,
-                "channel": Appeal.Channel.EMAIL,
                 "body": self.model_body(first),
             } | self.initial
+
+    def officials(self) -> list[Official]:
+        """Each official with their box and their channels, for the page to show side by side."""
+        boxes = {str(box.data["value"]): box for box in self["targets"]}
+        return [Official(t, boxes[str(t.pk)], self[channel_field(t)]) for t in self.targets_offered]
+
+    def other_fields(self) -> list[BoundField]:
+        """The fields shown one after another below the officials."""
+        officials = {"targets", *(channel_field(t) for t in self.targets_offered)}
+        return [field for field in self.visible_fields() if field.name not in officials]
 
     def model_body(self, language: str) -> str:
         letter = self.letters.get(language)
@@ -110,16 +151,27 @@ class ComposeForm(forms.Form):
     def clean_body(self) -> str:
         return letter_clean(self.cleaned_data["body"])
 
-    def clean_country(self) -> str:
-        return self.cleaned_data["country"].strip().upper()
-
     def clean(self):
         data = super().clean()
-        channel = data.get("channel")
+        data["channels"] = {}
         for target in data.get("targets") or []:
-            if channel and (reason := target.unreachable_reason(channel)):  # no channel: already refused
-                self.add_error("channel", reason)
+            name = channel_field(target)
+            channel = data.get(name, "")
+            if not channel:
+                error = gettext("Choose how to send your letter to %(name)s.") % {"name": target.display_name}
+            elif channel not in target.channels_offered():
+                # A channel the official has no address for says so; one this desk does not offer is
+                # simply not a choice.
+                reason = target.unreachable_reason(channel) if channel in Appeal.Channel.values else None
+                error = reason or self.fields[name].error_messages["invalid_choice"] % {"value": channel}
+            else:
+                data["channels"][target.pk] = channel
+                continue
+            self.add_error(name, error)
         return data
+
+    def channel_for(self, target: Target) -> str:
+        return self.cleaned_data["channels"][target.pk]
 
     def letter_for(self, target) -> str:
         """The whole letter one target receives: their salutation, the supporter's text, name and town."""
@@ -132,6 +184,11 @@ class ComposeForm(forms.Form):
 
     def subject(self) -> str:
         return self.action.title
+
+
+def channel_field(target: Target) -> str:
+    """The name of the field that holds how the letter to this official goes."""
+    return f"channel_{target.pk}"
 
 
 class ReplyForm(forms.Form):

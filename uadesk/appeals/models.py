@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.actions.models import Action, Target
@@ -140,6 +141,27 @@ class Appeal(models.Model):
             self.Status.AWAITING_SUPPORTER,
             self.Status.POSTED,
         )
+
+    def status_for_supporter(self) -> str:
+        """Where the letter stands, in words for the supporter who wrote it: the status's own label is
+        the staff's, and speaks of "the supporter"."""
+        S = self.Status
+        if self.status == S.AWAITING_SUPPORTER:
+            if self.channel == self.Channel.POST:
+                return gettext("Ready for you to print and post")
+            return gettext("Ready for you to send from your own mail app")
+        words = {
+            S.UNCONFIRMED: gettext("Waiting for you to confirm your email"),
+            S.HELD: gettext("Waiting to be read by the campaign team"),
+            S.QUEUED: gettext("Being sent"),
+            S.SENT: gettext("Sent"),
+            S.SENT_BY_SUPPORTER: gettext("Sent by you"),
+            S.POSTED: gettext("Posted by you"),
+            S.BOUNCED: gettext("Not delivered: the address refused it"),
+            S.FAILED: gettext("Could not be sent"),
+            S.WITHDRAWN: gettext("Not sent"),
+        }
+        return words.get(self.status, self.get_status_display())
 
     def delivery(self):
         """Its latest message in the outbox, with the attempts to send it; None for a letter the desk

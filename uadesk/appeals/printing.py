@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from uadesk.countries import country_name
 from uadesk.delivery.printing import Address, PrintLetter, letter_pdf
 
 from .models import Appeal
@@ -9,6 +10,9 @@ from .models import Appeal
 
 def appeal_print_letter(appeal: Appeal) -> PrintLetter:
     target = appeal.target
+    # The return address crosses borders: its country in English capitals, as post offices everywhere
+    # read an address's country line.
+    sender_country = country_name(appeal.supporter_country).upper()
     salutation, _, rest = appeal.body.partition("\n\n")
     return PrintLetter(
         recipient=Address(
@@ -17,7 +21,9 @@ def appeal_print_letter(appeal: Appeal) -> PrintLetter:
             native_lines=target.native_address_block,
             native_language=target.native_language or None,
         ),
-        sender_lines=[line for line in (appeal.supporter_name, appeal.supporter_town) if line],
+        sender_lines=[
+            line for line in (appeal.supporter_name, appeal.supporter_town, sender_country) if line
+        ],
         date=timezone.localdate(appeal.created_at),
         salutation=salutation,
         body=rest,

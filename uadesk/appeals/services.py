@@ -39,7 +39,8 @@ def appeal_submit(
     *,
     action: Action,
     targets: list[Target],
-    channel: str,
+    channel: str = "",
+    channels: dict[int, str] | None = None,
     language: str,
     subject: str,
     letters: dict[int, str],
@@ -48,6 +49,7 @@ def appeal_submit(
     localisation=None,
 ) -> list[Appeal]:
     """Stores one appeal per target, once per form key, and queues the desk's own sends after commit.
+    Each target's letter goes by its channel in `channels` (by target pk), else by `channel`.
 
     A writer who gave their email confirms it first (appeals_confirm): until then the letters are
     nobody's, and the desk's own sends wait. The answer, and the work done, are the same whether the
@@ -56,14 +58,14 @@ def appeal_submit(
         raise AppealRefused(_("This action is closed: it takes no new appeal."))
     if existing := list(Appeal.objects.filter(submission=key)):
         return existing  # the same form posted again: a double click or a reload
-    if channel not in Appeal.DESK_CHANNELS:
-        status = Appeal.Status.AWAITING_SUPPORTER
-    elif writer.email:
-        status = Appeal.Status.UNCONFIRMED
-    elif any(appeal_needs_review(action=action, language=language, letter=letters[t.pk]) for t in targets):
-        status = Appeal.Status.HELD
+    channels = {t.pk: (channels or {}).get(t.pk, channel) for t in targets}
+    desk = [t for t in targets if channels[t.pk] in Appeal.DESK_CHANNELS]
+    if writer.email:
+        desk_status = Appeal.Status.UNCONFIRMED
+    elif any(appeal_needs_review(action=action, language=language, letter=letters[t.pk]) for t in desk):
+        desk_status = Appeal.Status.HELD
     else:
-        status = Appeal.Status.QUEUED
+        desk_status = Appeal.Status.QUEUED
     try:
         with transaction.atomic():
             appeals = [
@@ -71,7 +73,7 @@ def appeal_submit(
                     submission=key,
                     action=action,
                     target=target,
-                    channel=channel,
+                    channel=channels[target.pk],
                     language=language,
                     subject=subject,
                     body=letters[target.pk],
@@ -80,7 +82,7 @@ def appeal_submit(
                     supporter_country=writer.country,
                     # News of the case goes only to a supporter, so only once they confirmed.
                     wants_updates=writer.wants_updates and bool(writer.email),
-                    status=status,
+                    status=desk_status if target in desk else Appeal.Status.AWAITING_SUPPORTER,
                 )
                 for target in targets
             ]
@@ -89,8 +91,8 @@ def appeal_submit(
                     writer.email, submission=key, language=translation.get_language() or ""
                 )
                 message_queue(Message.Kind.LETTERS_CONFIRMATION, confirmation.pk)
-            if status == Appeal.Status.QUEUED:
-                letters_queue(Appeal.objects.filter(submission=key))
+            if desk and desk_status == Appeal.Status.QUEUED:
+                letters_queue(Appeal.objects.filter(submission=key))  # the queued ones
     except IntegrityError:
         # Two requests with the same key raced; the first one's appeals stand.
         return list(Appeal.objects.filter(submission=key))

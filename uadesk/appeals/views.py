@@ -65,11 +65,9 @@ def compose(request, slug):
     targets = list(form.cleaned_data["targets"])
     letters = {target.pk: form.letter_for(target) for target in targets}
     if step != "send":
-        return render(
-            request,
-            "appeals/preview.html",
-            page | {"form": form, "previews": [(t, letters[t.pk]) for t in targets]},
-        )
+        labels = dict(Appeal.Channel.choices)
+        previews = [(t, letters[t.pk], labels[form.channel_for(t)]) for t in targets]
+        return render(request, "appeals/preview.html", page | {"form": form, "previews": previews})
     data = form.cleaned_data
     if not allow_request(
         request,
@@ -85,7 +83,7 @@ def compose(request, slug):
         appeal_submit(
             action=action,
             targets=targets,
-            channel=data["channel"],
+            channels=data["channels"],
             language="" if data["language"] == "own" else data["language"],
             subject=form.subject(),
             letters=letters,
@@ -158,7 +156,8 @@ def _appeals_of(slug, key) -> list[Appeal]:
 
 
 def sent(request, slug, key):
-    """The confirmation: what happened to each letter, and who to write to next."""
+    """What happened to each letter, what the supporter still has to send themselves, and who to write
+    to next."""
     appeals = _appeals_of(slug, key)
     action = appeals[0].action
     written = {a.target_id for a in appeals}
@@ -170,7 +169,13 @@ def sent(request, slug, key):
         {
             "action": action,
             "appeals": appeals,
-            "next_targets": [t for t in action.targets_for(_written_from(appeals)) if t.pk not in written],
+            "to_send": sum(a.status == Appeal.Status.AWAITING_SUPPORTER for a in appeals),
+            # Officials no channel reaches from this desk are not on the form: no link to write to them.
+            "next_targets": [
+                t
+                for t in action.targets_for(_written_from(appeals))
+                if t.pk not in written and t.channels_offered()
+            ],
             "key": key,
             "replied": request.GET.get("replied") == "1",
             "unconfirmed": unconfirmed,
@@ -229,9 +234,12 @@ def confirm_email(request, token):
 
 @require_POST
 def confirm(request, slug, key):
-    """The supporter says they sent the email from their own app, or posted the letter."""
+    """The supporter says they sent the email from their own app, or posted the letter: to the official
+    the button names (`target`), or, without one, to each."""
+    target = request.POST.get("target")
     for appeal in _appeals_of(slug, key):
-        appeal.confirm_sent_by_supporter()
+        if target is None or parse_int(target) == appeal.target_id:
+            appeal.confirm_sent_by_supporter()
     return redirect(reverse("appeals:sent", kwargs={"slug": slug, "key": key}))
 
 

@@ -78,26 +78,32 @@ class MessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the record of what went out stays; cancel what should not go
 
+    def apply_change(self, request, queryset, service, code: str, done: str) -> None:
+        """One of staff's changes to the selected messages, in the audit log, and said back to them."""
+        count = service(messages=queryset)
+        audit.log(code, user=request.user, obj=Message, count=count)
+        self.message_user(request, done % {"count": count})
+
     @admin.action(description=_("Hold the selected messages"), permissions=["change"])
     def hold(self, request, queryset):
-        count = messages_hold(messages=queryset)
-        audit.log("uadesk.message.held", user=request.user, obj=Message, count=count)
-        self.message_user(request, _("%(count)d messages held.") % {"count": count})
+        self.apply_change(
+            request, queryset, messages_hold, "uadesk.message.held", _("%(count)d messages held.")
+        )
 
     @admin.action(description=_("Release the selected held messages"), permissions=["change"])
     def release(self, request, queryset):
-        count = messages_release(messages=queryset)
-        audit.log("uadesk.message.released", user=request.user, obj=Message, count=count)
-        self.message_user(request, _("%(count)d messages released.") % {"count": count})
+        self.apply_change(
+            request, queryset, messages_release, "uadesk.message.released", _("%(count)d messages released.")
+        )
 
     @admin.action(description=_("Try the selected failed messages again"), permissions=["change"])
     def retry(self, request, queryset):
-        count = messages_retry(messages=queryset)
-        audit.log("uadesk.message.retried", user=request.user, obj=Message, count=count)
-        self.message_user(request, _("%(count)d messages queued again.") % {"count": count})
+        self.apply_change(
+            request, queryset, messages_retry, "uadesk.message.retried", _("%(count)d messages queued again.")
+        )
 
     @admin.action(description=_("Cancel the selected messages"), permissions=["change"])
     def cancel(self, request, queryset):
-        count = messages_cancel(messages=queryset)
-        audit.log("uadesk.message.cancelled", user=request.user, obj=Message, count=count)
-        self.message_user(request, _("%(count)d messages cancelled.") % {"count": count})
+        self.apply_change(
+            request, queryset, messages_cancel, "uadesk.message.cancelled", _("%(count)d messages cancelled.")
+        )

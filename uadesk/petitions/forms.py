@@ -1,17 +1,9 @@
 """The signing form: who signs, their consent choices, a honeypot and the proof of work."""
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .countries import country_choices, country_codes
-
-
-class CountryField(forms.ChoiceField):
-    """Checked against a set of codes; the 250 named choices are built only for a page that shows them."""
-
-    def valid_value(self, value) -> bool:
-        return value in country_codes()
+from uadesk.countries import CountryField
 
 
 class SignForm(forms.Form):
@@ -34,9 +26,7 @@ class SignForm(forms.Form):
 
     def with_choices(self) -> "SignForm":
         """Names the countries in the reader's language, for the page (signing itself needs only codes)."""
-        self.fields["country"].choices = [("", _("Choose your country"))] + list(
-            country_choices(get_language() or "en")
-        )
+        self.fields["country"].with_choices()
         return self
 
     def clean_name(self) -> str:

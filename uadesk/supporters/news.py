@@ -3,11 +3,13 @@ Each is a message in the outbox, built from its row when it goes, in the support
 the link to their data."""
 
 import datetime
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
@@ -62,6 +64,42 @@ def emails_stop(*, supporter: Supporter, what: str, action: Action) -> None:
             reminders = Reminder.objects.filter(supporter=supporter, action=action)
             Message.objects.of(Message.Kind.REMINDER, reminders.values_list("pk", flat=True)).cancel()
             reminders.delete()
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One kind of email a supporter agreed to, about one action, and the link that stops it."""
+
+    what: str  # "news" or "reminder"
+    action: Action
+    stop_url: str
+
+    @property
+    def stop_path(self) -> str:
+        """The stop link on this site, for a form of its own pages."""
+        return urlsplit(self.stop_url).path
+
+
+def agreements(supporter: Supporter) -> list[Agreement]:
+    """What the supporter still agreed to hear: news of each case they follow (by a confirmed letter or
+    signature that asked for it) and not stopped, and each reminder not yet sent."""
+    followed = (
+        Action.objects.filter(
+            Q(appeals__supporter=supporter, appeals__wants_updates=True)
+            | Q(
+                petitions__signatures__supporter=supporter,
+                petitions__signatures__consent_case_updates=True,
+                petitions__signatures__confirmed_at__isnull=False,
+            )
+        )
+        .exclude(news_stops__supporter=supporter)
+        .distinct()
+        .order_by("title")
+    )
+    reminders = Reminder.objects.filter(supporter=supporter, queued_at__isnull=True).select_related("action")
+    return [Agreement("news", a, stop_url(supporter, "news", a)) for a in followed] + [
+        Agreement("reminder", r.action, stop_url(supporter, "reminder", r.action)) for r in reminders
+    ]
 
 
 def supporter_envelope(supporter: Supporter, name: str, context: dict, *, stop: str) -> Envelope:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from uadesk.delivery.models import Message
 
+from . import news
 from .models import Erasure, Supporter
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,10 @@ def held_data(supporter: Supporter) -> list[tuple[Holder, dict]]:
 
 def export(supporter: Supporter) -> dict:
     """Everything the desk holds about the supporter: their own row, then each app's part by its label."""
-    return {"supporter": supporter.own_data()} | {holder.label: data for holder, data in held_data(supporter)}
+    agreed = [{"email": a.what, "action": a.action.title} for a in news.agreements(supporter)]
+    return {"supporter": supporter.own_data() | {"emails_agreed": agreed}} | {
+        holder.label: data for holder, data in held_data(supporter)
+    }
 
 
 def erase(supporter: Supporter, *, by: str) -> bool:

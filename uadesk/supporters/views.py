@@ -22,7 +22,7 @@ from uadesk.ratelimit import allow, allow_request, client_address, network_of
 from . import crypto, services
 from .forms import LinkRequestForm, ReminderForm
 from .links import LinkExpired, LinkInvalid, supporter_for
-from .news import StopInvalid, emails_stop, reminder_ask, stop_read
+from .news import StopInvalid, agreements, emails_stop, reminder_ask, stop_read
 from .outbox import data_link_queue
 
 
@@ -80,6 +80,7 @@ def data(request, supporter, token):
             "held": [(holder.name, readable(held)) for holder, held in services.held_data(supporter)],
             "link_days": settings.SUPPORTER_LINK_MAX_AGE_DAYS,
             "retention_months": settings.SUPPORTER_RETENTION_MONTHS,
+            "agreements": agreements(supporter),
         },
     )
 
