@@ -58,3 +58,22 @@ def test_the_comma_is_that_of_the_words_it_follows():
     assert comma("Dear President Xi Jinping", "ar") == comma("נשיא המדינה") == comma("Anna") == ","
     assert comma("", "ar") == comma("48", "fa") == "،"  # no letters: the letter's language decides
     assert comma("", "en") == comma("", "ur-Latn") == comma("") == ","
+
+
+@pytest.mark.parametrize(
+    ("title", "context", "expected"),
+    [
+        # Names keep the capital the text gives them inside a sentence; the rest reads as a sentence.
+        ("DEFENDER HELD IN KOMBOLCHA", "Police in Kombolcha held her.", "Defender held in Kombolcha"),
+        ("FEAR FOR SAFETY OF JOURNALIST", "", "Fear for safety of journalist"),
+        ("UN EXPERT DENIED ACCESS", "The UN said so.", "UN expert denied access"),
+        # A word capitalised only at the start of a sentence is not taken for a name.
+        ("STUDENTS ARRESTED", "Students were arrested. Arrested they were.", "Students arrested"),
+        # A title already in mixed case is the editor's own: left as it is.
+        ("Release Ilham Tohti now", "", "Release Ilham Tohti now"),
+    ],
+)  # fmt: skip
+def test_a_title_in_capitals_becomes_a_subject_in_sentence_case(title, context, expected):
+    from uadesk.writing import sentence_case
+
+    assert sentence_case(title, context) == expected

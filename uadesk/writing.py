@@ -125,3 +125,31 @@ def text_language(text: str, default: str = "en") -> str:
     scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else default
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def sentence_case(title: str, context: str = "") -> str:
+    """A title written in capitals ("MISSING AND ARBITRARILY DETAINED IN XINJIANG"), as a sentence, for
+    an email's subject: the first word capitalised, the others in small letters, except a word that the
+    context writes with a capital inside a sentence (a name: "Xinjiang"), which keeps that form, and an
+    acronym the context writes in capitals (UN). A title not in capitals is left as it is."""
+    letters = [c for c in title if c.isalpha()]
+    if not letters or any(c.islower() for c in letters):
+        return title.strip()
+    # How the context writes each word, where not at the start of a sentence.
+    written: dict[str, str] = {}
+    for match in _WORD.finditer(context):
+        word, before = match.group(), context[: match.start()].rstrip()
+        if before and before[-1] not in ".!?:\n" and word[0].isupper():
+            written.setdefault(word.casefold(), word)
+
+    def cased(match: re.Match) -> str:
+        word = match.group()
+        if (known := written.get(word.casefold())) is not None:
+            return known
+        return word.lower()
+
+    text = _WORD.sub(cased, " ".join(title.split()))
+    return text[:1].upper() + text[1:]

@@ -175,7 +175,10 @@ def test_the_supporter_gets_the_address_subject_and_letter_to_copy(client, seed_
     address = re.search(rf'id="to-{appeal.pk}"[^>]*>([^<]*)<', html).group(1)
     subject = re.search(rf'id="subject-{appeal.pk}"[^>]*>([^<]*)<', html).group(1)
     letter = re.search(rf'id="body-{appeal.pk}"[^>]*>([^<]*)<', html).group(1)
-    assert (address, subject) == ("english@mail.gov.cn", seed_action.title)
+    assert (address, subject) == (
+        "english@mail.gov.cn",
+        seed_action.email_subject(seed_action.letters.first()),
+    )
     assert letter.startswith("Dear President Xi Jinping,") and letter.endswith("Ada Lovelace, Lyon")
     for part in ("to", "subject", "body"):
         # Shown by the page's own script: without it there is no button that does nothing.

@@ -164,7 +164,10 @@ def test_mailto_counts_only_once_the_supporter_confirms(client, seed_action):
     with at(OPEN_DAY):
         sent_url = client.post(compose_url(seed_action), data)["Location"]
         html = client.get(sent_url).content.decode()
-        assert "mailto:english@mail.gov.cn?subject=MISSING" in html
+        assert (
+            "mailto:english@mail.gov.cn?subject=Missing%20and%20arbitrarily%20detained%20in%20Xinjiang"
+            in html
+        )
         assert not Appeal.objects.counted().exists()
         client.post(sent_url + "confirm/")
         client.post(sent_url + "confirm/")
@@ -273,3 +276,36 @@ def test_what_the_form_remembers_is_forgotten_after_an_hour(client, seed_action)
 
     with time_machine.travel(later, tick=False):
         assert 'value="Ada Lovelace"' not in client.get(compose_url(seed_action)).content.decode()
+
+
+def test_the_email_subject_reads_as_a_sentence_and_the_supporter_may_change_it(client, seed_action):
+    with at(OPEN_DAY):
+        html = client.get(compose_url(seed_action)).content.decode()
+        # The import proposed it from the capitals of the document's title, names kept.
+        assert 'value="Missing and arbitrarily detained in Xinjiang"' in html
+        preview = client.post(
+            compose_url(seed_action), form_data(seed_action, step="preview")
+        ).content.decode()
+        [subject] = re.findall(r'<p class="subject">(.*?)</p>', preview)
+        assert "Missing and arbitrarily detained in Xinjiang" in subject
+        mine = "Please free the detained Uyghurs"
+        client.post(compose_url(seed_action), form_data(seed_action, step="send", subject=f"{mine}\nBcc: x"))
+    assert Appeal.objects.get().subject == f"{mine} Bcc: x"  # one line: a subject is a header
+
+
+def test_staff_set_the_subject_per_language(client, seed_action):
+    letter = seed_action.letters.get(language="en")
+    letter.subject = "Release the people held in Xinjiang's camps"
+    letter.save()
+    with at(OPEN_DAY):
+        client.post(compose_url(seed_action), form_data(seed_action, step="send", subject=""))
+    assert Appeal.objects.get().subject == "Release the people held in Xinjiang's camps"
+
+
+def test_a_letter_to_post_is_previewed_without_a_subject_and_is_not_sent(client, seed_action):
+    with at(OPEN_DAY):
+        html = client.post(
+            compose_url(seed_action), form_data(seed_action, step="preview", channel="post")
+        ).content.decode()
+    assert 'class="subject"' not in html
+    assert "Get my letter to print" in html and ">Send<" not in html

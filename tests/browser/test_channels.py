@@ -70,7 +70,7 @@ def test_two_officials_each_by_their_own_way_and_the_email_copied_into_webmail(
     screenshot(page, "sent")
     for name, copied in [
         ("Copy the address", "english@mail.gov.cn"),
-        ("Copy the subject", open_action.title),
+        ("Copy the subject", appeals[xi.pk].subject),
         ("Copy the letter", appeals[xi.pk].body),
     ]:
         # Pinned by its place, not its name: once it has copied, it says so instead.

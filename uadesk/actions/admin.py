@@ -110,7 +110,7 @@ class ModelLetterInline(admin.StackedInline):
     form = ModelLetterForm
     formset = LetterFormSet
     extra = 0
-    fields = ["language", "salutation", "body", "closing"]
+    fields = ["language", "subject", "salutation", "body", "closing"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(localisation__isnull=True)
@@ -225,7 +225,7 @@ class SectionLetterInline(admin.StackedInline):
     fk_name = "localisation"
     form = ModelLetterForm
     extra = 0
-    fields = ["language", "salutation", "body", "closing"]
+    fields = ["language", "subject", "salutation", "body", "closing"]
 
 
 @admin.register(Localisation)

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from uadesk.writing import text_language
+from uadesk.writing import sentence_case, text_language
 
 from .names import pinyin
 
@@ -278,6 +278,14 @@ class Action(models.Model):
         in another language marks as such. UAs come in English, German…: read from the title and the
         summary by script and commonest small words, the desk's own language when they give no sign."""
         return text_language(f"{self.title}\n{self.summary}", default=settings.LANGUAGE_CODE)
+
+    def email_subject(self, letter: "ModelLetter | None" = None) -> str:
+        """The subject a letter by email carries unless the supporter changes it: the one staff set on
+        the model letter of its language, else the title as a sentence (a UA's title is often in
+        capitals, which reads as shouting in an official's inbox)."""
+        if letter is not None and letter.subject:
+            return letter.subject
+        return sentence_case(self.title, f"{self.summary}\n{self.additional_information}")
 
     @property
     def ask_list(self) -> list[str]:
@@ -618,6 +626,10 @@ class ModelLetter(models.Model):
         on_delete=models.CASCADE, related_name="letters",
     )  # fmt: skip
     language = models.CharField(_("language"), max_length=20, help_text=_("Language code, e.g. en or zh."))
+    subject = models.CharField(
+        _("email subject"), max_length=300, blank=True,
+        help_text=_("The subject of letters sent by email in this language; supporters may change it."),
+    )  # fmt: skip
     salutation = models.CharField(_("salutation"), max_length=200, blank=True)
     body = models.TextField(_("body"))
     closing = models.CharField(_("closing"), max_length=200, blank=True)

@@ -107,6 +107,8 @@ def action_create_from_document(
             ModelLetter(
                 action=action,
                 language=letter_language,
+                # Proposed to staff, who check it with the rest of the draft.
+                subject=action.email_subject(),
                 salutation=letter.get("salutation") or "",
                 body=letter["body"],
                 closing=letter.get("closing") or "",

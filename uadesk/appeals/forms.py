@@ -53,6 +53,11 @@ class ComposeForm(forms.Form):
         help_text=_("Each person's salutation is added above it, your name and town below it."),
         error_messages={"required": _("Write your letter, or start from the model letter.")},
     )  # fmt: skip
+    subject = forms.CharField(
+        label=_("Subject of your email"), max_length=300, required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        help_text=_("For a letter that goes by email. Empty: the campaign's subject."),
+    )  # fmt: skip
     name = forms.CharField(
         label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"dir": "auto"})
     )
@@ -122,6 +127,7 @@ class ComposeForm(forms.Form):
                 "targets": primary,
                 "language": first,
                 "body": self.model_body(first),
+                "subject": action.email_subject(self.letters.get(first)),
             } | self.initial
 
     def officials(self) -> list[Official]:
@@ -182,8 +188,15 @@ class ComposeForm(forms.Form):
             language="" if data["language"] == OWN_LANGUAGE else data["language"],
         )  # fmt: skip
 
-    def subject(self) -> str:
-        return self.action.title
+    def clean_subject(self) -> str:
+        # One line: a subject is a header, and a newline in it would start another.
+        return " ".join(self.cleaned_data["subject"].split())
+
+    def email_subject(self) -> str:
+        """The supporter's subject, or the action's for the letter's language."""
+        return self.cleaned_data.get("subject") or self.action.email_subject(
+            self.letters.get(self.cleaned_data.get("language"))
+        )
 
 
 def channel_field(target: Target) -> str:

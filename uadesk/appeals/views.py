@@ -66,8 +66,12 @@ def compose(request, slug):
     letters = {target.pk: form.letter_for(target) for target in targets}
     if step != "send":
         labels = dict(Appeal.Channel.choices)
-        previews = [(t, letters[t.pk], labels[form.channel_for(t)]) for t in targets]
-        return render(request, "appeals/preview.html", page | {"form": form, "previews": previews})
+        channels = {t.pk: form.channel_for(t) for t in targets}
+        previews = [(t, letters[t.pk], labels[channels[t.pk]], channels[t.pk]) for t in targets]
+        # A letter the supporter prints has no subject and is not sent by the desk.
+        all_post = set(channels.values()) == {Appeal.Channel.POST}
+        context = {"form": form, "previews": previews, "all_post": all_post}
+        return render(request, "appeals/preview.html", page | context)
     data = form.cleaned_data
     if not allow_request(
         request,
@@ -85,7 +89,7 @@ def compose(request, slug):
             targets=targets,
             channels=data["channels"],
             language="" if data["language"] == "own" else data["language"],
-            subject=form.subject(),
+            subject=form.email_subject(),
             letters=letters,
             writer=Writer(
                 name=data["name"],
