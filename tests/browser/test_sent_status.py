@@ -28,7 +28,7 @@ def test_the_sent_page_shows_the_new_status_without_a_reload(desk, browser_conte
     xi = open_action.targets.get(name="Xi Jinping")
     page.goto(desk(f"/en/actions/{open_action.slug}/write/?target={xi.pk}"))
     page.get_by_label("Your name").fill("Zoë Martin")
-    page.get_by_label("Your email").fill("zoe@example.org")
+    page.locator('input[name="email"]').fill("zoe@example.org")
     page.get_by_role("button", name="Preview my letter").click()
     page.get_by_role("button", name="Send", exact=True).click()
     state = page.locator(f'.appeal-state[data-target="{xi.pk}"]')
