@@ -124,6 +124,7 @@ def test_staff_record_an_outcome_in_the_admin_and_the_page_shows_it(
     with at(OPEN_DAY):
         data = posted_back(staff_client.get(url))
         data |= {
+            "individuals-0-name": "Xinjiang detainees",  # the seed's NAME line holds a placeholder
             "outcomes-TOTAL_FORMS": "1", "outcomes-0-individual": str(person.pk),
             "outcomes-0-kind": "sentenced", "outcomes-0-happened_on": "2022-09-01",
             "outcomes-0-public_note": "Sentenced to 10 years.",

@@ -22,6 +22,11 @@ OPEN_DAY = datetime.date(2022, 9, 1)
 BODY = "Please release everyone detained in Xinjiang.\n\nYours sincerely,"
 
 
+def as_text(html: str) -> str:
+    """The page's words, without its markup (a letter's status sits in an element of its own)."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
 @pytest.fixture
 def officials(seed_action):
     """Xi Jinping has an email, a fax and a postal address; Ma Xingrui only a postal address."""
@@ -187,7 +192,7 @@ def test_the_supporter_gets_the_address_subject_and_letter_to_copy(client, seed_
     with at(OPEN_DAY):
         client.post(response["Location"] + "confirm/", {"target": xi.pk})
         html = client.get(response["Location"]).content.decode()
-    assert "<h1>Thank you for acting</h1>" in html and "Xi Jinping</strong>: Sent by you" in html
+    assert "<h1>Thank you for acting</h1>" in html and "Xi Jinping: Sent by you" in as_text(html)
     assert Appeal.objects.get().status == "sent_by_supporter"
 
 
@@ -210,7 +215,7 @@ def test_each_letter_the_supporter_sends_is_marked_sent_on_its_own(client, seed_
     statuses = dict(Appeal.objects.values_list("target", "status"))
     assert statuses == {xi.pk: "sent_by_supporter", ma.pk: "awaiting"}
     assert "<h1>Now send your letter</h1>" in html  # the posted one is still to go
-    assert "Ma Xingrui</strong>: Ready for you to print and post" in html
+    assert "Ma Xingrui: Ready for you to print and post" in as_text(html)
 
 
 def test_no_status_a_supporter_reads_speaks_of_the_supporter():

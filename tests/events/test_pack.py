@@ -216,6 +216,15 @@ def test_each_case_sheet_has_a_qr_code_of_its_online_action(event, seed_action):
         assert part in text, part
 
 
+def test_a_case_sheet_names_no_one_by_a_placeholder(event, seed_action):
+    seed_action.individuals.update(name="[Group]")  # as earlier imports stored the seed's NAME line
+    seed_action.individuals.create(name="Ilham Tohti", pronoun="he/him", position=1)
+    reader = make_pack(event)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Ilham Tohti (he/him)" in text
+    assert "[Group]" not in text and "(they/them)" not in text
+
+
 def test_model_letters_come_in_the_chosen_languages_only(event, arabic_action):
     event.languages = "ar"
     event.save()

@@ -692,3 +692,85 @@ Yours sincerely,
 )
 def test_embassies_in_the_capitals_of_sections_countries(address, code):
     assert country_in(address) == code
+
+
+# ---------------------------------------------------------------- what staff must fill in
+
+
+def _ruritania_ua(name_line: str, target_block: str) -> str:
+    return ua(
+        "URGENT ACTION",
+        "FISHERS' UNION MEMBERS HELD INCOMMUNICADO",
+        "Members of a fishers' union were arrested at the harbour and have not been seen since.",
+        "TAKE ACTION",
+        target_block,
+        LETTER,
+        "PREFERRED LANGUAGE TO ADDRESS TARGET: English",
+        "PLEASE TAKE ACTION AS SOON AS POSSIBLE UNTIL: 3 March 2031",
+        name_line,
+    )
+
+
+PORT_OFFICIAL = "Minister of the Interior\nVesna Orlova\n12 Harbour Road\nPortograd 4410, Ruritania"
+
+
+@pytest.mark.parametrize(
+    ("name_line", "pronoun", "slot"),
+    [
+        ("NAME AND PREFERRED PRONOUN: [Name of group] (they/them)", "they/them", "[Name of group]"),
+        ("NAMES AND PREFERRED PRONOUNS: <NAME> (<pronoun>)", None, "<NAME> (<pronoun>)"),
+        ("NAME AND PREFERRED PRONOUN: XXX", None, "XXX"),
+    ],
+)
+def test_a_placeholder_is_never_taken_for_a_name(name_line, pronoun, slot):
+    doc = parsed(_ruritania_ua(name_line, PORT_OFFICIAL))
+    assert [(i["name"], i["pronoun"]) for i in doc["individuals"]] == [("", pronoun)]
+    assert [w for w in doc["warnings"] if "placeholder" in w] == [
+        f"Individual 1: “{slot}” is a placeholder, not a name; "
+        "the name is left empty: fill in the person's or the group's name."
+    ]
+
+
+def test_a_real_name_beside_a_placeholder_stays():
+    doc = parsed(
+        _ruritania_ua(
+            "NAMES AND PREFERRED PRONOUNS: Tomas Ferrant (he/him); [Group] (they/them)", PORT_OFFICIAL
+        )
+    )
+    assert [i["name"] for i in doc["individuals"]] == ["Tomas Ferrant", ""]
+    assert sum("placeholder" in w for w in doc["warnings"]) == 1
+    assert not any("Tomas Ferrant" in w for w in doc["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("native", "warned"),
+    [
+        # The street and the city, no one to deliver to.
+        ("ул. Портовая, д. 12\nПортоград, 4410", True),
+        ("وزارة الداخلية، شارع الميناء، بورتوغراد", True),
+        ("港城市海港区港口路12号", True),
+        # A line for the addressee, before or after the address.
+        ("Министру внутренних дел Весне Орловой\nул. Портовая, д. 12\nПортоград, 4410", False),
+        ("港城市海港区港口路12号 奥尔洛娃部长 收", False),
+        ("港城市海港区港口路12号\n奥尔洛娃部长", False),
+    ],
+)
+def test_a_native_script_address_without_the_addressees_name_is_flagged(native, warned):
+    name_line = "NAME AND PREFERRED PRONOUN: Tomas Ferrant (he/him)"
+    doc = parsed(_ruritania_ua(name_line, f"{PORT_OFFICIAL}\n{native}"))
+    t = target(doc, "Vesna Orlova")
+    assert t["native_address_lines"] == native.splitlines()
+    flagged = [w for w in doc["warnings"] if "native-script address has no line" in w]
+    assert flagged == (
+        [
+            "Target Vesna Orlova: the native-script address has no line with the addressee's name; "
+            "add their name in that script, so the envelope carries it."
+        ]
+        if warned
+        else []
+    )
+
+
+def test_an_address_in_latin_script_alone_is_not_flagged():
+    doc = parsed(_ruritania_ua("NAME AND PREFERRED PRONOUN: Tomas Ferrant (he/him)", PORT_OFFICIAL))
+    assert not any("native-script" in w for w in doc["warnings"])

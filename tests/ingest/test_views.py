@@ -1,6 +1,7 @@
 """Staff import a UA document in the browser, review the draft beside its source, correct it and publish."""
 
 import datetime
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -67,6 +68,18 @@ def test_upload_makes_a_draft_shown_beside_its_source(staff_client):
     assert 'name="_publish"' in html
 
 
+def test_the_draft_tells_staff_of_a_placeholder_name_and_a_native_address_without_one(staff_client):
+    response = upload(staff_client, SEED.read_bytes())
+    action = Action.objects.get()
+    assert [p.name for p in action.individuals.all()] == [""]  # not "[Group]"
+    html = staff_client.get(response["Location"]).content.decode()
+    warnings = html.split('class="ingest-warnings"', 1)[1].split("</ul>", 1)[0]
+    assert "Individual 1: “[Group]” is a placeholder, not a name" in warnings
+    assert (
+        "Target Xi Jinping: the native-script address has no line with the addressee&#x27;s name" in warnings
+    )
+
+
 def test_the_same_document_twice_makes_no_duplicate(staff_client):
     upload(staff_client, SEED.read_bytes())
     response = upload(staff_client, SEED.read_bytes().replace(b"\n", b"\r\n"))
@@ -117,13 +130,20 @@ def test_staff_correct_a_field_and_publish(staff_client):
     with at(datetime.date(2022, 9, 1)):
         form = FormFields()
         form.feed(staff_client.get(change_url).content.decode())
-        data = form.data | {"title": "Free the Xinjiang detainees", "_publish": "Save and publish"}
+        assert form.data["individuals-0-name"] == ""  # the NAME line holds a placeholder: staff name them
+        data = form.data | {
+            "title": "Free the Xinjiang detainees",
+            "individuals-0-name": "The Xinjiang detainees",
+            "_publish": "Save and publish",
+        }
         response = staff_client.post(change_url, data)
         assert response.status_code == 302, response.content.decode()[:3000]
         action.refresh_from_db()
         assert action.status == "published" and action.title == "Free the Xinjiang detainees"
         page = Client().get(action.get_absolute_url()).content.decode()
     assert "Free the Xinjiang detainees" in page and "北京市西城区西长安街街道 100017" in page
+    people = re.search(r'<ul class="individuals">(.*?)</ul>', page, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", people).split()) == "The Xinjiang detainees (they/them) · Detained"
 
 
 def test_publishing_a_draft_past_its_deadline_is_refused(staff_client):

@@ -205,6 +205,7 @@ def test_an_editor_changing_an_address_in_the_action_holds_the_letters_and_is_lo
         if k.startswith("targets-") and k.endswith("-id") and v == str(xi.pk)
     ]
     data[f"{prefix}-emails"] = ATTACKER
+    data["individuals-0-name"] = "Xinjiang detainees"  # the import left the seed's placeholder name empty
     response = client.post(change, data, follow=True)
     assert response.status_code == 200, response.content.decode()[:3000]
     assert not response.context.get("errors"), response.context.get("errors")

@@ -26,6 +26,8 @@ FAX_RE = re.compile(r"^\+?[\d\s().\-/]{6,}$")
 # or a name, and in an email subject or a mailto: link one breaks the line (a header of the sender's).
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 ONE_LINE = _("Use one line of text, without line breaks, tabs or other control characters.")
+# A template's slot left where a name belongs ("[Group]", "<NAME>", "{name} (pronoun)"): never shown as one.
+PLACEHOLDER_RE = re.compile(r"^(?:\s*(?:[\[<{][^\[\]<>{}]*[\]>}]|\([^()]*\)))+\s*$")
 
 
 def one_line_errors(instance, fields: tuple[str, ...], errors: dict[str, list]) -> None:
@@ -475,7 +477,17 @@ class Individual(models.Model):
         verbose_name_plural = _("individuals")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or str(_("Someone not yet named"))
+
+    @property
+    def is_named(self) -> bool:
+        """Has a name to show supporters: an import leaves a placeholder's name empty for staff to fill."""
+        return bool(self.name.strip()) and not PLACEHOLDER_RE.match(self.name)
+
+    def clean(self) -> None:
+        if self.name.strip() and not self.is_named:
+            message = _("“%(name)s” is a placeholder, not a name: write the person's or the group's name.")
+            raise ValidationError({"name": message % {"name": self.name}})
 
     @property
     def native_name_pinyin(self) -> str | None:

@@ -61,7 +61,7 @@ def action_detail(request, slug, section=None):
             "ending_outcomes": action.ending_outcomes(),
             "days_left": version.days_left(today),
             "sections": action.localisations.select_related("section") if not localisation else [],
-            "individuals": action.individuals.all(),
+            "individuals": [p for p in action.individuals.all() if p.is_named],
             "primary_targets": [t for t in targets if t.role == t.Role.PRIMARY],
             "other_targets": [t for t in targets if t.role != t.Role.PRIMARY],
             "letters": letters,

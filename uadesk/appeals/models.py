@@ -129,6 +129,19 @@ class Appeal(models.Model):
     def is_counted(self) -> bool:
         return self.status in self.COUNTED
 
+    def is_on_its_way(self) -> bool:
+        """Its status may still change without the supporter doing anything on its page: they confirm
+        their email elsewhere, staff read it, the desk sends it."""
+        return self.status in (self.Status.UNCONFIRMED, self.Status.HELD, self.Status.QUEUED)
+
+    def is_printable(self) -> bool:
+        """A letter for the post: printed before the supporter posts it, and again after (a spoiled
+        page, a second copy), as long as it is theirs to post."""
+        return self.channel == self.Channel.POST and self.status in (
+            self.Status.AWAITING_SUPPORTER,
+            self.Status.POSTED,
+        )
+
     def status_for_supporter(self) -> str:
         """Where the letter stands, in words for the supporter who wrote it: the status's own label is
         the staff's, and speaks of "the supporter"."""

@@ -11,6 +11,7 @@ app_name = "appeals"
 urlpatterns = [
     path("actions/<slug:slug>/write/", never_cache(views.compose), name="compose"),
     path("actions/<slug:slug>/appeals/<uuid:key>/", never_cache(views.sent), name="sent"),
+    path("actions/<slug:slug>/appeals/<uuid:key>/status.json", never_cache(views.status), name="status"),
     path("actions/<slug:slug>/appeals/<uuid:key>/confirm/", never_cache(views.confirm), name="confirm"),
     path(
         "actions/<slug:slug>/appeals/<uuid:key>/letter-<int:target_id>.pdf",

@@ -5,8 +5,9 @@ import json
 import time
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -165,6 +166,8 @@ def sent(request, slug, key):
     appeals = _appeals_of(slug, key)
     action = appeals[0].action
     written = {a.target_id for a in appeals}
+    # The same words whoever's address it is: the page never tells whether it is known.
+    unconfirmed = EmailConfirmation.objects.filter(submission=key).exists()
     return render(
         request,
         "appeals/sent.html",
@@ -180,10 +183,33 @@ def sent(request, slug, key):
             ],
             "key": key,
             "replied": request.GET.get("replied") == "1",
-            # The same words whoever's address it is: the page never tells whether it is known.
-            "unconfirmed": EmailConfirmation.objects.filter(submission=key).exists(),
+            "unconfirmed": unconfirmed,
             "waiting_for_email": any(a.status == Appeal.Status.UNCONFIRMED for a in appeals),
+            # While something may change by itself, the page's script asks for the statuses again.
+            "status_url": reverse("appeals:status", kwargs={"slug": slug, "key": key})
+            if unconfirmed or any(a.is_on_its_way() for a in appeals)
+            else "",
         },
+    )
+
+
+def status(request, slug, key):
+    """The sent page's statuses, for its script (static/appeals/status.js) to show them change without
+    a reload: the same words as the page, and whether any letter is still on its way."""
+    appeals = _appeals_of(slug, key)
+    return JsonResponse(
+        {
+            "appeals": [
+                {
+                    "target": a.target_id,
+                    "status": a.status,
+                    "html": render_to_string("appeals/_status.html", {"appeal": a}, request).strip(),
+                }
+                for a in appeals
+            ],
+            "unconfirmed": EmailConfirmation.objects.filter(submission=key).exists(),
+            "on_its_way": any(a.is_on_its_way() for a in appeals),
+        }
     )
 
 
@@ -225,7 +251,7 @@ def confirm(request, slug, key):
 def letter_pdf(request, slug, key, target_id):
     """The printable letter with its envelope page, for one target."""
     appeal = next((a for a in _appeals_of(slug, key) if a.target_id == target_id), None)
-    if appeal is None or appeal.channel != Appeal.Channel.POST:
+    if appeal is None or not appeal.is_printable():
         raise Http404
     from .printing import appeal_pdf
 

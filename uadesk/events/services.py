@@ -103,6 +103,7 @@ def event_pack_plan(*, event: Event, base_url: str, today: datetime.date | None 
                 individuals=[
                     f"{p.name}{f' ({p.pronoun})' if p.pronoun else ''} — {p.get_status_display()}"
                     for p in action.individuals.all()
+                    if p.is_named
                 ],
                 asks=action.ask_list,
                 letters=[

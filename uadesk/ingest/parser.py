@@ -1042,6 +1042,7 @@ def parse(text: str) -> UADocument:
                     break
     if not doc.individuals and doc.lone_names:
         doc.individuals = [Individual(name) for name in doc.lone_names]
+    clear_placeholders(doc)
     reject_if_not_ua(doc, has_marker, lines)
     add_warnings(doc)
     return doc
@@ -1097,6 +1098,31 @@ def parse_individuals(value: str) -> list[Individual]:
         return [i for i in found if i.name]
     parts = [p.strip() for p in re.split(r"\s*;\s*|\s+and\s+", value) if p.strip()]
     return [Individual(p, None) for p in parts]
+
+
+# A template's slot left unfilled where a name belongs: "[Group]", "<NAME>", "{name} (pronoun)", "XXX".
+_PLACEHOLDER_RE = re.compile(
+    r"^(?:\s*(?:[\[<{][^\[\]<>{}]*[\]>}]|\([^()]*\)))+\s*$|^\s*(?:x{2,}|n/?a|tb[cd]|\?+|[-–—_.…]+)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """True for a template's slot rather than a name: nothing but bracketed words, or XXX, N/A, ...."""
+    return bool(text) and bool(_PLACEHOLDER_RE.match(text))
+
+
+def clear_placeholders(doc: UADocument) -> None:
+    """A placeholder is never taken for a name: the name is left empty, for staff to fill in."""
+    for n, person in enumerate(doc.individuals, 1):
+        if is_placeholder(person.pronoun):
+            person.pronoun = None
+        if is_placeholder(person.name):
+            doc.warnings.append(
+                f"Individual {n}: “{person.name}” is a placeholder, not a name; the name is left empty: "
+                "fill in the person's or the group's name."
+            )
+            person.name = ""
 
 
 def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> int:
@@ -1276,6 +1302,29 @@ def reject_if_not_ua(doc: UADocument, has_marker: bool, lines: list[str]) -> Non
         )
 
 
+# Parts of an address run on one line apart (Latin, Arabic and CJK commas); a name holds none.
+_ADDRESS_PART_RE = re.compile(r"[,،，、]")
+# A line of a Chinese or Japanese address ends in its unit: province, city, district, road, number...
+_CJK_PLACE_END_RE = re.compile(r"[省市区區县縣州路街道号號巷村镇鎮都府町丁目]$")
+
+
+def names_addressee(native_lines: list[str]) -> bool:
+    """Whether a native-script address holds a line for the addressee: a line with no number, no
+    parts set apart by commas and no place's ending, that is not the country; or words set apart
+    after the last number ("...479号 习近平 收")."""
+    for line in native_lines:
+        if not re.search(r"\d", line):
+            if not (_ADDRESS_PART_RE.search(line) or _CJK_PLACE_END_RE.search(line) or is_country_name(line)):
+                return True
+            continue
+        tail = re.split(r"\d", line)[-1]
+        # A word joined to the number is part of it: "479号", "12b".
+        words = tail.split()[0 if tail[:1].isspace() else 1 :]
+        if any(c.isalpha() for word in words for c in word):
+            return True
+    return False
+
+
 def add_warnings(doc: UADocument) -> None:
     w = doc.warnings
     if not doc.title:
@@ -1297,6 +1346,12 @@ def add_warnings(doc: UADocument) -> None:
             w.append(f"Target {t.name}: no salutation found.")
         if t.native_address_lines and not t.native_language:
             w.append(f"Target {t.name}: could not tell the language of the native-script address.")
+    for t in doc.targets:
+        if t.native_address_lines and not names_addressee(t.native_address_lines):
+            w.append(
+                f"Target {t.name}: the native-script address has no line with the addressee's name; "
+                "add their name in that script, so the envelope carries it."
+            )
     if doc.model_letter is None:
         w.append("No model letter found (no 'Dear ...' opening).")
     elif not doc.model_letter.closing:

@@ -32,6 +32,20 @@ class PetitionQuerySet(models.QuerySet):
         """What supporters may see: never a petition of a draft action."""
         return self.exclude(action__status=Action.Status.DRAFT)
 
+    def open(self, now: datetime.datetime | None = None) -> "PetitionQuerySet":
+        """Those taking signatures, as Petition.is_open() says of one: newest first."""
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        action_open = Q(action__status=Action.Status.PUBLISHED) & (
+            Q(action__deadline_extended_to__gte=today)
+            | Q(action__deadline_extended_to__isnull=True, action__deadline__gte=today)
+        )
+        return self.filter(
+            Q(accepting=True),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+            Q(action__isnull=True) | action_open,
+        )
+
 
 class Petition(models.Model):
     campaign = models.ForeignKey(
@@ -85,6 +99,14 @@ class Petition(models.Model):
     def clean(self) -> None:
         if bool(self.campaign_id) == bool(self.action_id):
             raise ValidationError(_("Choose either a campaign or an action for this petition."))
+
+    def actions_to_write_for(self, today: datetime.date | None = None) -> list[Action]:
+        """What a signer may do next: write a letter for this petition's action, or for the open
+        actions of its campaign (a few, the nearest deadline first)."""
+        today = today or timezone.localdate()
+        if self.action_id:
+            return [self.action] if self.action.is_open(today) else []
+        return list(self.campaign.actions.open_on(today)[:3])
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         """Takes signatures: not closed by staff, not past its closing time, and its action still open."""
@@ -189,6 +211,13 @@ class Signature(models.Model):
         type(self).objects.filter(pk=self.pk, confirmed_at__isnull=True).update(token_hash=token_hash(token))
         self.token_hash = token_hash(token)
         return token
+
+    @classmethod
+    def for_link(cls, token: str) -> "Signature | None":
+        """The signature a confirmation link is for, while the link still works; nothing changes."""
+        if not token or len(token) > 64:
+            return None
+        return cls.objects.filter(token_hash=token_hash(token)).select_related("petition").first()
 
     @classmethod
     def confirm(cls, token: str, now: datetime.datetime | None = None) -> "Signature | None":

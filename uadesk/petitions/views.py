@@ -16,6 +16,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 
 from uadesk.database import rerun_safe
+from uadesk.languages import for_every_reader
 from uadesk.numbers import parse_int
 from uadesk.ratelimit import allow_request
 
@@ -128,9 +129,20 @@ def sign(request, slug):
     return HttpResponseRedirect(_thanks_path(slug, get_language(), get_script_prefix()))
 
 
+def _next_steps(request, petition) -> dict:
+    """What a signer is offered next: the petition's link to pass on, and a letter to write."""
+    base = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+    return {
+        "petition": petition,
+        # Without a language: the link opens in the language of whoever it is passed to.
+        "share_url": base + for_every_reader(petition.get_absolute_url()),
+        "actions_to_write_for": petition.actions_to_write_for(),
+    }
+
+
 def thanks(request, slug):
     """The same page for everyone who sent the form: it never tells whether an address signed before."""
-    return render(request, "petitions/thanks.html", {"petition": _petition(slug)})
+    return render(request, "petitions/thanks.html", _next_steps(request, _petition(slug)))
 
 
 # The link's token is the secret; a cross-site form cannot know it, so CSRF adds nothing here.
@@ -138,14 +150,18 @@ def thanks(request, slug):
 def confirm(request, token):
     """GET shows a button, POST confirms: mail scanners that open links must not sign for anyone."""
     if request.method != "POST":
-        return render(request, "petitions/confirm.html", {"token": token})
+        if (signature := Signature.for_link(token)) is None:
+            return render(request, "petitions/confirm_failed.html", status=410)
+        return render(request, "petitions/confirm.html", {"token": token, "petition": signature.petition})
     signature = Signature.confirm(token, timezone.now())
     if signature is None:
         return render(request, "petitions/confirm_failed.html", status=410)
     if signature.supporter_id:
         signature.supporter.touch()
     return render(
-        request, "petitions/confirmed.html", {"petition": signature.petition, "signature": signature}
+        request,
+        "petitions/confirmed.html",
+        _next_steps(request, signature.petition) | {"signature": signature},
     )
 
 
