@@ -112,6 +112,12 @@ def test_an_action_with_no_news_stays_open(action):
     assert action.is_open() and listed_open(action) and action.resolving_outcomes() == []
 
 
+def test_an_action_about_nobody_by_name_with_no_news_is_listed_open(action):
+    # The imported "COPINH coordinators" case names no one: with no news, it is on the open list.
+    action.individuals.all().delete()
+    assert action.is_open() and listed_open(action)
+
+
 def test_staff_can_keep_the_action_open(action):
     both_released(action)
     action.keep_open_after_outcomes = True

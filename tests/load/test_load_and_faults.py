@@ -6,8 +6,9 @@ was answered with a server error.
 Issue 16: every kind of message goes through the one outbox, and each is checked here, under the same
 faults: the letters, "Confirm your letters", the petition's confirmations, the links to their data
 that writers ask for, the news of an outcome recorded in the middle of the load (to every writer who
-asked for it and had confirmed by then), and a webhook announcing each letter sent. Each arrives
-exactly once. (Reminders go days before a deadline; tests/actions cover them.)
+asked for it and had confirmed by then), a webhook announcing each letter sent, the receipt of each
+writer's letters, and the reminders other supporters ask for on the action's page (the deadline is
+within REMINDER_DAYS_BEFORE, so the scheduler queues them as they come). Each arrives exactly once.
 
 The desk runs as `uadesk run` starts it (its web server command, `uadesk worker`, `uadesk scheduler`,
 the scheduler's periods scaled down), two task workers, on the test database; the letters and the
@@ -42,7 +43,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.api.helpers import Receiver
 from tests.conftest import StallOnce, free_port, request, web_server
-from uadesk.actions.models import Outcome, OutcomeNotice
+from uadesk.actions.models import Outcome, OutcomeNotice, Reminder
 from uadesk.actions.services import outcome_record
 from uadesk.api.models import Webhook
 from uadesk.appeals.models import Appeal
@@ -79,6 +80,10 @@ def desk_env(worker_env):
         # The webhook's receiver is on loopback; a refused POST is tried again a second later.
         "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "1",
         "WEBHOOK_RETRY_BASE_SECONDS": "1",
+        # The action's deadline is ten days off: every reminder asked for is due at once.
+        "REMINDER_DAYS_BEFORE": "30",
+        "REMINDER_RATE_PER_ADDRESS": "1000000",
+        "REMINDER_RATE_PER_NETWORK": "1000000",
     }
 
 
@@ -94,6 +99,7 @@ class Load:
         self.writers: list[str] = []  # emails of the writers of those appeals
         self.confirmed: set[str] = set()  # Message-IDs of "Confirm your letters" emails whose link was opened
         self.linked: set[str] = set()  # writers who asked for the link to their data, once each
+        self.reminded: set[str] = set()  # supporters who asked for a reminder and were told it is set
 
     def ask(self, kind: str, method: str, path: str, form=None, headers=None):
         try:
@@ -173,6 +179,25 @@ class Load:
             with self.lock:
                 self.linked.add(email)
 
+    def ask_reminders(self, action) -> None:
+        """Supporters who will write later ask for one reminder, from the form on the action's page."""
+        page, i = action.get_absolute_url(), 0
+        while time.monotonic() < self.until:
+            i += 1
+            if not (form_page := self.ask("page", "GET", page)):
+                continue
+            cookies = http.cookies.SimpleCookie("\n".join(form_page.headers.get_all("Set-Cookie", [])))
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.body.decode()).group(1)
+            email = f"reminder.{i}@example.org"
+            form = {"csrfmiddlewaretoken": token, "email": email}
+            path = reverse("supporters:remind", args=[action.slug])
+            asked = self.ask(
+                "remind", "POST", path, form, {"Cookie": f"csrftoken={cookies['csrftoken'].value}"}
+            )
+            if asked and asked.status == 200 and b"We will remind you" in asked.body:
+                with self.lock:
+                    self.reminded.add(email)
+
     def sign(self, n: int, petition) -> None:
         path, i = petition.get_absolute_url(), 0
         while time.monotonic() < self.until:
@@ -231,6 +256,7 @@ def settled(mailbox, load: Load, killed: str, receiver) -> bool:
         and not Appeal.objects.filter(status__in=["unconfirmed", "queued"]).exists()
         and not Signature.objects.filter(emailed_at__isnull=True).exists()
         and not Message.objects.filter(status__in=["waiting", "sending"]).exists()
+        and not Reminder.objects.filter(queued_at__isnull=True).exists()
         and not [r for r in DBTaskResult.objects.filter(status="RUNNING") if r.worker_ids[-1] == killed]
         and len(mailbox.messages) >= len(load.appeals) + len(load.signers)
         and len(receiver.requests) >= Appeal.objects.filter(status="sent").count()
@@ -273,9 +299,10 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
             load = Load(web_port, until=began + SECONDS)
             confirmer = threading.Thread(target=load.confirm_letters, args=(mailbox, stop_confirming))
             confirmer.start()
-            with ThreadPoolExecutor(WRITERS + SIGNERS) as pool:
+            with ThreadPoolExecutor(WRITERS + SIGNERS + 1) as pool:
                 clients = [pool.submit(load.write_appeals, n, open_action) for n in range(WRITERS)]
                 clients += [pool.submit(load.sign, n, petition) for n in range(SIGNERS)]
+                clients.append(pool.submit(load.ask_reminders, open_action))
 
                 time.sleep(SECONDS / 3)
                 stall.armed.set()
@@ -340,13 +367,14 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     data_links = Counter(m["To"] for m in mailbox.messages if m["Subject"] == DATA_LINK_SUBJECT)
     news = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("News of the case"))
     receipts = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("Your letters for"))
+    reminders = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("A few days left"))
     announced = Counter(json.loads(body)["data"]["appeal_id"] for _, body in receiver.requests)
     confirmations = Counter(
         m["To"]
         for m in mailbox.messages
         if not m["Message-ID"].startswith("<appeal-")
         and m["Subject"] not in ("Confirm your letters", DATA_LINK_SUBJECT)
-        and not m["Subject"].startswith(("News of the case", "Your letters for"))
+        and not m["Subject"].startswith(("News of the case", "Your letters for", "A few days left"))
     )
     acknowledged = set(load.appeals)
     lost_appeals = [k for k in acknowledged if k not in appeals or not letters[appeals[k].message_id]]
@@ -367,6 +395,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
         f"\nnews of the outcome: {len(followers)} followers, {len(news)} told, {twice(news)} twice"
         f"\nwebhooks: {len(announced)} appeals announced, {twice(announced)} twice"
         f"\nreceipts: {len(receipts)} writers, {twice(receipts)} twice"
+        f"\nreminders: {len(load.reminded)} asked, {len(reminders)} sent, {twice(reminders)} twice"
         f"\nfaults: worker killed mid-send ({stall.dropped} letter not accepted), "
         + (
             f"{cut} connections cut"
@@ -391,6 +420,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     assert followers and set(news) == followers and set(news.values()) == {1}
     assert set(announced) == {a.pk for a in appeals.values()} and set(announced.values()) == {1}
     assert set(receipts) == set(load.writers) and set(receipts.values()) == {1}
+    assert load.reminded and set(reminders) == load.reminded and set(reminders.values()) == {1}
     assert not Message.objects.exclude(status__in=["sent", "cancelled"]).exists()
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()  # the killed worker's task ran again
     if letters_twice := sorted(message_id for message_id, n in letters.items() if n > 1):

@@ -28,8 +28,12 @@ def desk_day(client, open_action):
     Appeal.objects.filter(pk__in=[first.pk, second.pk]).update(status=Appeal.Status.POSTED)
     Appeal.objects.filter(pk=third.pk).update(status=Appeal.Status.HELD)
     Reply.objects.create(appeal=first, text="We have received your letter.")
+    # News that does not end the case (a release of everyone would: the action would stop asking).
     Outcome.objects.create(
-        action=open_action, kind=Outcome.Kind.RELEASED, happened_on=timezone.localdate(), public_note="Free."
+        action=open_action,
+        kind=Outcome.Kind.TRANSFERRED,
+        happened_on=timezone.localdate(),
+        public_note="Moved.",
     )
     Action.objects.create(title="Draft from an import", slug="draft-import")
     Message.objects.create(kind=Message.Kind.REMINDER, ref=1, status=Message.Status.FAILED)
@@ -65,7 +69,7 @@ def test_an_editor_sees_the_day_open_actions_drafts_held_letters_replies_and_out
     assert "Draft from an import" in page
     assert "Letters held for review" in page and "?status__exact=held&amp;action__id__exact=" in page
     assert "We have received" not in page and "Recent replies from targets" in page
-    assert "Released" in page
+    assert "Transferred" in page
     assert reverse("ingest") in page and reverse("events:list") in page
     assert "Failed deliveries" not in page and reverse("reports:all") not in page  # not theirs
     for app in ("Axes", "OTP_TOTP", "Tasks database", "Authentication and Authorization"):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -84,10 +84,15 @@ class ActionQuerySet(models.QuerySet):
             .annotate(latest_news=latest_news)
             .filter(Q(latest_news__isnull=True) | ~Q(latest_news__in=Outcome.FINAL_KINDS))
         )
-        case_news = Subquery(
-            Outcome.objects.filter(action=OuterRef("pk"), individual__isnull=True)
-            .order_by("-happened_on", "-id")
-            .values("kind")[:1]
+        # "" where there is none: a NULL would make the whole test NULL, and an action about nobody by
+        # name, with no news, would drop out of both the open and the closed lists.
+        case_news = Coalesce(
+            Subquery(
+                Outcome.objects.filter(action=OuterRef("pk"), individual__isnull=True)
+                .order_by("-happened_on", "-id")
+                .values("kind")[:1]
+            ),
+            Value(""),
         )
         resolved = Q(has_individuals=True, has_unresolved=False) | Q(
             has_individuals=False, case_news__in=Outcome.FINAL_KINDS
