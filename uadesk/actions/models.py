@@ -294,6 +294,10 @@ class Action(models.Model):
     def ended_by_outcomes(self) -> bool:
         """Every individual has a final outcome and staff did not keep the action open: it no longer
         asks for letters."""
+        # A list made by with_outcomes_known() (the home page, the staff home) already knows: asking
+        # again would cost each action of the list two queries.
+        if (known := getattr(self, "ended_by_outcomes_db", None)) is not None:
+            return known
         return bool(self.ending_outcomes())
 
     def is_closed(self, today: datetime.date | None = None) -> bool:
