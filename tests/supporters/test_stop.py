@@ -106,3 +106,14 @@ def test_their_data_page_lists_what_they_agreed_to_and_stops_it(open_action, cli
     stop = html.split('class="agreements"', 1)[1].split('action="', 1)[1].split('"', 1)[0]
     assert client.post(stop).status_code == 200  # the page's own button, as the supporter presses it
     assert [e["email"] for e in export(ada)["supporter"]["emails_agreed"]] == ["reminder"]
+
+
+def test_a_reminder_queued_goes_to_no_one_who_wrote_since(open_action, smtp_server):
+    from uadesk.supporters.news import reminders_queue
+
+    reminder = reminder_ask(action=open_action, email="ada@example.org")
+    assert reminders_queue([reminder]) == 1
+    follow(open_action, "ada@example.org")  # she writes before the worker gets to it
+    deliver_messages.call()
+    message = Message.objects.get(kind="reminder")
+    assert (message.status, message.last_error) == ("cancelled", "they wrote since it was queued")

@@ -11,7 +11,6 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from uadesk.database import connection_lost
 
@@ -224,7 +223,3 @@ def send(message: Message, attempt: Attempt, envelope: Envelope, transports: dic
                 sender.became(Message.Status.FAILED, [message.ref])
         return None
     return answer or ""
-
-
-def messages_due_count(now: datetime.datetime | None = None) -> int:
-    return Message.objects.due(now or timezone.now()).count()

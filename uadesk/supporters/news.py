@@ -134,11 +134,17 @@ class ReminderSender(Sender):
 
     def envelopes(self, messages):
         reminders = Reminder.objects.select_related("action", "supporter").in_bulk(m.ref for m in messages)
+        # Who wrote since the reminder was queued, for the whole batch at once.
+        acted = set(
+            Reminder.objects.filter(
+                pk__in=list(reminders), supporter__appeals__action=F("action")
+            ).values_list("pk", flat=True)
+        )
         found = {}
         for m in messages:
             if (reminder := reminders.get(m.ref)) is None:
                 continue
-            if reminder.supporter.appeals.filter(action=reminder.action).exists():
+            if reminder.pk in acted:
                 found[m.pk] = "they wrote since it was queued"
                 continue
             context = {"action": reminder.action, "deadline": reminder.action.effective_deadline}
