@@ -116,3 +116,23 @@ def test_a_view_whose_transaction_was_lost_is_run_again(write_then_lose):
     response = Client().get("/write-then-lose?cut=in-transaction")
     assert response.content == b"1 rows"  # the first run's row went with its transaction
     assert write_then_lose == ["in-transaction", "in-transaction"]
+
+
+def test_a_signature_whose_connection_was_lost_after_it_was_taken_is_thanked_once(
+    client, petition, lose_connection, monkeypatch
+):
+    """The signing form is rerun_safe: run again after its form was committed, it must answer as the
+    first run would have, not refuse the challenge that run spent (the supporter would sign twice)."""
+    from tests.petitions.conftest import form_data
+    from uadesk.petitions import views
+    from uadesk.petitions.models import Submission
+
+    def kick_then_lose():
+        lose_connection()
+        connection.cursor().execute("SELECT 1")  # left open, as tests/database_urls.py says why
+
+    monkeypatch.setattr(views, "submissions_kick", kick_then_lose)
+    response = client.post(petition.get_absolute_url(), form_data(client, petition))
+    assert response.status_code == 302
+    assert response["Location"].endswith(reverse("petitions:thanks", kwargs={"slug": petition.slug}))
+    assert Submission.objects.count() == 1

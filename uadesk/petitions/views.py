@@ -78,10 +78,14 @@ def _page(request, petition, form, *, status=200):
 # No CSRF cookie: the signed, single-use challenge is this form's token, and the form also works
 # from a page whose cookies the browser keeps apart. Signing changes nothing until the emailed link.
 @csrf_exempt
-@rerun_safe  # its one write is keyed by the challenge's nonce: a second run finds it spent, adds nothing
+@rerun_safe  # its one write is keyed by the challenge's nonce: a second run adds nothing
 def sign(request, slug):
     if request.method != "POST":
         return _page(request, _petition(slug), SignForm())
+    if getattr(request, "_signing_taken", False):
+        # Run again after its connection was lost: the first run's form is committed, so this answer
+        # is the first run's, not "already sent" for the nonce it spent itself.
+        return HttpResponseRedirect(_thanks_path(slug, get_language(), get_script_prefix()))
     petition = _petition_for_signing(slug)
     if not petition.is_open():
         return render(request, "petitions/closed.html", {"petition": petition}, status=410)
@@ -125,6 +129,7 @@ def sign(request, slug):
     except SubmissionRefused as refusal:
         form.add_error(None, CHALLENGE_ERRORS[refusal.code])
         return _page(request, petition, form, status=400)
+    request._signing_taken = True
     submissions_kick()
     return HttpResponseRedirect(_thanks_path(slug, get_language(), get_script_prefix()))
 
