@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.conftest import ROOT, staff_sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-DOCUMENT = ROOT / "tests" / "ingest" / "corpus" / "honduras-copinh-2017.txt"
+DOCUMENT = ROOT / "tests" / "ingest" / "corpus" / "honduras-2017-copinh.txt"
 PASSWORD = "a long staff password"
 
 

@@ -86,6 +86,10 @@ class UADocument:
     previous_ua_urls: list[str] = field(default_factory=list)
     delivery_notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Each warning with the field it is about ("title", "targets.0.salutation"): staff see it beside it.
+    doubts: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    # The document's own language (en, es, fr, de, ...), for the draft; not part of the JSON contract.
+    language: str | None = None
     # Names standing alone near the letter: the people at risk when no NAME line says so.
     lone_names: list[str] = field(default_factory=list, repr=False)
 
@@ -110,16 +114,26 @@ class UADocument:
             "warnings": list(self.warnings),
         }
 
+    def warn(self, about: str, text: str) -> None:
+        """A warning on one field: `about` is its path in to_dict(), such as "targets.0.address_lines"."""
+        self.warnings.append(text)
+        self.doubts.append((about, text))
+
 
 # ---------------------------------------------------------------- text helpers
 
 _SPACE_RE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Noise a PDF or a web page leaves: zero-width spaces, byte-order marks, soft hyphens.
+_ZERO_WIDTH_RE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+# The zero-width non-joiner and joiner spell Persian, Urdu, Kurdish and Indic words ("اژه‌ای"): kept
+# between two letters, dropped only where they join nothing (beside a space or at a line's end).
+_STRAY_JOINER_RE = re.compile(r"(?<!\w)[\u200c\u200d]+|[\u200c\u200d]+(?!\w)")
 
 
 def normalise_text(text: str) -> list[str]:
     """Lines of the text, each trimmed with inner whitespace collapsed; blank lines kept as ''."""
     text = _ZERO_WIDTH_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _STRAY_JOINER_RE.sub("", text)
     return [_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
 
 
@@ -953,7 +967,7 @@ _INLINE_ASK_RE = re.compile(
 
 def parse(text: str) -> UADocument:
     """The structured draft of an Urgent Action; NotAnUrgentAction when the text is empty or not a UA."""
-    if not text or not _ZERO_WIDTH_RE.sub("", text).strip():
+    if not text or not _STRAY_JOINER_RE.sub("", _ZERO_WIDTH_RE.sub("", text)).strip():
         raise NotAnUrgentAction("The document is empty: there is no text to read.")
     lines = normalise_text(text)
     doc = UADocument()
@@ -1118,9 +1132,10 @@ def clear_placeholders(doc: UADocument) -> None:
         if is_placeholder(person.pronoun):
             person.pronoun = None
         if is_placeholder(person.name):
-            doc.warnings.append(
+            doc.warn(
+                f"individuals.{n - 1}.name",
                 f"Individual {n}: “{person.name}” is a placeholder, not a name; the name is left empty: "
-                "fill in the person's or the group's name."
+                "fill in the person's or the group's name.",
             )
             person.name = ""
 
@@ -1326,41 +1341,45 @@ def names_addressee(native_lines: list[str]) -> bool:
 
 
 def add_warnings(doc: UADocument) -> None:
-    w = doc.warnings
+    w = doc.warn
     if not doc.title:
-        w.append("No title found under URGENT ACTION.")
+        w("title", "No title found under URGENT ACTION.")
     if not doc.summary:
-        w.append("No summary paragraph found before the call to action.")
+        w("summary", "No summary paragraph found before the call to action.")
     if not doc.individuals:
-        w.append("No individuals found (no NAME AND PREFERRED PRONOUN line).")
+        w("individuals", "No individuals found (no NAME AND PREFERRED PRONOUN line).")
     if not any(t.role == "primary" for t in doc.targets):
-        w.append("No primary target found (the official the letter is addressed to).")
-    for t in doc.targets:
+        w("targets", "No primary target found (the official the letter is addressed to).")
+    for n, t in enumerate(doc.targets):
         if t.role != "primary":
             continue
         if not t.address_lines:
-            w.append(f"Target {t.name}: no postal address found.")
+            w(f"targets.{n}.address_lines", f"Target {t.name}: no postal address found.")
         if t.country is None:
-            w.append(f"Target {t.name}: could not tell the country from the address.")
+            w(f"targets.{n}.country", f"Target {t.name}: could not tell the country from the address.")
         if not t.salutation:
-            w.append(f"Target {t.name}: no salutation found.")
+            w(f"targets.{n}.salutation", f"Target {t.name}: no salutation found.")
         if t.native_address_lines and not t.native_language:
-            w.append(f"Target {t.name}: could not tell the language of the native-script address.")
-    for t in doc.targets:
+            w(
+                f"targets.{n}.native_language",
+                f"Target {t.name}: could not tell the language of the native-script address.",
+            )
+    for n, t in enumerate(doc.targets):
         if t.native_address_lines and not names_addressee(t.native_address_lines):
-            w.append(
+            w(
+                f"targets.{n}.native_address_lines",
                 f"Target {t.name}: the native-script address has no line with the addressee's name; "
-                "add their name in that script, so the envelope carries it."
+                "add their name in that script, so the envelope carries it.",
             )
     if doc.model_letter is None:
-        w.append("No model letter found (no 'Dear ...' opening).")
+        w("model_letter", "No model letter found (no 'Dear ...' opening).")
     elif not doc.model_letter.closing:
-        w.append("The model letter has no closing line such as 'Yours sincerely'.")
+        w("model_letter.closing", "The model letter has no closing line such as 'Yours sincerely'.")
     if not doc.asks:
-        w.append("No asks found (no list after 'I urge you to' or equivalent).")
+        w("asks", "No asks found (no list after 'I urge you to' or equivalent).")
     if not doc.preferred_languages:
-        w.append("No preferred language found (PREFERRED LANGUAGE TO ADDRESS TARGET).")
+        w("preferred_languages", "No preferred language found (PREFERRED LANGUAGE TO ADDRESS TARGET).")
     if doc.deadline is None:
-        w.append("No deadline found (PLEASE TAKE ACTION ... UNTIL).")
+        w("deadline", "No deadline found (PLEASE TAKE ACTION ... UNTIL).")
     if doc.kind == "unknown":
-        w.append("Could not tell whether this is a new Urgent Action, an update or further information.")
+        w("kind", "Could not tell whether this is a new Urgent Action, an update or further information.")
