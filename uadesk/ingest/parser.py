@@ -265,7 +265,12 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    ("contacts", re.compile(r"^TARGETS?[’']?S?[’']? CONTACT DETAILS\b|^CONTACT DETAILS\b", re.IGNORECASE)),
+    (
+        "contacts",
+        re.compile(
+            r"^TARGETS?[’']?S?[’']? CONTACT DETAILS\b|^CONTACT (?:DETAILS|INFORMATION)\b\s*:?$", re.IGNORECASE
+        ),
+    ),
     (
         "additional_information",
         re.compile(r"^(?:ADDITIONAL|BACKGROUND|FURTHER) INFORMATION\b(?!\s+(?:ON|ABOUT)\b):?", re.IGNORECASE),
@@ -344,17 +349,29 @@ _UPDATE_RE = re.compile(
     r"\bUA-\d{1,3}/\d{2,4}-\d{1,2}(?!\d)",
     re.IGNORECASE,
 )
+# "UA 92/21", "UA-Nr.: UA-074/2019-1" (a German section's first update of UA-074/2019), "AU 116/07"
+# (Spanish), "UA: Country: 40.23"; web pages write "(Egypt: UA 175.19)", "(Mexico 47.24)" after the title
+# and "Urgent Action 85.21" in their steps.
 _UA_NUMBER_RE = re.compile(
-    r"\bUAA?\s*(?:number|no\.?|#)?\s*[:-]?\s*(\d{1,3}\s*[/.]\s*\d{2,4})\b", re.IGNORECASE
+    r"\b(?:UAA?|AU)\s*(?:number|no\.?|nr\.?|#)?\s*[:-]?\s*(?:UA-)?(\d{1,3}\s*[/.]\s*\d{2,4}(?:-\d{1,2}(?!\d))?)\b"
+    r"|\bURGENT ACTION\s+(\d{1,3}\.\d{2})\b"
+    r"|\((?:[A-Z][\w’' -]{1,40}:?\s+)(?:UA\s+)?(\d{1,3}\.\d{2})\)",
+    re.IGNORECASE,
 )
-_INDEX_RE = re.compile(r"\b([A-Z]{3})\s?(\d{2})\s?/\s?(\d{3,5})\s?/\s?(\d{4})\b")
+# "MDE 12/4022/2016", and the older "AFR 44/24/97".
+_INDEX_RE = re.compile(r"\b([A-Z]{3})\s?(\d{2})\s?/\s?(\d{2,5})\s?/\s?(\d{4}|\d{2})\b")
 _INDEX_LABEL_RE = re.compile(r"\b(?:AI\s+)?INDEX(?:\s+(?:NUMBER|NO\.?))?\s*:", re.IGNORECASE)
 _DATE_LABEL_RE = re.compile(
     r"\b(?:DATE|ISSUED(?:\s+ON)?|PUBLICATION DATE|DATE OF ISSUE|DATUM|FECHA)\s*:\s*", re.IGNORECASE
 )
+# "Urgent Action Update: JOURNALIST IN PROLONGED ARBITRARY DETENTION (Egypt: UA 175.19)".
+_MARKED_TITLE_RE = re.compile(
+    r"^(?:URGENT ACTION|ACCI[OÓ]N URGENTE|ACTION URGENTE|EILAKTION)(?:\s+UPDATE)?\s*:\s*(?=\S+\s+\S)",
+    re.IGNORECASE,
+)
 _TITLE_LABEL_RE = re.compile(r"^(?:URGENT ACTION\s+)?TITLE\s*:\s*", re.IGNORECASE)
 _BARE_MARKER_RE = re.compile(
-    r"^(?:AMNESTY INTERNATIONAL\s*)?(?:URGENT\s+ACTIONS?|UA)(?:\s+(?:UPDATE|APPEAL|NETWORK))?[\s:.!-]*$",
+    r"^(?:[•●▪*]\s*)?(?:AMNESTY INTERNATIONAL\s*)?(?:URGENT\s+ACTIONS?|UA)(?:\s+(?:UPDATE|APPEAL|NETWORK))?[\s:.!-]*$",
     re.IGNORECASE,
 )
 
@@ -698,7 +715,12 @@ def target_from_block(block: PendingBlock, role: str) -> Target | None:
     latin = list(block.latin)
     honorific = name = title = None
     head_end = 0
-    for i, line in enumerate(latin[:3]):
+    person = split_person_run(latin[0]) if latin and not looks_like_name(latin[0]) else None
+    if person and len(person) >= 2 and _POSITION_WORDS.match(person[0]):
+        # "Attorney General of Mexico Alejandro Gertz Manero": position and name on one line.
+        title, (honorific, name), head_end = person[0], strip_honorific(person[1]), 1
+        latin[1:1] = person[2:]
+    for i, line in enumerate(latin[:3] if name is None else []):
         if looks_like_name(line):
             honorific, name = strip_honorific(line.strip(" ,"))
             head_end = i + 1
@@ -778,7 +800,7 @@ def split_contact_runs(lines: list[str]) -> list[list[str]]:
                 seen_contact
                 and not is_contact
                 and current
-                and (_POSITION_WORDS.search(line) or looks_like_name(line))
+                and (_POSITION_WORDS.search(line) or looks_like_name(line) or _MISSION_RE.search(line))
                 and not _ADDRESS_LABEL_RE.match(line)
             ):
                 runs.append(current)
@@ -962,6 +984,153 @@ _INLINE_ASK_RE = re.compile(
 )
 
 
+# ---------------------------------------------------------------- unfolding run-together lines
+
+# Web pages and two-column PDFs run what a printed UA sets on several lines into one: a whole contact
+# block ("Andrey Shved Prosecutor General of ... Minsk, Belarus Email: ... Salutation: Dear ..."), or a
+# letter's heading, salutation and body ("SAMPLE LETTER Dear Counsellor, I am writing ..."). Unfolding
+# puts them back on lines of their own, so the rest of the parser reads every layout alike.
+_INLINE_LETTER_RE = re.compile(
+    r"^(?P<label>(?:URGENT ACTION\s+)?(?:SAMPLE|MODEL|TEMPLATE)\s+LETTER|MUSTERBRIEF|"
+    r"MOD[EÈ]LE DE LETTRE|CARTA MODELO|MODELO DE CARTA)\s*:?\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+# A separator between two contact values on a run-together line: "Phone: 202 986 9420 I Fax: ...".
+_RUN_SEPARATOR_RE = re.compile(r"\s+[I|]\s*$")
+
+
+# The numbered steps a section's web page gives instead of a "TAKE ACTION" heading.
+_STEP_RE = re.compile(
+    r"\b(?:write a letter|take action|let us know the actions|send (?:an? )?(?:appeal|letter)s?|"
+    r"schreiben sie|[ée]crivez|escriba)\b",
+    re.IGNORECASE,
+)
+
+
+def unfold(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    headed = False
+    for line in lines:
+        headed = headed or bool(heading_of(line))
+        if m := _INLINE_LETTER_RE.match(line):
+            out.extend([m.group("label") + ":", *split_inline_salutation(m.group("rest"))])
+        elif _SALUTATION_RE.match(line) and len(line) > 120:
+            out.extend(split_inline_salutation(line))
+        elif not headed and is_bullet(line) and _STEP_RE.search(line):
+            # The steps open the call to action, as the heading does on other pages.
+            out.extend(["TAKE ACTION:", line])
+            headed = True
+        else:
+            unfolded = unfold_contact_run(line)
+            if len(unfolded) > 1 and out and out[-1]:
+                out.append("")  # each run-together block is a block of its own
+            out.extend(unfolded)
+    return out
+
+
+def split_inline_salutation(text: str) -> list[str]:
+    """["Dear Counsellor,", "I am writing ..."] from a letter run into one line; the text as it is
+    when it does not open with a short salutation ended by a comma."""
+    m = re.match(r"^(?P<salutation>[^,.:;]{3,80}),\s+(?P<body>\S.*)$", text)
+    if m and _SALUTATION_RE.match(text):
+        return [m.group("salutation") + ",", m.group("body")]
+    return [text]
+
+
+def unfold_contact_run(line: str) -> list[str]:
+    """A whole contact block on one line, back on lines: the person, then each labelled contact."""
+    labels = list(_CONTACT_LABEL_RE.finditer(line))
+    if not labels:
+        # No contact at all: a name, a position and an address with its number ("Chen Quanguo Party
+        # Secretary of ... 479 Zhongshan Lu ..."), or the line is left alone.
+        person = split_person_run(line) if len(line) <= 250 else None
+        return person if person and len(person) == 3 and re.search(r"\d", person[2]) else [line]
+    head = line[: labels[0].start()].strip(" ,;")
+    if not head or len(head) > 250:
+        return [line]
+    person = split_person_run(head)
+    if person is None:
+        if is_prose(head) or not (_LEADING_POSITION_RE.match(head) or _HONORIFIC_RE.match(head)):
+            return [line]
+        person = [head]
+    out = person
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(line)
+        value = _RUN_SEPARATOR_RE.sub("", line[m.end() : end].strip(" ,;"))
+        out.append(f"{m.group('label')}: {value}")
+    return out
+
+
+# Where an address begins on a run-together line: a house number, a street's abbreviation, a P.O. box or
+# an organisation's word ("Embassy of Belarus 1619 New Hampshire Ave NW").
+_ADDRESS_START_RE = re.compile(
+    r"\d|^(?:[A-Z][a-z]{0,3}\.$|P\.?\s?O\.?$|Box$)|^(?:Embassy|Permanent|Mission|Office|Ministry|"
+    r"Consulate|High|Palace|Prison|Court|Calle|Avenida|Rue|Via|Ul\.|Vul\.|Av\.|Jl\.)$"
+)
+
+
+def split_person_run(head: str) -> list[str] | None:
+    """["Prosecutor General of the Republic of Belarus", "Andrey Shved", "Vul. ... Minsk, Belarus"] from
+    the words before the first contact label: a name and a position in either order, then the address."""
+    words = head.split()
+    honorific, rest = strip_honorific(head)
+    lead = []
+    if honorific:
+        lead = [honorific]
+        words = rest.split()
+    title: list[str] = []
+    name: list[str] = []
+    # "Public Prosecutor Hamada al-Sawi ...": a position first, then the name.
+    if m := _LEADING_POSITION_RE.match(" ".join(words)):
+        title = m.group("title").split()
+        words = words[len(title) :]
+        # "Attorney General of Mexico Alejandro Gertz Manero": the position runs to its country.
+        if words and words[0] in ("of", "de", "du", "des", "del"):
+            for k in range(len(words), 1, -1):
+                if is_country_name(" ".join(words[1:k]).strip(",")):
+                    title, words = title + words[:k], words[k:]
+                    break
+    # The name: two to four capitalised words (particles allowed).
+    i = 0
+    while i < len(words) and i < 5:
+        bare = words[i].strip(",")
+        if not bare or _ADDRESS_START_RE.search(bare) or _POSITION_WORDS.match(" ".join(words[i:])):
+            break
+        if not (
+            bare[:1].isupper() or bare.casefold() in _NAME_PARTICLES or bare.casefold().startswith("al-")
+        ):
+            break
+        if _ORG_WORDS.fullmatch(bare) or is_country_name(bare):
+            break
+        name.append(bare)
+        i += 1
+        if words[i - 1].endswith(","):
+            break
+    if not 2 <= len(name) <= 4 or not looks_like_name(" ".join(name)):
+        return None
+    words = words[i:]
+    # The position after the name runs until the address begins.
+    if not title and words and _POSITION_WORDS.match(" ".join(words)):
+        j = 0
+        while j < len(words):
+            bare = words[j].strip(",")
+            if j and _ADDRESS_START_RE.search(bare) and words[j - 1] not in ("of", "the"):
+                break
+            if j and not (bare[:1].isupper() or bare in ("of", "the", "and", "for", "de", "du", "des")):
+                break
+            j += 1
+            if words[j - 1].endswith(","):
+                break
+        title, words = [w.strip(",") for w in words[:j]], words[j:]
+    out = []
+    if title:
+        out.append(" ".join(title))
+    out.append(" ".join(lead + name))
+    if words:
+        out.append(" ".join(words).strip(" ,"))
+    return out
+
+
 # ---------------------------------------------------------------- the parse
 
 
@@ -969,7 +1138,7 @@ def parse(text: str) -> UADocument:
     """The structured draft of an Urgent Action; NotAnUrgentAction when the text is empty or not a UA."""
     if not text or not _STRAY_JOINER_RE.sub("", _ZERO_WIDTH_RE.sub("", text)).strip():
         raise NotAnUrgentAction("The document is empty: there is no text to read.")
-    lines = normalise_text(text)
+    lines = unfold(normalise_text(text))
     doc = UADocument()
     sections = split_sections(lines)
     has_marker = any(_MARKER_RE.search(line) for line in lines[:40] if line)
@@ -1035,7 +1204,7 @@ def parse(text: str) -> UADocument:
     if doc.deadline is None:
         for line in lines:
             if re.search(
-                r"\b(?:until|deadline|before|no later than|bis|avant|jusqu|hasta|antes)\b", line, re.I
+                r"\b(?:until|deadline|before|no later than|expires?|bis|avant|jusqu|hasta|antes)\b", line, re.I
             ) and re.search(
                 r"\b(?:appeal|action|send|write|appell|aktion|appel|envo|llamamiento|acci[oó]n)",
                 line,
@@ -1140,16 +1309,20 @@ def clear_placeholders(doc: UADocument) -> None:
             person.name = ""
 
 
+def ua_number_of(match: re.Match) -> str:
+    return re.sub(r"\s+", "", next(g for g in match.groups() if g))
+
+
 def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> int:
     """Kind, numbers, title and summary from the preamble; returns where the preamble's body starts."""
     preamble = sections[0].lines
     # Headers of the template form ("URGENT ACTION TITLE: ...") are section-less label lines.
     header_lines = [line for line in preamble if line][:12]
     doc.kind = find_kind(header_lines, has_marker)
-    for line in header_lines:
-        m = _UA_NUMBER_RE.search(line)
-        if m:
-            doc.ua_number = re.sub(r"\s+", "", m.group(1))
+    # The header's number, else the first one the page gives ("let us know ... on Urgent Action 85.21").
+    for line in [*header_lines, *(line for section in sections for line in section.lines)]:
+        if m := _UA_NUMBER_RE.search(line):
+            doc.ua_number = ua_number_of(m)
             break
     doc.index_number = find_index(header_lines)
     doc.issued_on = find_issued_on(header_lines)
@@ -1157,7 +1330,7 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
     for i, line in enumerate(preamble):
         if not line:
             continue
-        m = _TITLE_LABEL_RE.match(line)
+        m = _TITLE_LABEL_RE.match(line) or _MARKED_TITLE_RE.match(line)
         if m:
             doc.title = line[m.end() :].strip()
             title_idx = i
@@ -1271,9 +1444,12 @@ def parse_action(doc: UADocument, action_lines: list[str], contact_lines: list[s
         asks = asks_from(paragraphs)
         if after:
             primaries.extend(targets_from_lines(after, "primary", doc))
-        for target in primaries:
-            if target.salutation is None and len(primaries) == 1:
-                target.salutation = salutation
+        # A letter to several officials greets them in turn ("Dear Attorney General / Your Excellency");
+        # one who has no salutation of their own is greeted as the letter greets.
+        greetings = [g.strip() for g in salutation.split(" / ")]
+        for n, target in enumerate(primaries):
+            if target.salutation is None:
+                target.salutation = greetings[n] if len(greetings) == len(primaries) else salutation
     elif before:
         # No letter: older UAs list the demands as points to make in appeals.
         items = [strip_bullet(line) for line in before if is_bullet(line)]
@@ -1302,18 +1478,20 @@ _CLOSED_RE = re.compile(
 
 
 def reject_if_not_ua(doc: UADocument, has_marker: bool, lines: list[str]) -> None:
-    has_letter = doc.model_letter is not None or bool(doc.asks)
-    closed = has_marker and (doc.ua_number or doc.index_number) and any(_CLOSED_RE.search(x) for x in lines)
-    if closed:
-        return
-    if not doc.targets and not has_letter:
+    """Only a document with no sign of a UA at all is refused: a letter page, a closing note or a page
+    cut before its letter still gives a draft, with a warning for each field it lacks."""
+    signs = (
+        has_marker
+        or doc.ua_number
+        or doc.index_number
+        or doc.targets
+        or doc.model_letter is not None
+        or doc.asks
+    )
+    if not signs:
         raise NotAnUrgentAction(
-            "This does not look like an Urgent Action: it has no model letter and no one to write to."
-        )
-    if not has_marker and not (doc.targets and has_letter):
-        raise NotAnUrgentAction(
-            "This does not look like an Urgent Action: no 'Urgent Action' marking, "
-            "and no letter with targets."
+            "This does not look like an Urgent Action: no 'Urgent Action' marking, no UA number, "
+            "no one to write to and no letter."
         )
 
 
