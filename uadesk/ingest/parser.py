@@ -284,7 +284,10 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
             r"HOW YOU CAN HELP\b|"
             r"(?:PLEASE )?WRITE TO\b.*:$|APPEALS TO\b|"
             r"(?:APPELLE?|BRIEFE|SCHREIBEN SIE(?: BITTE)?) AN\b\s*:?$|[EÉ]CRIVEZ [AÀ]\b.*:?$|"
-            r"APPELS? [AÀ]\b\s*:?$|ESCRIB(?:A|AN|ID)\b.*\bA\b\s*:?$)",
+            r"APPELS? [AÀ]\b\s*:?$|ESCRIB(?:A|AN|ID)\b.*\bA\b\s*:?$|"
+            # The classic call, "PLEASE WRITE IMMEDIATELY in English or your own language:", translated.
+            r"(?:PLEASE )?WRITE IMMEDIATELY\b.*:$|ESCRIBAN INMEDIATAMENTE\b.*:$|"
+            r"[EÉ]CRIVEZ IMM[EÉ]DIATEMENT\b.*:$|BITTE SCHREIBEN SIE\b.*:$)",
             re.IGNORECASE,
         ),
     ),
@@ -1007,9 +1010,14 @@ _STEP_RE = re.compile(
 )
 
 
+# "... corren grave peligro.Ernesto Rábago fue ...": a page that lost its paragraph breaks.
+_RUN_ON_RE = re.compile(r"(?<=[a-zß-öø-ÿ]{2}[.:])(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿA-ZÀ-ÖØ-Þ])")
+
+
 def unfold(lines: list[str]) -> list[str]:
     out: list[str] = []
     headed = False
+    lines = [part for line in lines for part in _split_run_on(line)]
     for line in lines:
         headed = headed or bool(heading_of(line))
         if m := _INLINE_LETTER_RE.match(line):
@@ -1026,6 +1034,13 @@ def unfold(lines: list[str]) -> list[str]:
                 out.append("")  # each run-together block is a block of its own
             out.extend(unfolded)
     return out
+
+
+def _split_run_on(line: str) -> list[str]:
+    if "://" in line or "@" in line:
+        return [line]
+    parts = _RUN_ON_RE.split(line)
+    return [line] if len(parts) == 1 else [p for part in parts for p in (part, "")][:-1]
 
 
 def split_inline_salutation(text: str) -> list[str]:
@@ -1131,6 +1146,96 @@ def split_person_run(head: str) -> list[str] | None:
     return out
 
 
+# ---------------------------------------------------------------- the people at risk, where no label names them
+
+# A capitalised word of a name: "Şebnem", "al-Zubeir", "‘Abdulkhaleq", "O'Brien", "Fincancı".
+_NAME_WORD = (
+    r"(?:(?:al|el|ad|as|ash|at|az)-)?[‘'’]?[A-ZÀ-ÖØ-ÞĀ-Žİ][a-zß-öø-ÿā-žı‘'’]+"
+    r"(?:-[A-ZÀ-Þa-zß-ÿ][a-zß-öø-ÿā-žı]+)?"
+)
+_NAME_PARTICLE = r"(?i:al|el|bin|bint|ibn|abu|de|del|della|da|dos|du|la|le|van|von|ter|ould|ben)"
+_NAME_RUN_RE = re.compile(
+    rf"(?<![\w‘'’-])({_NAME_WORD}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,5}})(?![\w-])"
+)
+# "Ali ‘Esa Mansoor al-‘Ekri (m)": a name marked with the person's gender or pronoun.
+_MARKED_PERSON_RE = re.compile(r"^\s*\((?:m|f|male|female|he/him|she/her|they/them)\)", re.IGNORECASE)
+# Capitalised words that are not a person's: days, months, and the words that open sentences.
+_NOT_NAME_WORDS = {
+    w.casefold()
+    for w in (
+        "The This That These Those There Their They He She His Her Its It We Our You Your In On At By For From "
+        "With Without After Before During Since Until When While Where Who What Which As And But Or If Also "
+        "Amnesty International Urgent Action Update Further Information Dear Please Write Yours Sincerely "
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+        "August September October November December Die Der Das Den Dem Des Ein Eine Le La Les El Los Las Un "
+        "Une Il Elle Ils Am Im "
+        # Words of bodies and places, which also come in runs of capitals.
+        "Centre Center Committee Federation Organisation Organization Station Corporation Radio Service "
+        "Forces Armed Army Party Republic Autonomous Region Union Movement Front Group Network Association "
+        "Foundation Institute Agency Unit Division Police Security Guard Investigations Prosecution "
+        "Liberties Heads Bloc Bloque Fuerzas Armadas Comité Centro Comisión Consejo Partido Frente "
+        "Zentrum Partei Polizei Gruppe Stiftung University Universidad School College Hospital News Times "
+        "Channel Press Media Airport Station Street Avenue Road Square Strip City Province District"
+    ).split()
+}
+
+
+def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
+    """The people a UA is about when no label names them, ordered as the text first names them: full
+    names met at least twice, a name marked "(m)" or "(f)", names listed three or more in a row, or named
+    in a title that is not itself written in capitals. Not the officials written to, and not a run of
+    words the text also writes in lower case (places and bodies: "Global Witness", "Legal Concern")."""
+    text = "\n".join(lines)
+    lower_words = set(re.findall(r"(?<![\w-])[a-zß-öø-ÿā-ž]+(?![\w-])", text))
+    officials = {word.casefold() for t in doc.targets for word in t.name.split()}
+    marked: set[str] = set()
+    listed: set[str] = set()
+    first_seen: dict[str, int] = {}
+    for m in _NAME_RUN_RE.finditer(text):
+        # Split the run where a word cannot be part of a name ("Journalist Mohamed Salah" keeps both
+        # "Journalist Mohamed Salah" and "Mohamed Salah" as candidates; counting decides).
+        words = re.sub(r"[’']s$", "", m.group(1)).split()  # "Malek Adly’s"
+        start = m.start()
+        for a in range(len(words)):
+            for b in range(a + 2, min(len(words), a + 4) + 1):
+                name = " ".join(words[a:b])
+                core = [w for w in words[a:b] if not re.fullmatch(_NAME_PARTICLE, w)]
+                if re.fullmatch(_NAME_PARTICLE, words[a]) or re.fullmatch(_NAME_PARTICLE, words[b - 1]):
+                    continue
+                if any(w.casefold().strip("‘'’") in _NOT_NAME_WORDS for w in core):
+                    continue
+                if any(w.casefold() in lower_words for w in core) or any(is_country_name(w) for w in core):
+                    continue
+                if _ORG_WORDS.search(name) or _POSITION_WORDS.search(name):
+                    continue
+                if all(w.casefold() in officials for w in core):
+                    continue
+                first_seen.setdefault(name, start + len(" ".join(words[:a])))
+                if b == len(words) and _MARKED_PERSON_RE.match(text[m.end() :]):
+                    marked.add(name)
+    # Three or more names in a row, parted by commas, semicolons or "and": a list of the people at risk.
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+        in_sentence = [n for n in first_seen if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", sentence)]
+        if len(in_sentence) >= 3 and len(re.findall(r"[,;]|\band\b|\by\b|\bund\b|\bet\b", sentence)) >= 2:
+            listed.update(in_sentence)
+    title = doc.title if not is_title_case(doc.title) else ""
+    mentions = {n: len(re.findall(rf"(?<!\w){re.escape(n)}(?!\w)", text)) for n in first_seen}
+    kept = [n for n in first_seen if mentions[n] >= 2 or n in marked or n in listed or n in title]
+    # Of overlapping candidates the one met most often wins ("Salaheddin al-Tabbaa" over "Verbleib
+    # Salaheddin al-Tabbaa"), then the longer ("Berta Zuniga Cáceres" over "Berta Zuniga").
+    found: list[str] = []
+    for name in sorted(kept, key=lambda n: (-mentions[n], -len(n))):
+        if not any(name in other or other in name for other in found):
+            found.append(name)
+    return [Individual(name) for name in sorted(found, key=lambda n: first_seen[n])]
+
+
+def is_title_case(line: str) -> bool:
+    """'Detained Uighur Has Nervous Breakdown' or 'MISSING IN XINJIANG': every word capitalised."""
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
 # ---------------------------------------------------------------- the parse
 
 
@@ -1141,7 +1246,9 @@ def parse(text: str) -> UADocument:
     lines = unfold(normalise_text(text))
     doc = UADocument()
     sections = split_sections(lines)
-    has_marker = any(_MARKER_RE.search(line) for line in lines[:40] if line)
+    has_marker = any(_MARKER_RE.search(line) for line in lines[:40] if line) or any(
+        heading_of(line) == "action" and re.search(r"IMMEDIAT|INMEDIAT|SOFORT", line, re.I) for line in lines
+    )
 
     preamble = sections[0].lines
     body_start = parse_header(doc, sections, has_marker)
@@ -1204,7 +1311,9 @@ def parse(text: str) -> UADocument:
     if doc.deadline is None:
         for line in lines:
             if re.search(
-                r"\b(?:until|deadline|before|no later than|expires?|bis|avant|jusqu|hasta|antes)\b", line, re.I
+                r"\b(?:until|deadline|before|no later than|expires?|bis|avant|jusqu|hasta|antes)\b",
+                line,
+                re.I,
             ) and re.search(
                 r"\b(?:appeal|action|send|write|appell|aktion|appel|envo|llamamiento|acci[oó]n)",
                 line,
@@ -1223,8 +1332,11 @@ def parse(text: str) -> UADocument:
                 doc.previous_ua_urls.extend(u for u in urls if u not in doc.previous_ua_urls)
                 if urls:
                     break
-    if not doc.individuals and doc.lone_names:
-        doc.individuals = [Individual(name) for name in doc.lone_names]
+    if not doc.individuals:
+        # A name standing alone near the letter, if the text names them again; else the names met in it.
+        text = "\n".join(lines)
+        again = [n for n in doc.lone_names if text.count(n) >= 2]
+        doc.individuals = [Individual(n) for n in again] or named_in_text(lines, doc)
     clear_placeholders(doc)
     reject_if_not_ua(doc, has_marker, lines)
     add_warnings(doc)
@@ -1250,7 +1362,9 @@ def first_text(lines: list[str]) -> str:
 
 
 def asked_languages(heading: str) -> list[str]:
-    m = re.search(r"\bin\s+(.+?(?:own language|language of your choice))", heading, re.IGNORECASE)
+    """The languages a call to write names: "in English, Spanish or your own language", "en español o en
+    su propio idioma", "in English or Russian to:"."""
+    m = re.search(r"\b(?:in|en|auf)\s+(.+)$", heading, re.IGNORECASE)
     return languages_in(m.group(1)) if m else []
 
 
@@ -1480,13 +1594,13 @@ _CLOSED_RE = re.compile(
 def reject_if_not_ua(doc: UADocument, has_marker: bool, lines: list[str]) -> None:
     """Only a document with no sign of a UA at all is refused: a letter page, a closing note or a page
     cut before its letter still gives a draft, with a warning for each field it lacks."""
+    # The words "urgent action" alone are no sign (a council's notice may use them), nor is a letter
+    # alone (a note between friends opens with "Dear"): a letter asks something, or names someone to write to.
     signs = (
-        has_marker
-        or doc.ua_number
+        doc.ua_number
         or doc.index_number
         or doc.targets
-        or doc.model_letter is not None
-        or doc.asks
+        or (doc.asks and (has_marker or doc.model_letter is not None))
     )
     if not signs:
         raise NotAnUrgentAction(
