@@ -2,9 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import BoundField
 from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +27,100 @@ from .models import (
     Target,
 )
 from .services import outcome_record, target_save
+from .templatetags.actions import language_name
+
+# -- The review of an imported draft: what the import doubted of, beside the field (doubts.py) ----------
+# A doubt stays once staff corrected its field: the page cannot tell a correction from a look that found
+# the field right, and the source beside it settles both.
+
+DOUBTS_TEMPLATE = "admin/actions/action/doubts.html"
 
 
-class RequiredOnPublishFormSet(BaseInlineFormSet):
+class DoubtedBoundField(BoundField):
+    """A field followed by what the import doubted of it, which its input names (aria-describedby), so
+    that a screen reader reads the doubt with the field."""
+
+    @property
+    def doubts(self) -> list[str]:
+        return [] if self.is_hidden else getattr(self.form, "field_doubts", {}).get(self.name, [])
+
+    @property
+    def aria_describedby(self):
+        described = super().aria_describedby
+        if described is None or not self.doubts or not self.auto_id:
+            return described  # None: the widget names its own description
+        return f"{described} {self.auto_id}_doubt".strip()
+
+    def __str__(self):
+        html = super().__str__()
+        if not self.doubts or not self.auto_id:
+            return html
+        doubts = render_to_string(DOUBTS_TEMPLATE, {"doubts": self.doubts, "id": f"{self.auto_id}_doubt"})
+        return html + doubts
+
+    __html__ = __str__
+
+
+class DateWidget(AdminDateWidget):
+    """Django's date input, whose context names the time-zone warning its script may add in place of
+    any other description: this one names both, so a date's doubt is read with it too."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if asked := (attrs or {}).get("aria-describedby"):
+            own = context["widget"]["attrs"].get("aria-describedby", "")
+            context["widget"]["attrs"]["aria-describedby"] = f"{asked} {own}".strip()
+        return context
+
+
+class ReviewForm(forms.ModelForm):
+    """A row of the review page (a target, ...), each field with what the import doubted of it, which
+    its formset (ReviewFormSet) gives by the row's primary key."""
+
+    bound_field_class = DoubtedBoundField
+
+    def __init__(self, *args, doubts_by_pk: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_doubts = (doubts_by_pk or {}).get(self.instance.pk, {}) if self.instance.pk else {}
+
+
+class ActionForm(ReviewForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_doubts = self.instance.review_doubts.fields
+
+
+class ReviewFormSet(BaseInlineFormSet):
+    """The rows of one of the document's lists, each row with the doubts of its index in the document
+    (which the import stored as its position), and the doubts of the list as a whole (no target found,
+    say), shown above it."""
+
+    doubts_list = ""  # the document's list, as in doubts.LISTS
+
+    def doubts_row(self, row, index: int) -> int | None:
+        return row.position
+
+    @cached_property
+    def doubts_by_pk(self) -> dict[int, dict[str, list[str]]]:
+        doubts = self.instance.review_doubts
+        return {
+            row.pk: doubts.of_row(self.doubts_list, self.doubts_row(row, i))
+            for i, row in enumerate(self.get_queryset())
+        }
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "doubts_by_pk": self.doubts_by_pk}
+
+    @property
+    def list_doubts(self) -> list[str]:
+        return self.instance.review_doubts.lists.get(self.doubts_list, [])
+
+
+class IndividualFormSet(ReviewFormSet):
+    doubts_list = "individuals"
+
+
+class RequiredOnPublishFormSet(ReviewFormSet):
     """Refuses to publish an action whose inline rows (targets, letters) would be left empty."""
 
     empty_message = ""
@@ -42,10 +138,16 @@ class RequiredOnPublishFormSet(BaseInlineFormSet):
 
 class TargetFormSet(RequiredOnPublishFormSet):
     empty_message = _("A published action needs at least one target to write to.")
+    doubts_list = "targets"
 
 
 class LetterFormSet(RequiredOnPublishFormSet):
     empty_message = _("A published action needs a model letter.")
+    doubts_list = "model_letter"
+
+    def doubts_row(self, row, index: int) -> int | None:
+        # The document's letter is the action's first; those added later are its translations.
+        return 0 if index == 0 else None
 
 
 def target_saved(model_admin: admin.ModelAdmin, request, target: Target) -> None:
@@ -94,6 +196,8 @@ def _error_summary(form, inline_admin_formsets) -> list[str]:
 
 class IndividualInline(admin.TabularInline):
     model = Individual
+    form = ReviewForm
+    formset = IndividualFormSet
     extra = 0
     fields = ["name", "native_name", "pronoun", "status", "position"]
 
@@ -111,6 +215,7 @@ class CompactTargetFields:
 
 class TargetInline(CompactTargetFields, admin.StackedInline):
     model = Target
+    form = ReviewForm
     formset = TargetFormSet
     extra = 0
     fieldsets = [
@@ -127,7 +232,7 @@ class TargetInline(CompactTargetFields, admin.StackedInline):
         return super().get_queryset(request).filter(localisation__isnull=True)
 
 
-class ModelLetterForm(forms.ModelForm):
+class ModelLetterForm(ReviewForm):
     class Meta:
         model = ModelLetter
         fields = ["language", "salutation", "body", "closing"]
@@ -173,9 +278,11 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ["title", "ua_number", "index_number", "targets__name"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "deadline"
+    form = ActionForm
+    formfield_overrides = {models.DateField: {"widget": DateWidget}}
     inlines = [IndividualInline, TargetInline, ModelLetterInline, OutcomeInline]
     autocomplete_fields = ["earlier"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = ["source_language_name", "published_at", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "campaign", "status", "kind"]}),
         (
@@ -191,6 +298,7 @@ class ActionAdmin(admin.ModelAdmin):
                     ("deadline_extended_to", "deadline_extension_reason"),
                     "keep_open_after_outcomes",
                     "preferred_languages",
+                    "source_language_name",
                     "own_language_welcome",
                     "review_letters",
                     "held_words",
@@ -202,6 +310,12 @@ class ActionAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ["published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     actions = ["close_actions"]
+
+    @admin.display(description=_("language of the source document"))
+    def source_language_name(self, action: Action) -> str:
+        if not action.source_language:
+            return _("Not known") if action.source_text else self.get_empty_value_display()
+        return f"{language_name(action.source_language)} ({action.source_language})"
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and "_publish" in request.POST:

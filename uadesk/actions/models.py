@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uadesk.writing import sentence_case, text_language
 
+from .doubts import Doubts
 from .names import pinyin
 
 # BCP 47 as UAs use it: a language, optionally a script or region ("zh", "zh-Hans", "pt-BR").
@@ -202,6 +203,13 @@ class Action(models.Model):
     )
     source_text = models.TextField(_("source document text"), blank=True, editable=False)
     ingest_warnings = models.TextField(_("what the import was unsure of"), blank=True, editable=False)
+    # The same warnings, each with the path of the field it is about ({"about": "targets.1.salutation",
+    # "text": ...}): the review page shows each beside that field (doubts.py).
+    ingest_doubts = models.JSONField(default=list, blank=True, editable=False)
+    # As the import read it (en, es, ...); empty when it could not tell, or for an action not imported.
+    source_language = models.CharField(
+        _("language of the source document"), max_length=20, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -403,6 +411,10 @@ class Action(models.Model):
     @property
     def ingest_warning_list(self) -> list[str]:
         return lines(self.ingest_warnings)
+
+    @cached_property
+    def review_doubts(self) -> Doubts:
+        return Doubts.of(self.ingest_doubts)
 
     @property
     def preferred_language_codes(self) -> list[str]:

@@ -1,6 +1,7 @@
 """Work on actions that spans several models: building an action from a parsed UA, closing at the deadline."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -53,9 +54,17 @@ def _fit[M: models.Model](instance: M) -> M:
 
 @transaction.atomic
 def action_create_from_document(
-    *, document: dict, source_text: str = "", source_sha256: str = "", letter_language: str = "en"
+    *,
+    document: dict,
+    source_text: str = "",
+    source_sha256: str = "",
+    letter_language: str = "en",
+    doubts: Iterable[tuple[str, str]] = (),
+    source_language: str = "",
 ) -> Action:
-    """A draft action with individuals, targets and model letter from a parsed UA (the ingest contract)."""
+    """A draft action with individuals, targets and model letter from a parsed UA (the ingest contract).
+    `doubts` are the parser's warnings with the path of the field each is about ("targets.1.salutation"),
+    which the review page shows beside that field; `source_language` the document's language, if known."""
     kind = document.get("kind")
     action = Action(
         slug=unique_slug(document["title"]),
@@ -74,6 +83,8 @@ def action_create_from_document(
         source_text=source_text,
         source_sha256=source_sha256,
         ingest_warnings="\n".join(document.get("warnings") or []),
+        ingest_doubts=[{"about": about, "text": text} for about, text in doubts],
+        source_language=source_language or "",
     )
     _fit(action).save()
     Individual.objects.bulk_create(

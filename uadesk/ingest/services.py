@@ -45,7 +45,8 @@ def document_parse(*, text: str) -> dict:
 
 def action_ingest(*, text: str) -> IngestResult:
     """A draft action for the document, or the one that already holds it; nothing is written on bad input."""
-    document = document_parse(text=text)
+    parsed = parse(text)
+    document = parsed.to_dict()
     checksum = text_checksum(text)
     if existing := Action.objects.filter(source_sha256=checksum).first():
         return IngestResult(existing, False, document)
@@ -56,7 +57,9 @@ def action_ingest(*, text: str) -> IngestResult:
                 document=document,
                 source_text=text,
                 source_sha256=checksum,
-                letter_language=text_language(letter["body"]) if letter else "en",
+                letter_language=parsed.language or (text_language(letter["body"]) if letter else "en"),
+                doubts=parsed.doubts,
+                source_language=parsed.language or "",
             )
     except IntegrityError:
         # Another upload of the same document won the race; its draft is the one.
