@@ -374,7 +374,8 @@ _MARKED_TITLE_RE = re.compile(
 )
 _TITLE_LABEL_RE = re.compile(r"^(?:URGENT ACTION\s+)?TITLE\s*:\s*", re.IGNORECASE)
 _BARE_MARKER_RE = re.compile(
-    r"^(?:[•●▪*]\s*)?(?:AMNESTY INTERNATIONAL\s*)?(?:URGENT\s+ACTIONS?|UA)(?:\s+(?:UPDATE|APPEAL|NETWORK))?[\s:.!-]*$",
+    r"^(?:[•●▪*]\s*)?(?:AMNESTY INTERNATIONAL\s*)?(?:URGENT\s+ACTIONS?|UA)"
+    r"(?:\s+(?:UPDATE|APPEAL|NETWORK))?[\s:.!-]*$",
     re.IGNORECASE,
 )
 
@@ -1146,7 +1147,7 @@ def split_person_run(head: str) -> list[str] | None:
     return out
 
 
-# ---------------------------------------------------------------- the people at risk, where no label names them
+# ---------------------------------------------------------------- the people at risk, unlabelled
 
 # A capitalised word of a name: "Şebnem", "al-Zubeir", "‘Abdulkhaleq", "O'Brien", "Fincancı".
 _NAME_WORD = (
@@ -1163,8 +1164,9 @@ _MARKED_PERSON_RE = re.compile(r"^\s*\((?:m|f|male|female|he/him|she/her|they/th
 _NOT_NAME_WORDS = {
     w.casefold()
     for w in (
-        "The This That These Those There Their They He She His Her Its It We Our You Your In On At By For From "
-        "With Without After Before During Since Until When While Where Who What Which As And But Or If Also "
+        "The This That These Those There Their They He She His Her Its It We Our You Your In On At By "
+        "For From With Without After Before During Since Until When While Where Who What Which As And "
+        "But Or If Also "
         "Amnesty International Urgent Action Update Further Information Dear Please Write Yours Sincerely "
         "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
         "August September October November December Die Der Das Den Dem Des Ein Eine Le La Les El Los Las Un "
