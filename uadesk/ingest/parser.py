@@ -258,7 +258,7 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     (
         "copies",
         re.compile(
-            r"^(?:(?:AND |ALSO |PLEASE )?(?:SEND )?COPIES\b|COPY TO\b|"
+            r"^(?:(?:AND |ALSO |PLEASE )?(?:SEND )?COPIES\b|COPY TO\b|COP(?:Y|IES) OF (?:THIS|THE) LETTER TO\b|"
             r".*\bSEND (?:A )?COP(?:Y|IES) (?:OF [^:]* )?TO\b|"
             r".*DIPLOMATIC REPRESENTATIVES? ACCREDITED\b|"
             r"(?:BITTE )?(?:SENDE|SENDEN SIE)?\s*(?:EINE )?KOPIEN? AN\b|COPIES? [AÀ]\b|COPIAS? A\b)",
@@ -356,7 +356,7 @@ _UPDATE_RE = re.compile(
 # (Spanish), "UA: Country: 40.23"; web pages write "(Egypt: UA 175.19)", "(Mexico 47.24)" after the title
 # and "Urgent Action 85.21" in their steps.
 _UA_NUMBER_RE = re.compile(
-    r"\b(?:UAA?|AU)\s*(?:number|no\.?|nr\.?|#)?\s*[:-]?\s*(?:UA-)?(\d{1,3}\s*[/.]\s*\d{2,4}(?:-\d{1,2}(?!\d))?)\b"
+    r"\b(?:UAA?|AU)\s*(?:number|no\.?|nr\.?|#)?\s*[:-]?\s*(?:UA-)?(\d{1,3}\s*[/.]\s*\d{2,4}(?:-\d{1,2}(?!\d))?)(?![\d/])"
     r"|\bURGENT ACTION\s+(\d{1,3}\.\d{2})\b"
     r"|\((?:[A-Z][\w’' -]{1,40}:?\s+)(?:UA\s+)?(\d{1,3}\.\d{2})\)",
     re.IGNORECASE,
@@ -529,7 +529,7 @@ _ADDRESS_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_RE = re.compile(
-    r"^(?:Yours\s+(?:sincerely|faithfully|truly|respectfully)|Sincerely(?:\s+yours)?|Respectfully(?:\s+yours)?|"
+    r"^(?:Yours\s+(?:very\s+)?(?:sincerely|faithfully|truly|respectfully)|Sincerely(?:\s+yours)?|Respectfully(?:\s+yours)?|"
     r"(?:Kind|Best|Warm)\s+regards|With\s+(?:respect|regards)|Atentamente|Cordialement|"
     r"Mit freundlichen Grüßen|Hochachtungsvoll|Saludos(?: cordiales)?|Veuillez agréer\b.*|"
     r"Je vous prie d'agréer\b.*|Com os melhores cumprimentos|Cordiali saluti)\b[,.]?\s*$",
@@ -585,6 +585,8 @@ def looks_like_name(line: str) -> bool:
         return False
     if _POSITION_WORDS.search(rest) or _ORG_WORDS.search(rest) or is_country_name(rest):
         return False
+    if any(is_country_name(part.strip(" .")) for part in rest.split(",")):
+        return False  # "Paris, France": a place
     words = re.split(r"\s+", rest)
     if not 1 <= len(words) <= 6:
         return False
@@ -832,6 +834,10 @@ def targets_from_lines(lines: list[str], role: str, doc: UADocument) -> list[Tar
             # A name alone is the subject line of a letter, not someone to write to.
             doc.lone_names.append(target.name)
             continue
+        if target is None and role != "primary" and block.latin and _MISSION_RE.search(block.latin[0]):
+            # "Ambassade du Royaume de Bahreïn, Paris, France.": a copy to a mission, no one named.
+            target = Target(role=role, name="", address_lines=list(block.latin))
+            finish_target(target, block.native_hint)
         if target is not None:
             targets.append(target)
         elif (
@@ -969,16 +975,18 @@ def asks_from(paragraphs: list[str]) -> list[str]:
         items = para.split("\n")
         if len(items) > 1 and re.search(r"\b(?:urge|call|ask)\b", items[0], re.I):
             return items[1:]
-    # "I urge you to release X." — the demand sits inside the sentence.
-    for para in reversed(paragraphs):
-        m = _INLINE_ASK_RE.search(para)
-        if m:
-            return [next(g for g in m.groups() if g).strip()]
-    return []
+    # "I urge you to release X." — each demand sits inside its sentence, and runs to the sentence's end.
+    asks = []
+    for para in paragraphs:
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ])", para):
+            if m := _INLINE_ASK_RE.search(sentence):
+                asks.append(next(g for g in m.groups() if g).strip())
+    return asks
 
 
 _INLINE_ASK_RE = re.compile(
-    r"\b(?:I|We)\s+(?:therefore\s+|respectfully\s+|strongly\s+)?(?:urge|call on|call upon|ask|request)\s+"
+    r"\b(?:I|We)\s+(?:therefore\s+|respectfully\s+|strongly\s+)?(?:(?:would like|want|wish) to\s+)?"
+    r"(?:urge|call on|call upon|ask|request)\s+"
     r"(?:you|your \w+(?: \w+)?|the authorities)\s+to\s+(.+)$"
     r"|\b(?:Ich|Wir)\s+(?:fordere|fordern|bitte|bitten)\s+Sie\s+(?:\w+\s+)?(?:auf|dringend)?\s*,\s*(.+)$"
     r"|\bJe vous (?:demande|prie|exhorte|appelle)\s+(?:instamment\s+|respectueusement\s+)?(?:de |d'|à )(.+)$"
@@ -1213,7 +1221,7 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
                 if all(w.casefold() in officials for w in core):
                     continue
                 first_seen.setdefault(name, start + len(" ".join(words[:a])))
-                if b == len(words) and _MARKED_PERSON_RE.match(text[m.end() :]):
+                if a == 0 and b == len(words) and _MARKED_PERSON_RE.match(text[m.end() :]):
                     marked.add(name)
     # Three or more names in a row, parted by commas, semicolons or "and": a list of the people at risk.
     for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
@@ -1226,7 +1234,7 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
     # Of overlapping candidates the one met most often wins ("Salaheddin al-Tabbaa" over "Verbleib
     # Salaheddin al-Tabbaa"), then the longer ("Berta Zuniga Cáceres" over "Berta Zuniga").
     found: list[str] = []
-    for name in sorted(kept, key=lambda n: (-mentions[n], -len(n))):
+    for name in sorted(kept, key=lambda n: (n not in marked, -mentions[n], -len(n))):
         if not any(name in other or other in name for other in found):
             found.append(name)
     return [Individual(name) for name in sorted(found, key=lambda n: first_seen[n])]
@@ -1253,7 +1261,8 @@ def parse(text: str) -> UADocument:
     )
 
     preamble = sections[0].lines
-    body_start = parse_header(doc, sections, has_marker)
+    letter_page = not has_marker and opens_with_addressee(preamble)
+    body_start = 0 if letter_page else parse_header(doc, sections, has_marker)
 
     action_lines: list[str] = []
     contact_lines: list[str] = []
@@ -1300,7 +1309,11 @@ def parse(text: str) -> UADocument:
             demands.extend(strip_bullet(line) for block in items for line in block)
     if not action_lines and not contact_lines:
         # No call-to-action heading: the letter, if any, follows the summary in the preamble.
-        action_lines = preamble[body_start + summary_end(preamble[body_start:]) :]
+        action_lines = (
+            addressee_as_one_block(preamble)
+            if letter_page
+            else preamble[body_start + summary_end(preamble[body_start:]) :]
+        )
     parse_action(doc, action_lines, contact_lines)
     if not doc.asks and demands:
         doc.asks = demands
@@ -1423,6 +1436,27 @@ def clear_placeholders(doc: UADocument) -> None:
                 "fill in the person's or the group's name.",
             )
             person.name = ""
+
+
+def opens_with_addressee(lines: list[str]) -> bool:
+    """A page that opens with a person's name and address (or contact lines), then "Dear ...": a letter."""
+    content = [line for line in lines if line][:12]
+    opening = next((i for i, line in enumerate(content) if _SALUTATION_RE.match(line)), None)
+    if not opening or opening < 2:
+        return False
+    head = content[:opening]
+    named = (
+        looks_like_name(head[0]) or bool(_HONORIFIC_RE.match(head[0])) or bool(_POSITION_WORDS.match(head[0]))
+    )
+    return named and any(
+        split_contacts(line) or _ORG_WORDS.search(line) or re.search(r"\d", line) for line in head
+    )
+
+
+def addressee_as_one_block(lines: list[str]) -> list[str]:
+    """A letter page's opening lines up to "Dear ...", as one block: web pages set blank lines between them."""
+    opening = next(i for i, line in enumerate(lines) if line and _SALUTATION_RE.match(line))
+    return [line for line in lines[:opening] if line] + [""] + lines[opening:]
 
 
 def ua_number_of(match: re.Match) -> str:
