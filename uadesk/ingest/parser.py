@@ -1207,7 +1207,7 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
         words = re.sub(r"[’']s$", "", m.group(1)).split()  # "Malek Adly’s"
         start = m.start()
         for a in range(len(words)):
-            for b in range(a + 2, min(len(words), a + 4) + 1):
+            for b in range(a + 2, min(len(words), a + 6) + 1):
                 name = " ".join(words[a:b])
                 core = [w for w in words[a:b] if not re.fullmatch(_NAME_PARTICLE, w)]
                 if re.fullmatch(_NAME_PARTICLE, words[a]) or re.fullmatch(_NAME_PARTICLE, words[b - 1]):
