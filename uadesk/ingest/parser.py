@@ -280,7 +280,7 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
         "action",
         re.compile(
             r"^(?:TAKE ACTION\b|WRITE AN? (?:APPEAL|LETTER)\b|(?:URGENT ACTION )?(?:MODEL |SAMPLE )?LETTER:|"
-            r"URGENT ACTION LETTER\b|RECOMMENDED ACTIONS?\b|PLEASE WRITE\b|WHAT YOU CAN DO\b|"
+            r"URGENT ACTION LETTER\b|(?:FURTHER )?RECOMMENDED ACTIONS?\b|PLEASE WRITE\b|WHAT YOU CAN DO\b|"
             r"HOW YOU CAN HELP\b|"
             r"(?:PLEASE )?WRITE TO\b.*:$|APPEALS TO\b|"
             r"(?:APPELLE?|BRIEFE|SCHREIBEN SIE(?: BITTE)?) AN\b\s*:?$|[EÉ]CRIVEZ [AÀ]\b.*:?$|"
@@ -395,10 +395,16 @@ def is_metadata_line(line: str) -> bool:
 
 
 def find_index(lines: list[str]) -> str | None:
-    for line in lines:
-        m = _INDEX_RE.search(line)
-        if m and (_INDEX_LABEL_RE.search(line) or line.strip() == m.group(0) or _UA_NUMBER_RE.search(line)):
-            return f"{m.group(1)} {m.group(2)}/{m.group(3)}/{m.group(4)}"
+    """The document's own index: after an "AI Index:" label, else alone on its line or beside the UA
+    number (where an update's line also cites the index of the UA it follows, the label wins)."""
+    for labelled in (True, False):
+        for line in lines:
+            label = _INDEX_LABEL_RE.search(line)
+            m = _INDEX_RE.search(line, label.end()) if label else _INDEX_RE.search(line)
+            if m and (
+                bool(label) if labelled else (line.strip() == m.group(0) or _UA_NUMBER_RE.search(line))
+            ):
+                return f"{m.group(1)} {m.group(2)}/{m.group(3)}/{m.group(4)}"
     return None
 
 
@@ -440,6 +446,10 @@ _POSITION_WORDS = re.compile(
     r"Chancellor|Leader|Supreme Leader|Deputy|Representative|Consul|Envoy|Officer|Coordinator|Rapporteur|"
     r"Procureur|Ministre|Ministro|Ministra|Presidente|Président|Fiscal|Secretario|Secretaria|Gobernador|Director[a]?|"
     r"party secretary|chief executive|CEO|head of state|Member of Parliament|MP|Senator|Counsellor|"
+    # German, French and Spanish sections write the position in their language.
+    r"(?:General)?[Ss]taatsanw[aä]lt(?:in)?|Generalbundesanwalt|Justizminister(?:in)?|Innenminister(?:in)?|"
+    r"Ministerpräsident(?:in)?|Präsident(?:in)?|Botschafter(?:in)?|Bundeskanzler(?:in)?|Richter(?:in)?|"
+    r"Gouverneur|Procureure?|Procurador(?:a)?|Fiscal General|Juez|Jueza|"
     r"Counselor)\b",
     re.IGNORECASE,
 )
@@ -508,7 +518,7 @@ _NAME_PARTICLES = {
     "ben",
 }
 _CONTACT_LABEL_RE = re.compile(
-    r"(?:^|\s|[,;/])(?P<label>E-?mail|Email address|Fax|Facsimile|Tel(?:ephone)?|Phone|Mobile|Cell|WhatsApp|"
+    r"(?:^|\s|[,;/])(?P<label>E-?mail|Email address|Fax(?:es)?|Facsimile|Tel(?:ephone)?|Phone|Mobile|Cell|WhatsApp|"
     r"Twitter|X \(Twitter\)|Twitter/X|X|Facebook|Instagram|Telegram|Website|Web|LinkedIn|TikTok|Salutation)"
     r"\s*(?:number|no\.?)?\s*[:：]\s*",
     re.IGNORECASE,
@@ -705,7 +715,8 @@ def add_contact(block: PendingBlock, label: str, value: str) -> None:
         return
     if label.startswith("e") and "mail" in label:
         block.emails.extend(e for e in _EMAIL_RE.findall(value) if e not in block.emails)
-    elif label in ("fax", "facsimile"):
+    elif label in ("fax", "faxes", "facsimile"):
+        value = re.sub(r"\s*\((?![\d\s)]+\)).*$", "", value)  # "+256 41 25 8722 (via Ministry of F..."
         block.faxes.extend(v for v in split_values(value) if re.search(r"\d{3}", v))
     elif label in ("tel", "telephone", "phone", "mobile", "cell", "whatsapp"):
         block.phones.extend(v for v in split_values(value) if re.search(r"\d{3}", v))
@@ -976,18 +987,22 @@ def asks_from(paragraphs: list[str]) -> list[str]:
         if len(items) > 1 and re.search(r"\b(?:urge|call|ask)\b", items[0], re.I):
             return items[1:]
     # "I urge you to release X." — each demand sits inside its sentence, and runs to the sentence's end.
+    # A sentence that is the ask ("I urge you to ...", "Therefore, I call on you to ...") is kept whole;
+    # an ask inside another sentence ("..., and I ask you to ensure ...") is kept from its verb on.
     asks = []
     for para in paragraphs:
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ])", para):
             if m := _INLINE_ASK_RE.search(sentence):
-                asks.append(next(g for g in m.groups() if g).strip())
+                whole = m.start() <= len(re.match(r"^(?:\w+,\s*)?", sentence).group(0))
+                asks.append(sentence.strip() if whole else next(g for g in m.groups() if g).strip())
     return asks
 
 
 _INLINE_ASK_RE = re.compile(
-    r"\b(?:I|We)\s+(?:therefore\s+|respectfully\s+|strongly\s+)?(?:(?:would like|want|wish) to\s+)?"
+    r"\b(?:I|We)\s+(?:(?:therefore|respectfully|strongly|finally|also|further)\s+)?"
+    r"(?:(?:would like|want|wish|am writing|are writing) to\s+)?"
     r"(?:urge|call on|call upon|ask|request)\s+"
-    r"(?:you|your \w+(?: \w+)?|the authorities)\s+to\s+(.+)$"
+    r"(?:you|your \w+(?: \w+)?|the (?:\w+ )?authorities)\s+to\s+(.+)$"
     r"|\b(?:Ich|Wir)\s+(?:fordere|fordern|bitte|bitten)\s+Sie\s+(?:\w+\s+)?(?:auf|dringend)?\s*,\s*(.+)$"
     r"|\bJe vous (?:demande|prie|exhorte|appelle)\s+(?:instamment\s+|respectueusement\s+)?(?:de |d'|à )(.+)$"
     r"|\b(?:Le|Les|Lo|La)\s+(?:insto|pido|solicito|exhorto)\s+(?:respetuosamente\s+)?"
@@ -1310,7 +1325,7 @@ def parse(text: str) -> UADocument:
     if not action_lines and not contact_lines:
         # No call-to-action heading: the letter, if any, follows the summary in the preamble.
         action_lines = (
-            addressee_as_one_block(preamble)
+            addressee_as_one_block(preamble, doc)
             if letter_page
             else preamble[body_start + summary_end(preamble[body_start:]) :]
         )
@@ -1453,10 +1468,26 @@ def opens_with_addressee(lines: list[str]) -> bool:
     )
 
 
-def addressee_as_one_block(lines: list[str]) -> list[str]:
-    """A letter page's opening lines up to "Dear ...", as one block: web pages set blank lines between them."""
+def addressee_as_one_block(lines: list[str], doc: UADocument) -> list[str]:
+    """A letter page's opening lines up to "Dear ...", as one block (web pages set blank lines between
+    them), less the letter's subject, a short line of its own just before "Dear ...", which is its title
+    ("Konstantin Kotov", "Solafa Magdy, Hossam el-Sayed and Mohamed Salah")."""
     opening = next(i for i, line in enumerate(lines) if line and _SALUTATION_RE.match(line))
-    return [line for line in lines[:opening] if line] + [""] + lines[opening:]
+    blocks = blocks_of(lines[:opening])
+    if len(blocks) > 1 and is_subject_line(blocks[-1]):
+        doc.title = blocks.pop()[0]
+    return [line for block in blocks for line in block] + [""] + lines[opening:]
+
+
+def is_subject_line(block: list[str]) -> bool:
+    line = block[0]
+    return (
+        len(block) == 1
+        and len(line) <= 120
+        and not split_contacts(line)
+        and not re.search(r"\d", line)
+        and not _ORG_WORDS.search(line)
+    )
 
 
 def ua_number_of(match: re.Match) -> str:
@@ -1488,7 +1519,8 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
     if title_idx is None:
         for i, line in enumerate(preamble[:40]):
             m = _UA_NUMBER_RE.search(line)
-            rest = line[m.end() :].strip(" :-–") if m else ""
+            # "UA 359/90 (AFR 59/12/90, 11 September 1990) - Uganda: ...": past the earlier UA's reference.
+            rest = re.sub(r"^\s*\([^()]*\)\s*[-–—]?\s*", "", line[m.end() :]).strip(" :-–") if m else ""
             # "UA 229/10 Risk of forced eviction": the headline follows the number on the same line.
             if m and len(rest.split()) >= 2 and not re.search(r"\b(?:index|date)\s*:", rest, re.IGNORECASE):
                 doc.title = re.split(r"\.\s", rest, maxsplit=1)[0].strip(" .")
@@ -1575,6 +1607,9 @@ def parse_action(doc: UADocument, action_lines: list[str], contact_lines: list[s
             letter_start = i
             break
     before = action_lines if letter_start is None else action_lines[:letter_start]
+    points: list[str] = []
+    if letter_start is None:
+        points, before = points_to_make(before)
     primaries = targets_from_lines(before, "primary", doc)
     primaries.extend(targets_from_lines(contact_lines, "primary", doc))
     asks: list[str] = []
@@ -1600,13 +1635,30 @@ def parse_action(doc: UADocument, action_lines: list[str], contact_lines: list[s
         for n, target in enumerate(primaries):
             if target.salutation is None:
                 target.salutation = greetings[n] if len(greetings) == len(primaries) else salutation
-    elif before:
+    else:
         # No letter: older UAs list the demands as points to make in appeals.
-        items = [strip_bullet(line) for line in before if is_bullet(line)]
-        asks = items
+        asks = points
     doc.asks = [a for a in asks if a]
     doc.targets[:0] = primaries
     collect_notes(action_lines, doc)
+
+
+def points_to_make(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The points to make in appeals, a list whose items wrap onto lines of their own, and the lines
+    left around it (the officials to write to, which may follow the last point with no blank line)."""
+    points: list[str] = []
+    rest: list[str] = []
+    in_list = False
+    for line in lines:
+        if is_bullet(line) and not split_contacts(strip_bullet(line)):
+            points.append(strip_bullet(line))
+            in_list = True
+        elif in_list and line and not points[-1].endswith((".", ";")) and not looks_like_name(line):
+            points[-1] += " " + line  # the item goes on, as a PDF wraps it
+        else:
+            in_list = in_list and not line
+            rest.append(line)
+    return points, rest
 
 
 def looks_like_opening(lines: list[str], i: int) -> bool:
