@@ -195,7 +195,27 @@ def test_an_ask_inside_the_sentence():
             letter,
         )
     )
-    assert doc["asks"] == ["quash the death sentence and order a fair retrial."]
+    # A sentence that is the ask is kept whole, as the shared corpus labels it (its German sections'
+    # letter pages); an ask inside another sentence is kept from its verb on.
+    assert doc["asks"] == ["I urge you to quash the death sentence and order a fair retrial."]
+
+
+def test_an_ask_inside_another_sentence_is_kept_from_its_verb():
+    letter = (
+        "Dear President,\n\nHe was sentenced after an unfair trial, and I ask you to order a fair "
+        "retrial. Therefore, I call on you to commute the sentence.\n\nYours sincerely,"
+    )
+    doc = parsed(
+        ua(
+            "URGENT ACTION",
+            "MAN AT RISK OF EXECUTION",
+            "A man faces execution.",
+            "TAKE ACTION",
+            "President\nJoseph Boakai\nExecutive Mansion\nMonrovia, Liberia",
+            letter,
+        )
+    )
+    assert doc["asks"] == ["order a fair retrial.", "Therefore, I call on you to commute the sentence."]
 
 
 def test_missing_email_fax_and_salutation_are_empty_and_warned():

@@ -1631,8 +1631,10 @@ def parse_action(doc: UADocument, action_lines: list[str], contact_lines: list[s
             primaries.extend(targets_from_lines(after, "primary", doc))
         # A letter to several officials greets them in turn ("Dear Attorney General / Your Excellency");
         # one who has no salutation of their own is greeted as the letter greets.
+        # The letter's greeting belongs to one official already when one has it as their own.
         greetings = [g.strip() for g in salutation.split(" / ")]
-        for n, target in enumerate(primaries):
+        owned = {t.salutation.casefold() for t in primaries if t.salutation}
+        for n, target in enumerate(primaries if not owned & {g.casefold() for g in greetings} else []):
             if target.salutation is None:
                 target.salutation = greetings[n] if len(greetings) == len(primaries) else salutation
     else:
