@@ -258,7 +258,8 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     (
         "copies",
         re.compile(
-            r"^(?:(?:AND |ALSO |PLEASE )?(?:SEND )?COPIES\b|COPY TO\b|COP(?:Y|IES) OF (?:THIS|THE) LETTER TO\b|"
+            r"^(?:(?:AND |ALSO |PLEASE )?(?:SEND )?COPIES\b|COPY TO\b|"
+            r"COP(?:Y|IES) OF (?:THIS|THE) LETTER TO\b|"
             r".*\bSEND (?:A )?COP(?:Y|IES) (?:OF [^:]* )?TO\b|"
             r".*DIPLOMATIC REPRESENTATIVES? ACCREDITED\b|"
             r"(?:BITTE )?(?:SENDE|SENDEN SIE)?\s*(?:EINE )?KOPIEN? AN\b|COPIES? [AÀ]\b|COPIAS? A\b)",
@@ -273,7 +274,10 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "additional_information",
-        re.compile(r"^(?:ADDITIONAL|BACKGROUND|FURTHER) INFORMATION\b(?!\s+(?:ON|ABOUT)\b):?", re.IGNORECASE),
+        re.compile(
+            r"^(?:ADDITIONAL|BACKGROUND|FURTHER) INFORMATION\b(?!\s+(?:\(\d+\)\s+)?(?:ON|ABOUT)\b):?",
+            re.IGNORECASE,
+        ),
     ),
     ("additional_information", re.compile(r"^BACKGROUND\s*(?:INFORMATION)?\s*(?:\(.*\))?:?$", re.IGNORECASE)),
     (
@@ -342,7 +346,8 @@ def heading_value(heading: str) -> str:
 
 _MARKER_RE = re.compile(r"\bURGENT\s+ACTIONS?\b|^UA\b|\bUA\s*:?\s*\d|\bUAA?\s+\d+[/.]\d+", re.IGNORECASE)
 _FURTHER_RE = re.compile(
-    r"\bFURTHER\s+INFORMATION\s+(?:ON|ABOUT)\s+(?:UA|URGENT ACTION)\b|^FURTHER INFORMATION\b", re.IGNORECASE
+    r"\bFURTHER\s+INFORMATION\s+(?:\(\d+\)\s+)?(?:ON|ABOUT)\s+(?:UA|URGENT ACTION)\b|^FURTHER INFORMATION\b",
+    re.IGNORECASE,
 )
 _UPDATE_RE = re.compile(
     r"\bUA\s+UPDATE\b|\bUPDATE\s+(?:ON|TO|OF)\s+(?:UA|URGENT ACTION)\b|\bURGENT ACTION\s+UPDATE\b|"
@@ -518,7 +523,8 @@ _NAME_PARTICLES = {
     "ben",
 }
 _CONTACT_LABEL_RE = re.compile(
-    r"(?:^|\s|[,;/])(?P<label>E-?mail|Email address|Fax(?:es)?|Facsimile|Tel(?:ephone)?|Phone|Mobile|Cell|WhatsApp|"
+    r"(?:^|\s|[,;/])(?P<label>E-?mail|Email address|Fax(?:es)?|Facsimile|Tel(?:ephone)?|Phone|Mobile|"
+    r"Cell|WhatsApp|"
     r"Twitter|X \(Twitter\)|Twitter/X|X|Facebook|Instagram|Telegram|Website|Web|LinkedIn|TikTok|Salutation)"
     r"\s*(?:number|no\.?)?\s*[:：]\s*",
     re.IGNORECASE,
@@ -969,7 +975,7 @@ def letter_paragraphs(lines: list[str]) -> list[str]:
     return paragraphs
 
 
-def asks_from(paragraphs: list[str]) -> list[str]:
+def asks_from(paragraphs: list[str], *, whole_sentences: bool = False) -> list[str]:
     """The items after the 'I urge you to' line of the letter."""
     for i, para in enumerate(paragraphs):
         last_line = para.split("\n")[-1]
@@ -987,15 +993,27 @@ def asks_from(paragraphs: list[str]) -> list[str]:
         if len(items) > 1 and re.search(r"\b(?:urge|call|ask)\b", items[0], re.I):
             return items[1:]
     # "I urge you to release X." — each demand sits inside its sentence, and runs to the sentence's end.
-    # A sentence that is the ask ("I urge you to ...", "Therefore, I call on you to ...") is kept whole;
-    # an ask inside another sentence ("..., and I ask you to ensure ...") is kept from its verb on.
+    # An ask is kept from its verb on ("ensure that ..."), to the end of its sentence and of the requests
+    # that follow it ("Bitte gewähren Sie ..."). A letter page, which has no list of demands, gives the
+    # sentences that are asks whole ("I urge you to consider ..."), as staff will quote them.
     asks = []
     for para in paragraphs:
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ])", para):
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ])", para)
+        for i, sentence in enumerate(sentences):
             if m := _INLINE_ASK_RE.search(sentence):
-                whole = m.start() <= len(re.match(r"^(?:\w+,\s*)?", sentence).group(0))
-                asks.append(sentence.strip() if whole else next(g for g in m.groups() if g).strip())
+                opens = m.start() <= len(re.match(r"^(?:\w+,\s*)?", sentence).group(0))
+                whole = whole_sentences and opens  # not "..., and I ask you to ..." inside another sentence
+                ask = sentence.strip() if whole else next(g for g in m.groups() if g).strip()
+                for following in sentences[i + 1 :]:
+                    if not _PLEASE_RE.match(following):
+                        break
+                    ask += " " + following.strip()
+                asks.append(ask)
     return asks
+
+
+# A sentence that is a request of its own: "Please ...", "Bitte ...", "Por favor ...", "Veuillez ...".
+_PLEASE_RE = re.compile(r"^(?:Please|Bitte|Por favor|Veuillez|Merci de|Kindly)\b")
 
 
 _INLINE_ASK_RE = re.compile(
@@ -1060,9 +1078,26 @@ def unfold(lines: list[str]) -> list[str]:
     return out
 
 
+# "URGENT ACTION MASS DEATH THREATS TO HUMAN RIGHTS DEFENDERS At least 80 ...": a PDF's header, headline
+# and first paragraph on one line; the headline is the run of capitals after the marker.
+_MARKER_HEADLINE_RE = re.compile(
+    r"^(?P<before>.*?)\b(?P<marker>URGENT ACTION|ACCI[ÓO]N URGENTE|ACTION URGENTE)\s+"
+    r"(?P<headline>(?:[A-ZÀ-Þ0-9’'\",:/()-]+\s+)+?[A-ZÀ-Þ0-9’'\",:/()-]*[A-ZÀ-Þ])\s+(?P<body>[A-ZÀ-Þ][a-zß-ÿ].*)$"
+)
+# "26 November 1997 NIGERIAOgaga Ifowodo, aged 34": a country's name in capitals run into a name.
+_GLUED_COUNTRY_RE = re.compile(r"(?:^|(?<=\s))([A-Z]{4,})(?=[A-Z][a-z])")
+
+
 def _split_run_on(line: str) -> list[str]:
     if "://" in line or "@" in line:
         return [line]
+    if m := _MARKER_HEADLINE_RE.match(line):
+        parts = [m.group("before").strip(), m.group("marker"), m.group("headline"), "", m.group("body")]
+        return [p for p in parts[:1] if p] + parts[1:]
+    for glued in _GLUED_COUNTRY_RE.finditer(line):
+        if is_country_name(glued.group(1).title()):
+            before, after = line[: glued.start()].strip(), line[glued.end() :]
+            return [p for p in (before, glued.group(1), "", after) if p or p == ""][0 if before else 1 :]
     parts = _RUN_ON_RE.split(line)
     return [line] if len(parts) == 1 else [p for part in parts for p in (part, "")][:-1]
 
@@ -1329,7 +1364,7 @@ def parse(text: str) -> UADocument:
             if letter_page
             else preamble[body_start + summary_end(preamble[body_start:]) :]
         )
-    parse_action(doc, action_lines, contact_lines)
+    parse_action(doc, action_lines, contact_lines, letter_page=letter_page)
     if not doc.asks and demands:
         doc.asks = demands
     if not doc.preferred_languages:
@@ -1490,6 +1525,11 @@ def is_subject_line(block: list[str]) -> bool:
     )
 
 
+_EARLIER_REFERENCES_RE = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?(?:and\s+follow[- ]?ups?\s*(?:\([^()]*\))?\s*)?[-–—]?\s*", re.IGNORECASE
+)
+
+
 def ua_number_of(match: re.Match) -> str:
     return re.sub(r"\s+", "", next(g for g in match.groups() if g))
 
@@ -1520,12 +1560,21 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
         for i, line in enumerate(preamble[:40]):
             m = _UA_NUMBER_RE.search(line)
             # "UA 359/90 (AFR 59/12/90, 11 September 1990) - Uganda: ...": past the earlier UA's reference.
-            rest = re.sub(r"^\s*\([^()]*\)\s*[-–—]?\s*", "", line[m.end() :]).strip(" :-–") if m else ""
+            # "UA 341/09 (18 December 2009) and follow ups (2 February 2010)": past the follow-ups too.
+            rest = re.sub(_EARLIER_REFERENCES_RE, "", line[m.end() :]).strip(" :-–") if m else ""
+            # "UA 368/97 Fear of ill-treatment / legal concern 26 November 1997 NIGERIA...": up to the date.
+            rest = re.split(rf"\s+\d{{1,2}}\s+(?:{_MONTH_RE})\b", rest, maxsplit=1, flags=re.IGNORECASE)[0]
             # "UA 229/10 Risk of forced eviction": the headline follows the number on the same line.
             if m and len(rest.split()) >= 2 and not re.search(r"\b(?:index|date)\s*:", rest, re.IGNORECASE):
                 doc.title = re.split(r"\.\s", rest, maxsplit=1)[0].strip(" .")
                 title_idx = i
                 break
+            # "Further information on UA 341/09 (...)" alone: the headline is the short line below it.
+            following = next((x for x in preamble[i + 1 : i + 3] if x), "")
+            if m and not rest and following and not following.endswith(".") and len(following) <= 120:
+                if not is_metadata_line(following):
+                    doc.title, title_idx = following, preamble.index(following, i + 1)
+                    break
     if title_idx is None:
         for i, line in enumerate(preamble):
             if not line or is_metadata_line(line):
@@ -1557,10 +1606,19 @@ _PICTURE_RE = re.compile(
 )
 
 
+# "IRAN Majid Tavakkoli (m), student aged around 24", "Hassan Hussein, football coach": the lines of the
+# classic layout that say who is at risk, under the country's name.
+_PEOPLE_LINE_RE = re.compile(
+    rf"^(?:[A-Z]{{4,}}\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}\s*(?:\((?:m|f)\))?,\s+[a-z0-9]", re.UNICODE
+)
+
+
 def is_summary_line(line: str) -> bool:
     """Sentences, not the page furniture, form fields and address lines that share the preamble."""
     if _PICTURE_RE.search(line):
         # A photo's caption, credit or alternative text on a web page.
+        return False
+    if _PEOPLE_LINE_RE.match(line) and len(line) < 120 and not line.endswith("."):
         return False
     return (len(line) >= 40 and not split_contacts(line)) or (line.endswith(".") and len(line.split()) >= 4)
 
@@ -1594,7 +1652,9 @@ def summary_end(lines: list[str]) -> int:
     return len(lines)
 
 
-def parse_action(doc: UADocument, action_lines: list[str], contact_lines: list[str]) -> None:
+def parse_action(
+    doc: UADocument, action_lines: list[str], contact_lines: list[str], *, letter_page: bool = False
+) -> None:
     """The call to action: contact blocks of the primary targets, then (or else) the model letter."""
     letter_start = None
     for i, line in enumerate(action_lines):
@@ -1626,7 +1686,7 @@ def parse_action(doc: UADocument, action_lines: list[str], contact_lines: list[s
             body_lines.append(line)
         paragraphs = letter_paragraphs(body_lines)
         doc.model_letter = ModelLetter(salutation, "\n\n".join(paragraphs), closing)
-        asks = asks_from(paragraphs)
+        asks = asks_from(paragraphs, whole_sentences=letter_page)
         if after:
             primaries.extend(targets_from_lines(after, "primary", doc))
         # A letter to several officials greets them in turn ("Dear Attorney General / Your Excellency");
@@ -1655,7 +1715,7 @@ def points_to_make(lines: list[str]) -> tuple[list[str], list[str]]:
         if is_bullet(line) and not split_contacts(strip_bullet(line)):
             points.append(strip_bullet(line))
             in_list = True
-        elif in_list and line and not points[-1].endswith((".", ";")) and not looks_like_name(line):
+        elif in_list and line[:1].islower() and not points[-1].endswith((".", ";")):
             points[-1] += " " + line  # the item goes on, as a PDF wraps it
         else:
             in_list = in_list and not line
