@@ -1,4 +1,5 @@
-"""Read the text of an Urgent Action from a .txt, .pdf or .docx file or upload, refusing bad input clearly."""
+"""Read the text of an Urgent Action from a .txt, .pdf, .docx or .html file or upload, refusing bad input
+clearly."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import zipfile
 
 from .errors import DocumentTooComplex, DocumentTooLarge, UnreadableDocument
 
-SUPPORTED = (".txt", ".pdf", ".docx")
+SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm")
 # A DOCX is a zip of XML that compresses well, but not a thousandfold: past these it is a zip bomb.
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_DOCX_RATIO = 200
@@ -73,6 +74,10 @@ def read_bytes(
         text = _pdf_text(data, name, max_pages, max_chars=max_chars, max_unpacked=max_unpacked)
     elif kind == ".docx":
         text = _docx_text(data, name, max_chars=max_chars, max_unpacked=max_unpacked)
+    elif kind in (".html", ".htm"):
+        from .html_reader import page_text
+
+        text = page_text(data, name, max_chars=max_chars)
     else:
         text = decode_text(data, name)
     if len(text) > max_chars:
@@ -89,7 +94,9 @@ def document_kind(name: str) -> str:
     suffix = pathlib.PurePath(name).suffix.lower()
     if suffix not in SUPPORTED:
         shown = suffix or "no extension"
-        raise UnreadableDocument(f"{name}: unsupported file type ({shown}); use a .txt, .pdf or .docx file.")
+        raise UnreadableDocument(
+            f"{name}: unsupported file type ({shown}); use a .txt, .pdf, .docx or .html file."
+        )
     return suffix
 
 
