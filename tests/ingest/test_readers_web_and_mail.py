@@ -1,17 +1,24 @@
-"""The web page reader: a UA saved from a section's site (.html)."""
+"""The web page and email readers: a UA saved from a section's site (.html) or sent by email (.eml)."""
 
 import html
+import io
 import pathlib
 import time
+from email import policy
+from email.message import EmailMessage
 
+import docx
 import pytest
 
 from uadesk.ingest.errors import DocumentTooComplex, DocumentTooLarge, IngestError
 from uadesk.ingest.parser import parse
 from uadesk.ingest.readers import read_bytes
 
+from . import pdfmaker
+
 HERE = pathlib.Path(__file__).parent
 SEED_TEXT = (HERE / "corpus" / "xinjiang-2022.txt").read_text(encoding="utf-8")
+SUBJECT = "UA 93/22: China: Missing and arbitrarily detained in Xinjiang"
 LIMITS = {"max_bytes": 10 * 1024 * 1024, "max_pages": 20}
 ZWNJ = "\u200c"
 
@@ -70,6 +77,48 @@ def seed_page() -> bytes:
         "<footer>© Amnesty Section 2022 · Privacy</footer>\n<script>track('pageview')</script>",
         head='<meta charset="utf-8"><style>body { font: sans-serif }</style><script src="/app.js"></script>',
     )
+
+
+def mail(subject: str = SUBJECT, **headers: str) -> EmailMessage:
+    message = EmailMessage()
+    headers = {
+        "From": "UA Coordinator <ua@amnesty.example>",
+        "To": "section@amnesty.example",
+        "Subject": subject,
+        "Date": "Fri, 26 Aug 2022 10:00:00 +0000",
+        **headers,
+    }
+    for key, value in headers.items():
+        message[key] = value
+    return message
+
+
+def as_eml(message: EmailMessage) -> bytes:
+    return message.as_bytes(policy=policy.SMTP)  # CRLF, as it came over the wire
+
+
+def seed_docx(text: str = SEED_TEXT) -> bytes:
+    document = docx.Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def attach_pdf(message: EmailMessage, data: bytes, filename: str = "UA 93-22.pdf") -> None:
+    message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
+
+
+def attach_docx(message: EmailMessage, data: bytes, filename: str = "UA 93-22.docx") -> None:
+    maintype, subtype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document".split("/")
+    message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+
+
+COVER_NOTE = (
+    "Dear colleagues,\n\nplease find attached the new UA.\n\nBest wishes,\nMaria\n"
+    "-- \nMaria Rossi\nUA coordinator, Amnesty Section\n"
+)
 
 
 # ---------------------------------------------------------------- web pages
@@ -244,3 +293,201 @@ def test_a_broken_page_is_read_quickly_as_browsers_would(junk):
     text = read(f"<html><body><p>Before the junk</p>{junk}".encode(), "junk.html")
     assert text.startswith("Before the junk")
     assert time.process_time() - started < 5
+
+
+# ---------------------------------------------------------------- emails
+
+
+def test_an_email_with_the_ua_in_its_body():
+    message = mail()
+    message.set_content(SEED_TEXT, cte="quoted-printable")
+    text = read(as_eml(message), "ua.eml")
+    assert text.split("\n")[:3] == [SUBJECT, "", " URGENT ACTION"]
+    assert text == f"{SUBJECT}\n\n{SEED_TEXT.rstrip()}"
+    for header in ("ua@amnesty.example", "section@amnesty.example", "2022 10:00"):
+        assert header not in text
+    assert targets_of(text) == targets_of(SEED_TEXT)
+
+
+def test_an_email_with_only_an_html_body():
+    message = mail()
+    message.set_content(seed_page().decode(), subtype="html", cte="base64")
+    text = read(as_eml(message), "ua.eml")
+    assert text == f"{SUBJECT}\n\n{lines_of(SEED_TEXT)}"
+    assert "cookies" not in text and "track(" not in text
+
+
+def test_the_html_body_is_read_when_the_plain_one_is_a_stub():
+    message = mail()
+    message.set_content("This email is best viewed in a browser: https://amnesty.example/ua/93-22\n")
+    message.add_alternative(seed_page().decode(), subtype="html")
+    assert read(as_eml(message), "ua.eml") == f"{SUBJECT}\n\n{lines_of(SEED_TEXT)}"
+
+
+def test_the_plain_body_is_read_when_it_holds_the_ua():
+    message = mail()
+    message.set_content(SEED_TEXT)
+    message.add_alternative(seed_page().decode().replace("<main>", "<main><p>HTML ONLY</p>"), subtype="html")
+    text = read(as_eml(message), "ua.eml")
+    assert "HTML ONLY" not in text and text.endswith(SEED_TEXT.rstrip())
+
+
+def test_a_cover_note_and_a_pdf_give_the_pdfs_text():
+    message = mail(subject=f"Fwd: {SUBJECT}")
+    message.set_content(COVER_NOTE)
+    attach_pdf(message, pdfmaker.text_pdf(SEED_TEXT))
+    text = read(as_eml(message), "ua.eml")
+    assert text.startswith(f"{SUBJECT}\n\n")  # the subject, less its "Fwd:"
+    assert "please find attached" not in text and "Maria" not in text
+    assert "Dear President Xi Jinping" in text
+    assert targets_of(text) == targets_of(SEED_TEXT)
+
+
+def test_a_docx_attachment_comes_after_a_body_of_substance():
+    head, _, rest = SEED_TEXT.partition("Additional information\n")
+    message = mail()
+    message.set_content(head)
+    attach_docx(message, seed_docx("Additional information\n" + rest))
+    text = read(as_eml(message), "ua.eml")
+    body_at, docx_at = text.index("Dear President Xi Jinping"), text.index("Additional information")
+    assert body_at < docx_at
+    assert text[:docx_at].endswith("Yours sincerely,\n\n")  # a blank line between the body and the file
+    assert targets_of(text) == targets_of(SEED_TEXT)
+
+
+def test_a_docx_attachment_named_but_sent_as_octet_stream():
+    message = mail()
+    message.set_content("See attached.")
+    message.add_attachment(seed_docx(), maintype="application", subtype="octet-stream", filename="UA.docx")
+    assert targets_of(read(as_eml(message), "ua.eml")) == targets_of(SEED_TEXT)
+
+
+def test_a_forwarded_email_is_read():
+    original = mail()
+    original.set_content(SEED_TEXT)
+    forward = mail(subject=f"Fwd: {SUBJECT}", From="Maria <maria@section.example>")
+    forward.set_content("FYI, for this week's letter writing.\n")
+    forward.add_attachment(original)  # message/rfc822
+    text = read(as_eml(forward), "fwd.eml")
+    assert text == f"{SUBJECT}\n\n{SEED_TEXT.rstrip()}"  # the subject said once, the note and headers gone
+
+
+def test_a_forward_of_a_forward_with_the_ua_as_a_pdf():
+    original = mail()
+    original.set_content(COVER_NOTE)
+    attach_pdf(original, pdfmaker.text_pdf(SEED_TEXT))
+    inner = mail(subject=f"Fwd: {SUBJECT}")
+    inner.set_content("See below.")
+    inner.add_attachment(original)
+    outer = mail(subject="Fw: this week")
+    outer.set_content("For the group.")
+    outer.add_attachment(inner)
+    text = read(as_eml(outer), "fwd.eml")
+    assert text.split("\n\n")[:2] == ["this week", SUBJECT]
+    assert targets_of(text) == targets_of(SEED_TEXT)
+
+
+def test_charsets_and_encoded_headers_are_decoded():
+    sentence = f"ما می{ZWNJ}خواهیم آزادی{ZWNJ}اش را"
+    message = mail(subject=f"اقدام فوری: آزادی{ZWNJ}اش")
+    message.set_content(f"اقدام فوری\n\n{sentence}\n", cte="base64")
+    text = read(as_eml(message), "fa.eml")
+    assert b"=?utf-8?" in as_eml(message)  # the subject went as an RFC 2047 encoded word
+    assert text == f"اقدام فوری: آزادی{ZWNJ}اش\n\nاقدام فوری\n\n{sentence}"
+
+    message = mail(subject="Libérez-le")
+    message.set_content("PRIÈRE D’AGIR : Département\n", charset="windows-1252", cte="quoted-printable")
+    assert read(as_eml(message), "fr.eml") == "Libérez-le\n\nPRIÈRE D’AGIR : Département"
+
+
+def test_a_flowed_body_is_read_as_it_was_typed():
+    data = (
+        b"From: a@amnesty.example\r\nSubject: UA\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: text/plain; charset="utf-8"; format=flowed\r\n\r\n'
+        b"Please write to the Minister of Justice asking him to release the \r\n"
+        b"student at once.\r\n>From the prison\r\n"
+    )
+    assert read(data, "ua.eml") == (
+        "UA\n\nPlease write to the Minister of Justice asking him to release the student at once.\n"
+        ">From the prison"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"URGENT ACTION\nFree the student.\n", "not an email"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not an email"),
+        (b"From: a@amnesty.example\r\nSubject: UA 93/22\r\n\r\n\r\n", "the email has no text or PDF/DOCX"),
+        (
+            b"From: a@amnesty.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+            b"Content-Type: image/png\r\nContent-Disposition: attachment; filename=logo.png\r\n\r\n"
+            b"PNG\r\n--b--\r\n",
+            "the email has no text or PDF/DOCX",
+        ),
+    ],
+)
+def test_an_email_without_a_ua_is_refused_in_one_line(data, message):
+    assert message in str(refused(data, "bad.eml"))
+
+
+def test_a_bad_attachment_is_named_in_the_message():
+    message = mail()
+    message.set_content(COVER_NOTE)
+    attach_pdf(message, pdfmaker.encrypted_pdf(SEED_TEXT), filename="locked.pdf")
+    error = str(refused(as_eml(message), "ua.eml"))
+    assert error.startswith("ua.eml, attachment locked.pdf: ") and "encrypted" in error
+
+
+def test_an_email_past_the_limits_is_refused():
+    message = mail()
+    message.set_content(SEED_TEXT)
+    data = as_eml(message)
+    assert isinstance(refused(data, "ua.eml", max_bytes=1024), DocumentTooLarge)
+    error = refused(data, "ua.eml", max_chars=1000)
+    assert isinstance(error, DocumentTooComplex) and "1,000 characters" in str(error)
+
+
+def test_attachments_share_the_page_limit():
+    three_pages = pdfmaker.text_pdf("\n".join(f"line {i}" for i in range(pdfmaker.LINES_PER_PAGE * 3)))
+    message = mail()
+    message.set_content(COVER_NOTE)
+    attach_pdf(message, three_pages, filename="one.pdf")
+    assert read(as_eml(message), "ua.eml", max_pages=5)
+    attach_pdf(message, three_pages, filename="two.pdf")
+    error = refused(as_eml(message), "ua.eml", max_pages=5)
+    assert isinstance(error, DocumentTooLarge)
+    assert str(error) == (
+        "ua.eml, attachment two.pdf: the PDF has 3 pages; with the 3 before it, that is over the limit of 5."
+    )
+
+
+def test_attachments_share_the_character_limit():
+    message = mail()
+    message.set_content(COVER_NOTE)
+    attach_pdf(message, pdfmaker.text_pdf(SEED_TEXT), filename="one.pdf")
+    attach_docx(message, seed_docx(), filename="two.docx")
+    limit = len(SEED_TEXT) + 2000  # either file alone fits; not both
+    assert read(as_eml(message), "ua.eml", max_chars=10 * limit)
+    error = refused(as_eml(message), "ua.eml", max_chars=limit)
+    assert isinstance(error, DocumentTooComplex) and "characters" in str(error)
+
+
+def test_an_email_of_thousands_of_parts_is_refused_unparsed():
+    parts = b"--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n" * 20_000
+    data = (
+        b"From: a@amnesty.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" + parts + b"--b--\r\n"
+    )
+    started = time.process_time()
+    assert isinstance(refused(data, "parts.eml"), DocumentTooComplex)
+    assert time.process_time() - started < 1
+
+
+def test_parts_nested_past_any_use_are_refused():
+    data = b"From: a@amnesty.example\r\nSubject: deep\r\n"
+    for i in range(40):
+        data += b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+    data += b"Content-Type: text/plain\r\n\r\nhello\r\n" + b"".join(
+        b"--b%d--\r\n" % i for i in range(39, -1, -1)
+    )
+    assert isinstance(refused(data, "deep.eml"), DocumentTooComplex)

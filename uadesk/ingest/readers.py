@@ -1,5 +1,5 @@
-"""Read the text of an Urgent Action from a .txt, .pdf, .docx or .html file or upload, refusing bad input
-clearly."""
+"""Read the text of an Urgent Action from a .txt, .pdf, .docx, .html or .eml file or upload, refusing bad
+input clearly."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import zipfile
 
 from .errors import DocumentTooComplex, DocumentTooLarge, UnreadableDocument
 
-SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm", ".eml")
 # A DOCX is a zip of XML that compresses well, but not a thousandfold: past these it is a zip bomb.
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_DOCX_RATIO = 200
@@ -78,6 +78,10 @@ def read_bytes(
         from .html_reader import page_text
 
         text = page_text(data, name, max_chars=max_chars)
+    elif kind == ".eml":
+        from .email_reader import email_text
+
+        text = email_text(data, name, max_pages, max_chars=max_chars, max_unpacked=max_unpacked)
     else:
         text = decode_text(data, name)
     if len(text) > max_chars:
@@ -95,7 +99,7 @@ def document_kind(name: str) -> str:
     if suffix not in SUPPORTED:
         shown = suffix or "no extension"
         raise UnreadableDocument(
-            f"{name}: unsupported file type ({shown}); use a .txt, .pdf, .docx or .html file."
+            f"{name}: unsupported file type ({shown}); use a .txt, .pdf, .docx, .html or .eml file."
         )
     return suffix
 
