@@ -2,7 +2,9 @@
 
 import html
 import io
+import json
 import pathlib
+import subprocess
 import time
 from email import policy
 from email.message import EmailMessage
@@ -491,3 +493,70 @@ def test_parts_nested_past_any_use_are_refused():
         b"--b%d--\r\n" % i for i in range(39, -1, -1)
     )
     assert isinstance(refused(data, "deep.eml"), DocumentTooComplex)
+
+
+# ---------------------------------------------------------------- end to end
+
+
+def ingest(uadesk_bin, *args, env=None):
+    return subprocess.run([uadesk_bin, "ingest", *map(str, args)], capture_output=True, env=env, timeout=120)
+
+
+def cover_note_and_pdf() -> bytes:
+    message = mail()
+    message.set_content(COVER_NOTE)
+    attach_pdf(message, pdfmaker.text_pdf(SEED_TEXT))
+    return as_eml(message)
+
+
+@pytest.mark.parametrize(
+    ("name", "make"), [("xinjiang.html", seed_page), ("xinjiang.eml", cover_note_and_pdf)]
+)
+def test_the_command_prints_the_json_of_a_page_and_of_an_email(uadesk_bin, tmp_path, name, make):
+    path = tmp_path / name
+    path.write_bytes(make())
+    result = ingest(uadesk_bin, path, "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    document = json.loads(result.stdout)
+    assert document["kind"] and document["title"]
+    assert "english@mail.gov.cn" in [email for target in document["targets"] for email in target["emails"]]
+
+
+BAD_INPUTS = {
+    "empty.eml": b"From: a@amnesty.example\r\nSubject: UA\r\n\r\n",
+    "not-mail.eml": b"Pancakes\n\nMix flour, eggs and milk.\n",
+    "blank.html": page("<nav>Home</nav><main><img src=x.png></main>"),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_a_bad_page_or_email_gets_one_line_and_exit_2(uadesk_bin, process_env, tmp_path, name):
+    from uadesk.actions.models import Action
+
+    path = tmp_path / name
+    path.write_bytes(BAD_INPUTS[name])
+    result = ingest(uadesk_bin, path, env=process_env)
+    stderr = result.stderr.decode().strip()
+    assert result.returncode == 2, stderr
+    assert len(stderr.splitlines()) == 1 and stderr.startswith(f"CommandError: {path}: {name}: ")
+    assert result.stdout == b""
+    assert not Action.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_upload_an_email_and_get_a_draft(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from uadesk.actions.models import Action
+
+    form = staff_client.get(reverse("ingest")).content.decode()
+    assert 'accept=".txt,.pdf,.docx,.html,.htm,.eml,' in form and "an email saved as .eml" in form
+    upload = SimpleUploadedFile("ua.eml", cover_note_and_pdf(), content_type="message/rfc822")
+    response = staff_client.post(reverse("ingest"), {"document": upload})
+    action = Action.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:actions_action_change", args=[action.pk])
+    assert action.source_text.startswith(SUBJECT)
+    assert "english@mail.gov.cn" in [email for target in action.targets.all() for email in target.email_list]
