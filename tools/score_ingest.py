@@ -4,7 +4,7 @@
 Usage:
   score_ingest.py --cmd 'uadesk ingest {file} --json' DIR [DIR ...]
 
-Each DIR holds pairs NAME.txt (or .pdf/.docx) and NAME.expected.json (see
+Each DIR holds pairs NAME.txt (or .pdf/.docx/.html/.eml) and NAME.expected.json (see
 ../contracts/urgent-action.schema.json). The command is run once per document with
 {file} replaced by its path; its standard output must be one JSON object.
 Prints one line per document, a per-field table, and last the overall score
@@ -22,6 +22,9 @@ import sys
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
+
+# The documents `uadesk ingest` reads (uadesk/ingest/readers.py SUPPORTED).
+SOURCES = (".txt", ".pdf", ".docx", ".html", ".htm", ".eml")
 
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 
@@ -158,7 +161,7 @@ def main():
     for d in a.dirs:
         for exp_path in sorted(Path(d).glob("*.expected.json")):
             stem = exp_path.name[: -len(".expected.json")]
-            srcs = [p for p in exp_path.parent.glob(stem + ".*") if p.suffix in (".txt", ".pdf", ".docx")]
+            srcs = [p for p in exp_path.parent.glob(stem + ".*") if p.suffix in SOURCES]
             if not srcs:
                 continue
             exp = json.loads(exp_path.read_text(encoding="utf-8"))

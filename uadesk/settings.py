@@ -394,9 +394,10 @@ FAX_GATEWAY_DOMAIN = os.environ.get("FAX_GATEWAY_DOMAIN", "")
 # Limits for documents staff upload or ingest (issue: ingest).
 INGEST_MAX_BYTES = envint("INGEST_MAX_BYTES", 20 * 1024 * 1024)
 INGEST_MAX_PAGES = envint("INGEST_MAX_PAGES", 60)
-# PDFs and DOCX are read in a child process (uadesk/ingest/sandbox.py) held to these: CPU seconds and
-# memory (the kernel's limits), bytes its reading may unpack (PDF page contents as often as pages draw
-# them, DOCX XML parts) and characters of text; past one, the document is refused.
+# PDF, DOCX, HTML and email documents are read in a child process (uadesk/ingest/sandbox.py) held to
+# these: CPU seconds and memory (the kernel's limits), bytes its reading may unpack (PDF page contents as
+# often as pages draw them, DOCX XML parts; an email's attachments share them) and characters of text;
+# past one, the document is refused.
 INGEST_CPU_SECONDS = envint("INGEST_CPU_SECONDS", 5)
 INGEST_MEMORY_MB = envint("INGEST_MEMORY_MB", 512)
 INGEST_MAX_UNPACKED_BYTES = envint("INGEST_MAX_UNPACKED_BYTES", 8 * 1024 * 1024)

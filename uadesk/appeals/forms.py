@@ -217,7 +217,7 @@ class ReplyForm(forms.Form):
     )
     document = forms.FileField(
         label=_("Or the answer as a file"), required=False,
-        help_text=_("Text, PDF or Word (.docx). We keep its text, not the file."),
+        help_text=_("Text, PDF, Word (.docx), or a saved web page or email. We keep its text, not the file."),
     )  # fmt: skip
     received_on = forms.DateField(
         label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})

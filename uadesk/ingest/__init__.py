@@ -1,1 +1,1 @@
-"""Ingest: Urgent Action documents (text, PDF, DOCX) turned into draft actions."""
+"""Ingest: Urgent Action documents (text, PDF, DOCX, saved web pages and emails) turned into draft actions."""

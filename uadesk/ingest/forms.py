@@ -6,9 +6,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DocumentTooComplex, IngestError
+from .readers import SUPPORTED
 from .services import document_read
 
 # A document past the reader's limits (CPU, memory, unpacked bytes, characters): the way out is its text.
+# What the file chooser offers: the file types the readers take, and media types some systems go by.
+ACCEPT = ",".join((*SUPPORTED, "text/plain", "application/pdf", "text/html", "message/rfc822"))
 TOO_COMPLEX = _("This document is too large or too complex to read; paste its text instead.")
 
 
@@ -16,8 +19,8 @@ class IngestForm(forms.Form):
     document = forms.FileField(
         label=_("Urgent Action document"),
         required=False,
-        help_text=_("A .txt, .pdf or .docx file."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.pdf,.docx,text/plain,application/pdf"}),
+        help_text=_("A .txt, .pdf or .docx file, a web page saved as .html, or an email saved as .eml."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     text = forms.CharField(
         label=_("or paste its text"), required=False, widget=forms.Textarea(attrs={"rows": 8}), strip=False

@@ -1,7 +1,9 @@
-"""Read the text of an Urgent Action from a .txt, .pdf or .docx file or upload, refusing bad input clearly."""
+"""Read the text of an Urgent Action from a .txt, .pdf, .docx, .html or .eml file or upload, refusing bad
+input clearly."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import pathlib
@@ -10,7 +12,7 @@ import zipfile
 
 from .errors import DocumentTooComplex, DocumentTooLarge, UnreadableDocument
 
-SUPPORTED = (".txt", ".pdf", ".docx")
+SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm", ".eml")
 # A DOCX is a zip of XML that compresses well, but not a thousandfold: past these it is a zip bomb.
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_DOCX_RATIO = 200
@@ -72,6 +74,14 @@ def read_bytes(
         text = _pdf_text(data, name, max_pages, max_chars=max_chars, max_unpacked=max_unpacked)
     elif kind == ".docx":
         text = _docx_text(data, name, max_chars=max_chars, max_unpacked=max_unpacked)
+    elif kind in (".html", ".htm"):
+        from .html_reader import page_text
+
+        text = page_text(data, name, max_chars=max_chars)
+    elif kind == ".eml":
+        from .email_reader import email_text
+
+        text = email_text(data, name, max_pages, max_chars=max_chars, max_unpacked=max_unpacked)
     else:
         text = decode_text(data, name)
     if len(text) > max_chars:
@@ -88,8 +98,20 @@ def document_kind(name: str) -> str:
     suffix = pathlib.PurePath(name).suffix.lower()
     if suffix not in SUPPORTED:
         shown = suffix or "no extension"
-        raise UnreadableDocument(f"{name}: unsupported file type ({shown}); use a .txt, .pdf or .docx file.")
+        raise UnreadableDocument(
+            f"{name}: unsupported file type ({shown}); use a .txt, .pdf, .docx, .html or .eml file."
+        )
     return suffix
+
+
+@dataclasses.dataclass
+class Spent:
+    """What the documents read before this one took of the limits they share: an email's attachments
+    count their pages, unpacked bytes and characters together, so ten PDFs cannot take ten times the limit."""
+
+    pages: int = 0
+    unpacked: int = 0
+    chars: int = 0
 
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:
@@ -131,7 +153,10 @@ def decode_text(data: bytes, name: str = "-") -> str:
     return text
 
 
-def _pdf_text(data: bytes, name: str, max_pages: int, *, max_chars: int, max_unpacked: int) -> str:
+def _pdf_text(
+    data: bytes, name: str, max_pages: int, *, max_chars: int, max_unpacked: int, spent: Spent | None = None
+) -> str:
+    spent = spent or Spent()
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise UnreadableDocument(f"{name}: not a valid PDF file (corrupt or not a PDF).")
     from pypdf import PdfReader, apply_configuration
@@ -168,13 +193,17 @@ def _pdf_text(data: bytes, name: str, max_pages: int, *, max_chars: int, max_unp
                 pages = len(reader.pages)
             except Exception:
                 raise UnreadableDocument(f"{name}: the PDF is corrupt and cannot be read.") from None
-            if pages > max_pages:
-                raise DocumentTooLarge(f"{name}: the PDF has {pages} pages, over the limit of {max_pages}.")
+            if spent.pages + pages > max_pages:
+                before = f"; with the {spent.pages} before it, that is" if spent.pages else ","
+                raise DocumentTooLarge(
+                    f"{name}: the PDF has {pages} pages{before} over the limit of {max_pages}."
+                )
             if pages == 0:
                 raise UnreadableDocument(f"{name}: the PDF has no pages.")
             # Text extraction costs by the bytes of drawing it parses, and one stream can be drawn by
             # every page (a 20 KB file, 100 MB to parse): count each page's share before parsing any.
-            drawn = 0
+            drawn = spent.unpacked
+            contents = "its pages' contents" + (" with the documents before it" if spent.unpacked else "")
             for page in reader.pages:
                 try:
                     drawn += _drawn_bytes(page, max_unpacked - drawn)
@@ -183,13 +212,13 @@ def _pdf_text(data: bytes, name: str, max_pages: int, *, max_chars: int, max_unp
                 except Exception:
                     raise UnreadableDocument(f"{name}: the PDF is corrupt and cannot be read.") from None
                 if drawn > max_unpacked:
-                    raise _too_much_unpacked(name, "its pages' contents", max_unpacked)
-            texts, length = [], 0
+                    raise _too_much_unpacked(name, contents, max_unpacked)
+            texts, length = [], spent.chars
             for page in reader.pages:
                 try:
                     texts.append(_page_text(page, name, PdfReadError))
                 except LimitReachedError:
-                    raise _too_much_unpacked(name, "its pages' contents", max_unpacked) from None
+                    raise _too_much_unpacked(name, contents, max_unpacked) from None
                 length += len(texts[-1])
                 if length > max_chars:
                     raise _too_many_chars(name, max_chars)
@@ -201,6 +230,7 @@ def _pdf_text(data: bytes, name: str, max_pages: int, *, max_chars: int, max_unp
             f"{name}: the PDF has no text to extract (it looks like scanned images); "
             "use a text PDF or a .docx."
         )
+    spent.pages, spent.unpacked, spent.chars = spent.pages + pages, drawn, spent.chars + len(text)
     return text
 
 
@@ -259,7 +289,10 @@ def _page_text(page, name: str, read_error: type[Exception]) -> str:  # type: ig
         raise UnreadableDocument(f"{name}: the PDF is corrupt and its text cannot be read.") from None
 
 
-def _docx_text(data: bytes, name: str, *, max_chars: int, max_unpacked: int) -> str:
+def _docx_text(
+    data: bytes, name: str, *, max_chars: int, max_unpacked: int, spent: Spent | None = None
+) -> str:
+    spent = spent or Spent()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
@@ -289,9 +322,10 @@ def _docx_text(data: bytes, name: str, *, max_chars: int, max_unpacked: int) -> 
                 )
         # The ratio checks pass a huge document.xml packed beside a large stored (incompressible) part:
         # what is parsed as XML is what costs, so its unpacked size has its own limit.
-        xml = sum(i.file_size for i in _xml_parts(archive, infos, name, max_unpacked))
+        xml = spent.unpacked + sum(i.file_size for i in _xml_parts(archive, infos, name, max_unpacked))
         if xml > max_unpacked:
-            raise _too_much_unpacked(name, "the DOCX's XML parts", max_unpacked)
+            what = "the DOCX's XML parts" + (" with the documents before it" if spent.unpacked else "")
+            raise _too_much_unpacked(name, what, max_unpacked)
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
@@ -306,12 +340,13 @@ def _docx_text(data: bytes, name: str, *, max_chars: int, max_unpacked: int) -> 
         raise
     except Exception:
         raise UnreadableDocument(f"{name}: the DOCX is damaged and cannot be read.") from None
-    lines, length = [], 0
+    lines, length = [], spent.chars
     for line in _docx_lines(document):
         lines.append(line)
         length += len(line) + 1
         if length > max_chars:
             raise _too_many_chars(name, max_chars)
+    spent.unpacked, spent.chars = xml, length
     return "\n".join(lines)
 
 

@@ -11,7 +11,10 @@ from uadesk.ingest.services import action_ingest, document_parse, document_read
 
 
 class Command(BaseCommand):
-    help = "Reads an Urgent Action (.txt, .pdf, .docx, or - for text on standard input) into a draft action."
+    help = (
+        "Reads an Urgent Action (.txt, .pdf, .docx, a web page saved as .html, an email saved as .eml, "
+        "or - for text on standard input) into a draft action."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the document, or - for text on standard input")
