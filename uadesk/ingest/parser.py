@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,7 +135,8 @@ _STRAY_JOINER_RE = re.compile(r"(?<!\w)[\u200c\u200d]+|[\u200c\u200d]+(?!\w)")
 def normalise_text(text: str) -> list[str]:
     """Lines of the text, each trimmed with inner whitespace collapsed; blank lines kept as ''."""
     text = _ZERO_WIDTH_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _STRAY_JOINER_RE.sub("", text)
+    if "\u200c" in text or "\u200d" in text:  # the search looks around every character: only when needed
+        text = _STRAY_JOINER_RE.sub("", text)
     return [_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
 
 
@@ -210,11 +213,14 @@ _DATE_DMY_RE = re.compile(
 )
 _DATE_MDY_RE = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _DATE_NUM_RE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
+_YEAR_RE = re.compile(r"\d{4}")
 _DATE_ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def parse_date(text: str) -> dt.date | None:
     """The first date in the text, written '23 September 2022', 'September 23, 2022', '23/09/2022' or ISO."""
+    if not _YEAR_RE.search(text):
+        return None  # every form below has a four-digit year; most lines have none
     candidates: list[tuple[int, dt.date]] = []
 
     def add(pos: int, year: str, month: int, day: str) -> None:
@@ -351,8 +357,9 @@ _FURTHER_RE = re.compile(
 )
 _UPDATE_RE = re.compile(
     r"\bUA\s+UPDATE\b|\bUPDATE\s+(?:ON|TO|OF)\s+(?:UA|URGENT ACTION)\b|\bURGENT ACTION\s+UPDATE\b|"
-    r"\b(?:FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|FINAL|\d+(?:ST|ND|RD|TH))\s+"
-    r"(?:UPDATE\b|UA\b)|\bFOLLOW-?UP\s+(?:ON|TO)\s+UA\b|^UPDATE\b|"
+    # The lookahead finds "<word> UPDATE" first, so the ordinals are tried only there.
+    r"\b(?=\w+\s+(?:UPDATE|UA)\b)(?:FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|FINAL|"
+    r"\d+(?:ST|ND|RD|TH))\s+(?:UPDATE\b|UA\b)|\bFOLLOW-?UP\s+(?:ON|TO)\s+UA\b|^UPDATE\b|"
     # German sections number the updates of UA-092/2022 as UA-092/2022-1, -2 ...
     r"\bUA-\d{1,3}/\d{2,4}-\d{1,2}(?!\d)",
     re.IGNORECASE,
@@ -1117,7 +1124,9 @@ def unfold_contact_run(line: str) -> list[str]:
     if not labels:
         # No contact at all: a name, a position and an address with its number ("Chen Quanguo Party
         # Secretary of ... 479 Zhongshan Lu ..."), or the line is left alone.
-        person = split_person_run(line) if len(line) <= 250 else None
+        if len(line) > 250 or line.endswith((".", ",", ":", ";")) or not _DIGIT_RE.search(line):
+            return [line]  # a sentence, or no house number: not an address run on
+        person = split_person_run(line)
         return person if person and len(person) == 3 and re.search(r"\d", person[2]) else [line]
     head = line[: labels[0].start()].strip(" ,;")
     if not head or len(head) > 250:
@@ -1135,6 +1144,7 @@ def unfold_contact_run(line: str) -> list[str]:
     return out
 
 
+_DIGIT_RE = re.compile(r"\d")
 # Where an address begins on a run-together line: a house number, a street's abbreviation, a P.O. box or
 # an organisation's word ("Embassy of Belarus 1619 New Hampshire Ave NW").
 _ADDRESS_START_RE = re.compile(
@@ -1248,38 +1258,39 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
     text = "\n".join(lines)
     lower_words = set(re.findall(r"(?<![\w-])[a-zß-öø-ÿā-ž]+(?![\w-])", text))
     officials = {word.casefold() for t in doc.targets for word in t.name.split()}
-    marked: set[str] = set()
-    listed: set[str] = set()
+    # Every mention of a name is a stretch of some run of capitalised words, so counting the stretches
+    # of the runs counts the mentions, without searching the text again for each candidate.
+    mentions: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
+    marked: set[str] = set()
+    rejected: set[str] = set()
+    by_sentence: dict[int, set[str]] = {}
+    sentence_starts = [0] + [m.end() for m in re.finditer(r"(?<=[.!?])\s+|\n", text)]
     for m in _NAME_RUN_RE.finditer(text):
         # Split the run where a word cannot be part of a name ("Journalist Mohamed Salah" keeps both
         # "Journalist Mohamed Salah" and "Mohamed Salah" as candidates; counting decides).
         words = re.sub(r"[’']s$", "", m.group(1)).split()  # "Malek Adly’s"
-        start = m.start()
+        sentence = bisect.bisect_right(sentence_starts, m.start()) - 1
         for a in range(len(words)):
             for b in range(a + 2, min(len(words), a + 6) + 1):
                 name = " ".join(words[a:b])
-                core = [w for w in words[a:b] if not re.fullmatch(_NAME_PARTICLE, w)]
-                if re.fullmatch(_NAME_PARTICLE, words[a]) or re.fullmatch(_NAME_PARTICLE, words[b - 1]):
+                if name in rejected:
                     continue
-                if any(w.casefold().strip("‘'’") in _NOT_NAME_WORDS for w in core):
+                if name not in first_seen and not could_be_name(words[a:b], lower_words, officials):
+                    rejected.add(name)
                     continue
-                if any(w.casefold() in lower_words for w in core) or any(is_country_name(w) for w in core):
-                    continue
-                if _ORG_WORDS.search(name) or _POSITION_WORDS.search(name):
-                    continue
-                if all(w.casefold() in officials for w in core):
-                    continue
-                first_seen.setdefault(name, start + len(" ".join(words[:a])))
-                if a == 0 and b == len(words) and _MARKED_PERSON_RE.match(text[m.end() :]):
+                mentions[name] += 1
+                first_seen.setdefault(name, m.start() + len(" ".join(words[:a])))
+                by_sentence.setdefault(sentence, set()).add(name)
+                if a == 0 and b == len(words) and _MARKED_PERSON_RE.match(text, m.end()):
                     marked.add(name)
     # Three or more names in a row, parted by commas, semicolons or "and": a list of the people at risk.
-    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
-        in_sentence = [n for n in first_seen if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", sentence)]
-        if len(in_sentence) >= 3 and len(re.findall(r"[,;]|\band\b|\by\b|\bund\b|\bet\b", sentence)) >= 2:
-            listed.update(in_sentence)
+    listed: set[str] = set()
+    for sentence, names in by_sentence.items():
+        end = sentence_starts[sentence + 1] if sentence + 1 < len(sentence_starts) else len(text)
+        if len(names) >= 3 and len(_LIST_SEPARATOR_RE.findall(text, sentence_starts[sentence], end)) >= 2:
+            listed.update(names)
     title = doc.title if not is_title_case(doc.title) else ""
-    mentions = {n: len(re.findall(rf"(?<!\w){re.escape(n)}(?!\w)", text)) for n in first_seen}
     kept = [n for n in first_seen if mentions[n] >= 2 or n in marked or n in listed or n in title]
     # Of overlapping candidates the one met most often wins ("Salaheddin al-Tabbaa" over "Verbleib
     # Salaheddin al-Tabbaa"), then the longer ("Berta Zuniga Cáceres" over "Berta Zuniga").
@@ -1288,6 +1299,24 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
         if not any(name in other or other in name for other in found):
             found.append(name)
     return [Individual(name) for name in sorted(found, key=lambda n: first_seen[n])]
+
+
+_LIST_SEPARATOR_RE = re.compile(r"[,;]|\band\b|\by\b|\bund\b|\bet\b")
+_PARTICLE_RE = re.compile(_NAME_PARTICLE)
+
+
+def could_be_name(words: list[str], lower_words: set[str], officials: set[str]) -> bool:
+    """Words that may be a person's name: no particle at either end, no word of a body, place or
+    sentence, none the text also writes in lower case, not the name of an official written to."""
+    if _PARTICLE_RE.fullmatch(words[0]) or _PARTICLE_RE.fullmatch(words[-1]):
+        return False
+    core = [w for w in words if not _PARTICLE_RE.fullmatch(w)]
+    if any(w.casefold().strip("‘'’") in _NOT_NAME_WORDS or w.casefold() in lower_words for w in core):
+        return False
+    name = " ".join(words)
+    if any(is_country_name(w) for w in core) or _ORG_WORDS.search(name) or _POSITION_WORDS.search(name):
+        return False
+    return not all(w.casefold() in officials for w in core)
 
 
 def is_title_case(line: str) -> bool:
@@ -1561,7 +1590,7 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
             m = _UA_NUMBER_RE.search(line)
             # "UA 359/90 (AFR 59/12/90, 11 September 1990) - Uganda: ...": past the earlier UA's reference.
             # "UA 341/09 (18 December 2009) and follow ups (2 February 2010)": past the follow-ups too.
-            rest = re.sub(_EARLIER_REFERENCES_RE, "", line[m.end() :]).strip(" :-–") if m else ""
+            rest = _EARLIER_REFERENCES_RE.sub("", line[m.end() :]).strip(" :-–") if m else ""
             # "UA 368/97 Fear of ill-treatment / legal concern 26 November 1997 NIGERIA...": up to the date.
             rest = re.split(rf"\s+\d{{1,2}}\s+(?:{_MONTH_RE})\b", rest, maxsplit=1, flags=re.IGNORECASE)[0]
             # "UA 229/10 Risk of forced eviction": the headline follows the number on the same line.
@@ -1571,10 +1600,10 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
                 break
             # "Further information on UA 341/09 (...)" alone: the headline is the short line below it.
             following = next((x for x in preamble[i + 1 : i + 3] if x), "")
-            if m and not rest and following and not following.endswith(".") and len(following) <= 120:
-                if not is_metadata_line(following):
-                    doc.title, title_idx = following, preamble.index(following, i + 1)
-                    break
+            headline = following and not following.endswith(".") and len(following) <= 120
+            if m and not rest and headline and not is_metadata_line(following):
+                doc.title, title_idx = following, preamble.index(following, i + 1)
+                break
     if title_idx is None:
         for i, line in enumerate(preamble):
             if not line or is_metadata_line(line):
