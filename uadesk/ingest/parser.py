@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import vocabulary
 from .countries import country_in, is_country_name
 from .errors import NotAnUrgentAction
 from .languages import is_native_script, language_code, languages_in, native_language
@@ -198,26 +199,8 @@ def blocks_of(lines: list[str]) -> list[list[str]]:
 # ---------------------------------------------------------------- dates
 
 _MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            "january jan enero janvier janeiro januar",
-            "february feb febrero février fevrier fevereiro februar",
-            "march mar marzo mars março märz",
-            "april apr abril avril",
-            "may mayo mai maio",
-            "june jun junio juin junho juni",
-            "july jul julio juillet julho juli",
-            "august aug agosto août aout",
-            "september sep sept septiembre septembre setembro",
-            "october oct octubre octobre outubro oktober",
-            "november nov noviembre novembre novembro",
-            "december dec diciembre décembre decembre dezembro dezember",
-        ],
-        start=1,
-    )
-    for name in names.split()
-}
+    name: number for names in vocabulary.MONTHS.values() for number, name in enumerate(names, start=1)
+} | {name: number for number, names in vocabulary.MONTH_VARIANTS.items() for name in names}
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_DMY_RE = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?(\d{{4}})\b",
@@ -258,72 +241,16 @@ def parse_date(text: str) -> dt.date | None:
 
 # ---------------------------------------------------------------- section headings
 
+# One pattern for each kind of section, made from the table of labels in every language.
 _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
-    ("name", re.compile(r"^NAMES? AND (?:PREF+ERR?ED |GENDER )?PRONOUNS?\b", re.IGNORECASE)),
-    ("previous", re.compile(r"^LINKS? TO (?:THE )?PREVIOUS (?:UAS?|URGENT ACTIONS?)\b", re.IGNORECASE)),
-    ("language", re.compile(r"^PREFERRED LANGUAGES?\b", re.IGNORECASE)),
     (
-        "deadline",
+        kind,
         re.compile(
-            r"^(?:PLEASE TAKE ACTION\b.*\bUNTIL\b|APPEAL DEADLINE\b|DEADLINE\b|PLEASE SEND APPEALS\b|"
-            r"SEND APPEALS (?:BEFORE|UNTIL|BY)\b|"
-            # German, French and Spanish sections' labels: "Bitte abschicken bis:", "Date limite :".
-            r"(?:BITTE )?(?:ABSCHICKEN|SCHREIBEN|APPELLE)\b.*\bBIS\b|"
-            r"DATE LIMITE\b|FECHA L[IÍ]MITE\b|PLAZO\b)",
+            "^(?:" + "|".join(f"(?:{p})" for k, _, p in vocabulary.SECTION_LABELS if k == kind) + ")",
             re.IGNORECASE,
         ),
-    ),
-    ("additional_targets", re.compile(r"^ADDITIONAL TARGETS?\b", re.IGNORECASE)),
-    (
-        "copies",
-        re.compile(
-            r"^(?:(?:AND |ALSO |PLEASE )?(?:SEND )?COPIES\b|COPY TO\b|"
-            r"COP(?:Y|IES) OF (?:THIS|THE) LETTER TO\b|"
-            r".*\bSEND (?:A )?COP(?:Y|IES) (?:OF [^:]* )?TO\b|"
-            r".*DIPLOMATIC REPRESENTATIVES? ACCREDITED\b|"
-            r"(?:BITTE )?(?:SENDE|SENDEN SIE)?\s*(?:EINE )?KOPIEN? AN\b|COPIES? [AÀ]\b|COPIAS? A\b)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "contacts",
-        re.compile(
-            r"^TARGETS?[’']?S?[’']? CONTACT DETAILS\b|^CONTACT (?:DETAILS|INFORMATION)\b\s*:?$", re.IGNORECASE
-        ),
-    ),
-    (
-        "additional_information",
-        re.compile(
-            r"^(?:ADDITIONAL|BACKGROUND|FURTHER) INFORMATION\b(?!\s+(?:\(\d+\)\s+)?(?:ON|ABOUT)\b):?",
-            re.IGNORECASE,
-        ),
-    ),
-    ("additional_information", re.compile(r"^BACKGROUND\s*(?:INFORMATION)?\s*(?:\(.*\))?:?$", re.IGNORECASE)),
-    (
-        "action",
-        re.compile(
-            r"^(?:TAKE ACTION\b|WRITE AN? (?:APPEAL|LETTER)\b|(?:URGENT ACTION )?(?:MODEL |SAMPLE )?LETTER:|"
-            r"URGENT ACTION LETTER\b|(?:FURTHER )?RECOMMENDED ACTIONS?\b|PLEASE WRITE\b|WHAT YOU CAN DO\b|"
-            r"HOW YOU CAN HELP\b|"
-            r"(?:PLEASE )?WRITE TO\b.*:$|APPEALS TO\b|"
-            r"(?:APPELLE?|BRIEFE|SCHREIBEN SIE(?: BITTE)?) AN\b\s*:?$|[EÉ]CRIVEZ [AÀ]\b.*:?$|"
-            r"APPELS? [AÀ]\b\s*:?$|ESCRIB(?:A|AN|ID)\b.*\bA\b\s*:?$|"
-            # The classic call, "PLEASE WRITE IMMEDIATELY in English or your own language:", translated.
-            r"(?:PLEASE )?WRITE IMMEDIATELY\b.*:$|ESCRIBAN INMEDIATAMENTE\b.*:$|"
-            r"[EÉ]CRIVEZ IMM[EÉ]DIATEMENT\b.*:$|BITTE SCHREIBEN SIE\b.*:$)",
-            re.IGNORECASE,
-        ),
-    ),
-    ("summary", re.compile(r"^(?:URGENT ACTION )?SUMMARY\s*:", re.IGNORECASE)),
-    # "Amnesty fordert:" with the demands on the lines below, where a section gives no model letter.
-    (
-        "demands",
-        re.compile(
-            r"^(?:AMNESTY(?: INTERNATIONAL)? (?:FORDERT|DEMANDE|EXIGE|PIDE|CALLS ON|DEMANDS|URGES)|"
-            r"(?:UNSERE |NOS |OUR )?(?:FORDERUNGEN|REVENDICATIONS|DEMANDS))\s*:$",
-            re.IGNORECASE,
-        ),
-    ),
+    )
+    for kind in vocabulary.SECTION_ORDER
 ]
 
 
@@ -364,7 +291,10 @@ def heading_value(heading: str) -> str:
 
 # ---------------------------------------------------------------- header: kind, numbers, title
 
-_MARKER_RE = re.compile(r"\bURGENT\s+ACTIONS?\b|^UA\b|\bUA\s*:?\s*\d|\bUAA?\s+\d+[/.]\d+", re.IGNORECASE)
+_MARKER_RE = re.compile(
+    "|".join(vocabulary.MARKERS.values()) + r"|^UA\b|\bUA\s*:?\s*\d|\bUAA?\s+\d+[/.]\d+", re.IGNORECASE
+)
+_WRITE_NOW_RE = re.compile("|".join(vocabulary.WRITE_NOW.values()), re.IGNORECASE)
 _FURTHER_RE = re.compile(
     r"\bFURTHER\s+INFORMATION\s+(?:\(\d+\)\s+)?(?:ON|ABOUT)\s+(?:UA|URGENT ACTION)\b|^FURTHER INFORMATION\b",
     re.IGNORECASE,
@@ -395,8 +325,7 @@ _DATE_LABEL_RE = re.compile(
 )
 # "Urgent Action Update: JOURNALIST IN PROLONGED ARBITRARY DETENTION (Egypt: UA 175.19)".
 _MARKED_TITLE_RE = re.compile(
-    r"^(?:URGENT ACTION|ACCI[OÓ]N URGENTE|ACTION URGENTE|EILAKTION)(?:\s+UPDATE)?\s*:\s*(?=\S+\s+\S)",
-    re.IGNORECASE,
+    "^(?:" + "|".join(vocabulary.HEADLINE_MARKERS.values()) + r")\s*:\s*(?=\S+\s+\S)", re.IGNORECASE
 )
 _TITLE_LABEL_RE = re.compile(r"^(?:URGENT ACTION\s+)?TITLE\s*:\s*", re.IGNORECASE)
 _BARE_MARKER_RE = re.compile(
@@ -558,23 +487,13 @@ _CONTACT_LABEL_RE = re.compile(
 _EMAIL_RE = re.compile(r"(?<![\w.+'-])[\w.+'-]{1,64}@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _HANDLE_RE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
 _URL_RE = re.compile(r"\bhttps?://[^\s<>\"'”)]+|\bwww\.[^\s<>\"'”)]+", re.IGNORECASE)
-_SALUTATION_RE = re.compile(
-    r"^(?:Dear|Your\s+(?:Excellency|Majesty|Highness|Honou?r)|Excellency|Excelentísim[oa]|Estimad[oa]s?|"
-    r"Señor|Señora|Monsieur|Madame|Sehr geehrter?|Exzellenz|Honou?rable|Respected|Distinguished)\b",
-    re.IGNORECASE,
-)
+_SALUTATION_RE = re.compile("^(?:" + "|".join(vocabulary.SALUTATIONS.values()) + r")\b", re.IGNORECASE)
 _ADDRESS_LABEL_RE = re.compile(
     r"^(?:(?:their|his|her|the|its)\s+)?(?:(?:postal|mailing|official)\s+)?address(?:es)?"
     r"(?:\s+in\s+(?P<lang>[A-Za-z ]+?))?\s*:?$|^(?:in|address in|written in)\s+(?P<lang2>[A-Za-z ]+?)\s*:$",
     re.IGNORECASE,
 )
-_CLOSING_RE = re.compile(
-    r"^(?:Yours\s+(?:very\s+)?(?:sincerely|faithfully|truly|respectfully)|Sincerely(?:\s+yours)?|Respectfully(?:\s+yours)?|"
-    r"(?:Kind|Best|Warm)\s+regards|With\s+(?:respect|regards)|Atentamente|Cordialement|"
-    r"Mit freundlichen Grüßen|Hochachtungsvoll|Saludos(?: cordiales)?|Veuillez agréer\b.*|"
-    r"Je vous prie d'agréer\b.*|Com os melhores cumprimentos|Cordiali saluti)\b[,.]?\s*$",
-    re.IGNORECASE,
-)
+_CLOSING_RE = re.compile("^(?:" + "|".join(vocabulary.CLOSINGS.values()) + r")\b[,.]?\s*$", re.IGNORECASE)
 _DELIVERY_RE = re.compile(
     r"\b(?:envelope|chances of delivery|print (?:out )?the address|"
     r"postal (?:service|system|address)s? (?:is|are|may)|post(?:al)? (?:services?|deliver)|"
@@ -1039,7 +958,7 @@ def asks_from(paragraphs: list[str], *, whole_sentences: bool = False) -> list[s
 
 
 # A sentence that is a request of its own: "Please ...", "Bitte ...", "Por favor ...", "Veuillez ...".
-_PLEASE_RE = re.compile(r"^(?:Please|Bitte|Por favor|Veuillez|Merci de|Kindly)\b")
+_PLEASE_RE = re.compile("^(?:" + "|".join(vocabulary.PLEASE.values()) + r")\b")
 
 
 _INLINE_ASK_RE = re.compile(
@@ -1062,9 +981,7 @@ _INLINE_ASK_RE = re.compile(
 # letter's heading, salutation and body ("SAMPLE LETTER Dear Counsellor, I am writing ..."). Unfolding
 # puts them back on lines of their own, so the rest of the parser reads every layout alike.
 _INLINE_LETTER_RE = re.compile(
-    r"^(?P<label>(?:URGENT ACTION\s+)?(?:SAMPLE|MODEL|TEMPLATE)\s+LETTER|MUSTERBRIEF|"
-    r"MOD[EÈ]LE DE LETTRE|CARTA MODELO|MODELO DE CARTA)\s*:?\s+(?P<rest>\S.*)$",
-    re.IGNORECASE,
+    "^(?P<label>" + "|".join(vocabulary.LETTER_LABELS.values()) + r")\s*:?\s+(?P<rest>\S.*)$", re.IGNORECASE
 )
 # A separator between two contact values on a run-together line: "Phone: 202 986 9420 I Fax: ...".
 _RUN_SEPARATOR_RE = re.compile(r"\s+[I|]\s*$")
@@ -1107,9 +1024,10 @@ def unfold(lines: list[str]) -> list[str]:
 # "URGENT ACTION MASS DEATH THREATS TO HUMAN RIGHTS DEFENDERS At least 80 ...": a PDF's header, headline
 # and first paragraph on one line; the headline is the run of capitals after the marker.
 _MARKER_HEADLINE_RE = re.compile(
-    r"^(?P<before>.*?)\b(?P<marker>URGENT ACTION|ACCI[ÓO]N URGENTE|ACTION URGENTE)\s+"
+    r"^(?P<before>.*?)\b(?P<marker>" + "|".join(vocabulary.HEADLINE_MARKERS.values()) + r")\s+"
     r"(?P<headline>(?:[A-ZÀ-Þ0-9’'\",:/()-]+\s+)+?[A-ZÀ-Þ0-9’'\",:/()-]*[A-ZÀ-Þ])\s+(?P<body>[A-ZÀ-Þ][a-zß-ÿ].*)$"
 )
+_HEADLINE_HINT_RE = re.compile("|".join(vocabulary.HEADLINE_MARKERS.values()))
 # "26 November 1997 NIGERIAOgaga Ifowodo, aged 34": a country's name in capitals run into a name.
 _GLUED_COUNTRY_RE = re.compile(r"(?:^|(?<=\s))([A-Z]{4,})(?=[A-Z][a-z])")
 
@@ -1118,7 +1036,7 @@ def _split_run_on(line: str) -> list[str]:
     if "://" in line or "@" in line:
         return [line]
     # The substring tests spare most lines the slower searches.
-    if ("URGENT" in line or "ACCI" in line) and (m := _MARKER_HEADLINE_RE.match(line)):
+    if _HEADLINE_HINT_RE.search(line) and (m := _MARKER_HEADLINE_RE.match(line)):
         parts = [m.group("before").strip(), m.group("marker"), m.group("headline"), "", m.group("body")]
         return parts if parts[0] else parts[1:]
     for glued in _GLUED_COUNTRY_RE.finditer(line):
@@ -1350,6 +1268,118 @@ def is_title_case(line: str) -> bool:
     return bool(words) and all(w[0].isupper() for w in words)
 
 
+# ---------------------------------------------------------------- the document as a whole
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def document_language(text: str) -> str | None:
+    """The language most of the text is in, by its commonest words (vocabulary.COMMON_WORDS); None when
+    no language has at least ten of them, or two are close."""
+    counts = Counter(w for w in _WORD_RE.findall(text[:20000].casefold()))
+    scores = sorted(
+        ((sum(counts[w] for w in words), code) for code, words in vocabulary.COMMON_WORDS.items()),
+        reverse=True,
+    )
+    (best, code), (second, _) = scores[0], scores[1]
+    return code if best >= 10 and best >= 1.3 * second else None
+
+
+def cut_off_ending(lines: list[str]) -> str | None:
+    """The last words of a text cut off mid-sentence (a stored copy's end, a PDF's lost page): a long
+    last line with no end to its sentence, or a bracket left open."""
+    last = next((line for line in reversed(lines) if line), "")
+    unclosed = last.count("(") > last.count(")")
+    if (len(last) >= 35 and len(last.split()) >= 5 and not last.endswith(_SENTENCE_END)) or unclosed:
+        return " ".join(last.split()[-6:])
+    return None
+
+
+# ---------------------------------------------------------------- the sections, one reader each
+
+
+@dataclass
+class Reading:
+    """What the sections leave for the call to action, read once they all are."""
+
+    action_lines: list[str] = field(default_factory=list)
+    contact_lines: list[str] = field(default_factory=list)
+    demands: list[str] = field(default_factory=list)
+
+
+def read_summary(doc: UADocument, section: Section, reading: Reading) -> None:
+    doc.summary = doc.summary or "\n\n".join(join_wrapped([heading_value(section.heading), *section.lines]))
+
+
+def read_action(doc: UADocument, section: Section, reading: Reading) -> None:
+    rest = heading_rest(section.heading)
+    reading.action_lines.extend([rest, *section.lines] if rest else section.lines)
+    if (languages := asked_languages(section.heading)) and not doc.preferred_languages:
+        doc.preferred_languages = languages
+    deadline_in_heading(doc, section.heading)
+
+
+def read_contacts(doc: UADocument, section: Section, reading: Reading) -> None:
+    reading.contact_lines.extend(section.lines)
+
+
+def read_additional_information(doc: UADocument, section: Section, reading: Reading) -> None:
+    lines = [heading_value(section.heading), *(line for line in section.lines if line)]
+    doc.additional_information = "\n\n".join(join_wrapped(lines))
+
+
+def read_language(doc: UADocument, section: Section, reading: Reading) -> None:
+    named = heading_value(section.heading) or first_text(section.lines)
+    doc.preferred_languages = doc.preferred_languages or languages_in(named)
+
+
+def read_deadline(doc: UADocument, section: Section, reading: Reading) -> None:
+    doc.deadline = doc.deadline or parse_date(section.heading) or parse_date(first_text(section.lines))
+    if re.search(r"\bTO\s*:?\s*$", section.heading, re.IGNORECASE):
+        # "PLEASE TAKE ACTION BEFORE 23 SEPTEMBER TO:": the officials follow.
+        reading.contact_lines.extend(section.lines)
+    else:
+        collect_notes(section.lines, doc)
+
+
+def read_name(doc: UADocument, section: Section, reading: Reading) -> None:
+    doc.individuals = parse_individuals(heading_value(section.heading) or first_text(section.lines))
+
+
+def read_previous(doc: UADocument, section: Section, reading: Reading) -> None:
+    for line in [heading_value(section.heading), *section.lines]:
+        doc.previous_ua_urls.extend(u.rstrip(".,;") for u in _URL_RE.findall(line))
+
+
+def read_additional_targets(doc: UADocument, section: Section, reading: Reading) -> None:
+    doc.targets.extend(additional_targets(section.lines, doc))
+
+
+def read_copies(doc: UADocument, section: Section, reading: Reading) -> None:
+    doc.targets.extend(targets_from_lines(section.lines, "copy", doc))
+
+
+def read_demands(doc: UADocument, section: Section, reading: Reading) -> None:
+    # The demands are the list (or the one paragraph) under the label, not what follows it.
+    reading.demands.extend(strip_bullet(line) for block in blocks_of(section.lines)[:1] for line in block)
+
+
+# Each kind of section of vocabulary.SECTION_ORDER, and what reads it.
+SECTION_READERS = {
+    "summary": read_summary,
+    "action": read_action,
+    "contacts": read_contacts,
+    "additional_information": read_additional_information,
+    "language": read_language,
+    "deadline": read_deadline,
+    "name": read_name,
+    "previous": read_previous,
+    "additional_targets": read_additional_targets,
+    "copies": read_copies,
+    "demands": read_demands,
+}
+
+
 # ---------------------------------------------------------------- the parse
 
 
@@ -1360,59 +1390,20 @@ def parse(text: str) -> UADocument:
     for cached in _LINE_CACHED:
         cached.cache_clear()
     lines = unfold(normalise_text(text))
-    doc = UADocument()
+    doc = UADocument(language=document_language(text))
     sections = split_sections(lines)
     has_marker = any(_MARKER_RE.search(line) for line in lines[:40] if line) or any(
-        heading_of(line) == "action" and re.search(r"IMMEDIAT|INMEDIAT|SOFORT", line, re.I) for line in lines
+        heading_of(line) == "action" and _WRITE_NOW_RE.search(line) for line in lines
     )
 
     preamble = sections[0].lines
     letter_page = not has_marker and opens_with_addressee(preamble)
     body_start = 0 if letter_page else parse_header(doc, sections, has_marker)
 
-    action_lines: list[str] = []
-    contact_lines: list[str] = []
-    demands: list[str] = []
+    reading = Reading()
     for section in sections[1:]:
-        kind, value = section.kind, heading_value(section.heading)
-        body = section.lines
-        if kind == "summary":
-            doc.summary = doc.summary or "\n\n".join(join_wrapped([value, *body]))
-        elif kind == "action":
-            action_lines.extend(
-                [heading_rest(section.heading), *body] if heading_rest(section.heading) else body
-            )
-            langs = asked_languages(section.heading)
-            if langs and not doc.preferred_languages:
-                doc.preferred_languages = langs
-            deadline_in_heading(doc, section.heading)
-        elif kind == "contacts":
-            contact_lines.extend(body)
-        elif kind == "additional_information":
-            doc.additional_information = "\n\n".join(join_wrapped([value, *prose_only(body, doc)]))
-        elif kind == "language":
-            doc.preferred_languages = doc.preferred_languages or languages_in(value or first_text(body))
-        elif kind == "deadline":
-            doc.deadline = doc.deadline or parse_date(section.heading) or parse_date(first_text(body))
-            rest = body
-            if re.search(r"\bTO\s*:?\s*$", section.heading, re.IGNORECASE):
-                contact_lines.extend(body)
-                rest = []
-            collect_notes(rest, doc)
-        elif kind == "name":
-            doc.individuals = parse_individuals(value or first_text(body))
-        elif kind == "previous":
-            for line in [value, *body]:
-                doc.previous_ua_urls.extend(u.rstrip(".,;") for u in _URL_RE.findall(line))
-        elif kind == "additional_targets":
-            doc.targets.extend(additional_targets(body, doc))
-        elif kind == "copies":
-            copies = targets_from_lines(body, "copy", doc)
-            doc.targets.extend(copies)
-        elif kind == "demands":
-            # The demands are the list (or the one paragraph) under the label, not what follows it.
-            items = blocks_of(body)[:1]
-            demands.extend(strip_bullet(line) for block in items for line in block)
+        SECTION_READERS[section.kind](doc, section, reading)
+    action_lines, contact_lines = reading.action_lines, reading.contact_lines
     if not action_lines and not contact_lines:
         # No call-to-action heading: the letter, if any, follows the summary in the preamble.
         action_lines = (
@@ -1421,8 +1412,8 @@ def parse(text: str) -> UADocument:
             else preamble[body_start + summary_end(preamble[body_start:]) :]
         )
     parse_action(doc, action_lines, contact_lines, letter_page=letter_page)
-    if not doc.asks and demands:
-        doc.asks = demands
+    if not doc.asks and reading.demands:
+        doc.asks = reading.demands
     if not doc.preferred_languages:
         for line in lines:
             if re.search(r"\bpreferred language|\bwrite\b.*\bin\b.*\byour own language", line, re.IGNORECASE):
@@ -1458,7 +1449,14 @@ def parse(text: str) -> UADocument:
         text = "\n".join(lines)
         again = [n for n in doc.lone_names if text.count(n) >= 2]
         doc.individuals = [Individual(n) for n in again] or named_in_text(lines, doc)
+        if doc.individuals:
+            doc.warn(
+                "individuals",
+                "The people at risk were found by their names in the text (no NAME line): check each one.",
+            )
     clear_placeholders(doc)
+    if ending := cut_off_ending(lines):
+        doc.warn("document", f"The text seems cut off: it ends mid-sentence (“…{ending}”). Check the source.")
     reject_if_not_ua(doc, has_marker, lines)
     add_warnings(doc)
     return doc
@@ -1492,10 +1490,6 @@ def asked_languages(heading: str) -> list[str]:
 def deadline_in_heading(doc: UADocument, heading: str) -> None:
     if doc.deadline is None and re.search(r"\b(?:before|until|by)\b", heading, re.IGNORECASE):
         doc.deadline = parse_date(heading)
-
-
-def prose_only(lines: list[str], doc: UADocument) -> list[str]:
-    return [line for line in lines if line]
 
 
 def collect_notes(lines: list[str], doc: UADocument) -> None:
