@@ -58,7 +58,16 @@ def test_seed_scores_at_least_098():
     assert sum(scores.values()) / len(scores) >= 0.98, scores
 
 
-def test_mean_over_the_corpus_is_at_least_090():
-    # Pooled over every check, as tools/score_ingest.py reports its overall score.
-    checks = [v for name in DOCUMENTS for v in _score(name)[1].values()]
-    assert sum(checks) / len(checks) >= 0.90
+def test_mean_over_the_corpus_is_at_least_090(capsys):
+    """Pooled over every check, as tools/score_ingest.py reports its overall score; each document's score
+    and the fields it misses are printed (in the test log even when it passes)."""
+    checks, report = [], []
+    for name in DOCUMENTS:
+        scores = _score(name)[1]
+        checks.extend(scores.values())
+        missed = " ".join(f"{field}={value:.2f}" for field, value in scores.items() if value < 1)
+        report.append(f"{name}: {sum(scores.values()) / len(scores):.3f}  {missed}")
+    overall = sum(checks) / len(checks)
+    with capsys.disabled():
+        print("\n" + "\n".join(report) + f"\ncorpus score: {overall:.3f} over {len(DOCUMENTS)} documents")
+    assert overall >= 0.90, report

@@ -223,8 +223,22 @@ def test_the_draft_records_the_documents_language_and_its_letter_takes_it(staff_
     assert not any(e.tag in {"input", "select", "textarea"} for e in row.walk())  # read-only
 
 
-def test_a_document_of_no_known_language_leaves_it_blank_and_reads_the_letter(staff_client):
+def test_the_review_shows_the_language_the_parser_read(staff_client):
     review = staff_client.post(INGEST_URL, {"text": UA})
+    action = Action.objects.get()
+    assert action.source_language == "en"
+    assert action.letters.get().language == "en"
+    page = Tree(staff_client.get(review["Location"]).content.decode()).root
+    assert "English (en)" in form_row(page, "source_language_name").text()
+
+
+def test_a_document_of_no_known_language_leaves_it_blank_and_reads_the_letter(staff_client):
+    # Too few words of any language to tell which the page is in; the letter's language is read from it.
+    text = (
+        "URGENT ACTION\n\nUA 7/26\n\nTAKE ACTION\n\nMinister\nAna Pereira\nMinistry, 1 Main Street\n"
+        "Lisbon, Portugal\n\nDear Minister,\n\nRelease Rui Costa now.\n\nYours sincerely,"
+    )
+    review = staff_client.post(INGEST_URL, {"text": text})
     action = Action.objects.get()
     assert action.source_language == ""
     assert action.letters.get().language == "en"

@@ -475,13 +475,23 @@ _NAME_PARTICLES = {
     "wa",
     "ben",
 }
+# Longest first, so that "Email address" is tried before "Email" and "Twitter/X" before "X".
+_CONTACT_LABELS = sorted(
+    ((label, kind) for kind, labels in vocabulary.CONTACT_LABELS.items() for label in labels),
+    key=lambda row: -len(row[0]),
+)
 _CONTACT_LABEL_RE = re.compile(
-    r"(?:^|\s|[,;/])(?P<label>E-?mail|Email address|Fax(?:es)?|Facsimile|Tel(?:ephone)?|Phone|Mobile|"
-    r"Cell|WhatsApp|"
-    r"Twitter|X \(Twitter\)|Twitter/X|X|Facebook|Instagram|Telegram|Website|Web|LinkedIn|TikTok|Salutation)"
+    r"(?:^|\s|[,;/])(?P<label>" + "|".join(label for label, _ in _CONTACT_LABELS) + ")"
     r"\s*(?:number|no\.?)?\s*[:：]\s*",
     re.IGNORECASE,
 )
+
+
+def contact_kind(label: str) -> str:
+    """email, fax, phone, social or salutation, for a contact label as the text writes it."""
+    return next(kind for pattern, kind in _CONTACT_LABELS if re.fullmatch(pattern, label, re.IGNORECASE))
+
+
 # Anchored at the start of a word and at most 64 characters before the @ (RFC 5321): a long run
 # of letters without one is then read once, not tried from each of its characters.
 _EMAIL_RE = re.compile(r"(?<![\w.+'-])[\w.+'-]{1,64}@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -664,14 +674,15 @@ def sort_block(lines: list[str]) -> PendingBlock:
 def add_contact(block: PendingBlock, label: str, value: str) -> None:
     if not value:
         return
-    if label.startswith("e") and "mail" in label:
+    kind = contact_kind(label)
+    if kind == "email":
         block.emails.extend(e for e in _EMAIL_RE.findall(value) if e not in block.emails)
-    elif label in ("fax", "faxes", "facsimile"):
+    elif kind == "fax":
         value = re.sub(r"\s*\((?![\d\s)]+\)).*$", "", value)  # "+256 41 25 8722 (via Ministry of F..."
         block.faxes.extend(v for v in split_values(value) if re.search(r"\d{3}", v))
-    elif label in ("tel", "telephone", "phone", "mobile", "cell", "whatsapp"):
+    elif kind == "phone":
         block.phones.extend(v for v in split_values(value) if re.search(r"\d{3}", v))
-    elif label == "salutation":
+    elif kind == "salutation":
         block.salutation = clean_salutation(value)
     else:
         handles = _HANDLE_RE.findall(value) or _URL_RE.findall(value)
@@ -1092,6 +1103,16 @@ _ADDRESS_START_RE = re.compile(
 )
 
 
+def name_length(words: list[str]) -> int:
+    """How many of the first words are a person's name (two to four) followed by an address, or 0."""
+    for n in (2, 3, 4):
+        if n >= len(words) or not all(w.strip(",")[:1].isupper() for w in words[:n]):
+            return 0
+        if _ADDRESS_START_RE.search(words[n].strip(",")) and looks_like_name(" ".join(words[:n]).strip(",")):
+            return n
+    return 0
+
+
 def split_person_run(head: str) -> list[str] | None:
     """["Prosecutor General of the Republic of Belarus", "Andrey Shved", "Vul. ... Minsk, Belarus"] from
     the words before the first contact label: a name and a position in either order, then the address."""
@@ -1107,12 +1128,16 @@ def split_person_run(head: str) -> list[str] | None:
     if m := _LEADING_POSITION_RE.match(" ".join(words)):
         title = m.group("title").split()
         words = words[len(title) :]
-        # "Attorney General of Mexico Alejandro Gertz Manero": the position runs to its country.
+        # "Attorney General of Mexico Alejandro Gertz Manero": the position runs to its country; else
+        # "Minister of the Interior Halvard Mørkeberg ...": as far as still leaves a name after it.
         if words and words[0] in ("of", "de", "du", "des", "del"):
-            for k in range(len(words), 1, -1):
-                if is_country_name(" ".join(words[1:k]).strip(",")):
-                    title, words = title + words[:k], words[k:]
-                    break
+            country = next(
+                (k for k in range(len(words), 1, -1) if is_country_name(" ".join(words[1:k]).strip(","))),
+                None,
+            )
+            ends = [k for k in range(2, min(len(words), 8)) if name_length(words[k:])]
+            if k := country or (ends[-1] if ends else None):
+                title, words = title + words[:k], words[k:]
     # The name: two to four capitalised words (particles allowed).
     i = 0
     while i < len(words) and i < 5:
@@ -1275,20 +1300,22 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 def document_language(text: str) -> str | None:
     """The language most of the text is in, by its commonest words (vocabulary.COMMON_WORDS); None when
-    no language has at least ten of them, or two are close."""
+    no language has at least six of them, or two are close."""
     counts = Counter(w for w in _WORD_RE.findall(text[:20000].casefold()))
     scores = sorted(
         ((sum(counts[w] for w in words), code) for code, words in vocabulary.COMMON_WORDS.items()),
         reverse=True,
     )
     (best, code), (second, _) = scores[0], scores[1]
-    return code if best >= 10 and best >= 1.3 * second else None
+    return code if best >= 6 and best >= 1.3 * second else None
 
 
 def cut_off_ending(lines: list[str]) -> str | None:
     """The last words of a text cut off mid-sentence (a stored copy's end, a PDF's lost page): a long
     last line with no end to its sentence, or a bracket left open."""
     last = next((line for line in reversed(lines) if line), "")
+    if re.match(r"^[^:]{2,60}:\s", last):
+        return None  # "PREFERRED LANGUAGE: Portuguese, English": a label and its value, not a sentence
     unclosed = last.count("(") > last.count(")")
     if (len(last) >= 35 and len(last.split()) >= 5 and not last.endswith(_SENTENCE_END)) or unclosed:
         return " ".join(last.split()[-6:])
@@ -1402,6 +1429,11 @@ def parse(text: str) -> UADocument:
 
     reading = Reading()
     for section in sections[1:]:
+        # "Date limite : 23 septembre" then "Monsieur le Ministre,": the letter has no heading of its own.
+        opens = section.kind not in ("action", "summary", "additional_information")
+        if opens and (opening := letter_opening(section.lines)) is not None:
+            reading.action_lines.extend(section.lines[opening:])
+            section = Section(section.kind, section.heading, section.lines[:opening])
         SECTION_READERS[section.kind](doc, section, reading)
     action_lines, contact_lines = reading.action_lines, reading.contact_lines
     if not action_lines and not contact_lines:
@@ -1772,6 +1804,18 @@ def points_to_make(lines: list[str]) -> tuple[list[str], list[str]]:
             in_list = in_list and not line
             rest.append(line)
     return points, rest
+
+
+def letter_opening(lines: list[str]) -> int | None:
+    """Where a letter opens in these lines ("Dear Minister," and prose after it), if it does."""
+    for i, line in enumerate(lines):
+        if line and _SALUTATION_RE.match(line) and contact_free(line) and looks_like_opening(lines, i):
+            return i
+    return None
+
+
+def contact_free(line: str) -> bool:
+    return not split_contacts(line) and not line.casefold().startswith("salutation")
 
 
 def looks_like_opening(lines: list[str], i: int) -> bool:

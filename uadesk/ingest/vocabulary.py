@@ -133,6 +133,38 @@ LETTER_LABELS: dict[str, str] = {
 }
 
 # ------------------------------------------------------------------------------------------------
+# The labels of an official's contact lines, by what they give ("Email: ...", "Courriel : ...").
+CONTACT_LABELS: dict[str, list[str]] = {
+    "email": ["E-?mail", "Email address", "Courriel", "Correo(?:-e| electr[oó]nico)?", "Mail"],
+    "fax": ["Fax(?:es)?", "Facsimile", "T[ée]l[ée]copie", "Telefax"],
+    "phone": [
+        "Tel(?:ephone)?",
+        "Phone",
+        "Mobile",
+        "Cell",
+        "WhatsApp",
+        "T[ée]l[ée]phone",
+        "Tél",
+        "Tel[ée]fono",
+        "Telefon",
+    ],
+    "social": [
+        "Twitter",
+        r"X \(Twitter\)",
+        "Twitter/X",
+        "X",
+        "Facebook",
+        "Instagram",
+        "Telegram",
+        "Website",
+        "Web",
+        "LinkedIn",
+        "TikTok",
+    ],
+    "salutation": ["Salutation", "Anrede", "Formule d'appel", "Saludo"],
+}
+
+# ------------------------------------------------------------------------------------------------
 # Months, as dates are written: "23 September 2022", "23. September 2022", "23 septembre 2022",
 # "23 de septiembre de 2022", "September 23, 2022".
 MONTHS: dict[str, list[str]] = {
