@@ -315,3 +315,51 @@ def test_no_rule_is_keyed_on_a_corpus_documents_own_names():
             names.update(w for w in re.findall(r"[^\W\d_]+", person["name"].casefold()) if len(w) >= 4)
     # Words that are also common words of the form ("abdul" is a given name; none is listed here).
     assert names and not (names & code_words), sorted(names & code_words)
+
+
+# The worked example of docs/design.md: Portuguese labels added as rows of vocabulary.py, nothing else.
+PORTUGUESE = """AÇÃO URGENTE
+
+AU 58/26 Índice: AMR 99/0404/2026
+
+Ação urgente: Líder indígena ameaçada
+
+A líder indígena Iracema Tupinambá Correia recebeu ameaças de morte em 2 de março de 2026. Iracema Tupinambá Correia precisa de proteção.
+
+Envie apelos para:
+
+Ministro da Justiça
+Sr. Valdemar Coutinho Leal
+Esplanada dos Ministérios, Bloco T
+70064-900 Brasília, Brasil
+E-mail: ministro@justica.example
+
+Cópias para:
+
+Embaixada do Brasil
+Rua Antero de Quental 12
+1150-041 Lisboa, Portugal
+
+Envie apelos até 23 de setembro de 2026.
+
+Excelentíssimo Senhor Ministro,
+
+Peço-lhe que garanta a proteção de Iracema Tupinambá Correia. Por favor, investigue as ameaças.
+
+Atenciosamente,
+"""
+
+
+def test_a_portuguese_ua_read_by_the_rows_added_for_it():
+    doc = parse(PORTUGUESE)
+    data = doc.to_dict()
+    assert doc.language == "pt"
+    assert data["kind"] == "urgent_action" and data["ua_number"] == "58/26"
+    assert data["title"] == "Líder indígena ameaçada"
+    assert data["deadline"] == "2026-09-23"
+    minister = target(data, "Valdemar Coutinho Leal")
+    assert (minister["title"], minister["country"]) == ("Ministro da Justiça", "BR")
+    assert [t["country"] for t in data["targets"] if t["role"] == "copy"] == ["PT"]
+    assert data["model_letter"]["salutation"] == "Excelentíssimo Senhor Ministro"
+    assert data["model_letter"]["closing"] == "Atenciosamente,"
+    assert [i["name"] for i in data["individuals"]] == ["Iracema Tupinambá Correia"]

@@ -96,6 +96,15 @@ SECTION_LABELS: list[tuple[str, str, str]] = [
     ("copies", "es", r"COPIAS? A\b"),
     ("action", "es", r"ESCRIB(?:A|AN|ID)\b.*\bA\b\s*:?$|ESCRIBAN INMEDIATAMENTE\b.*:$|CARTA MODELO\b\s*:?$"),
     ("demands", "es", r"AMNIST[IÍ]A(?: INTERNACIONAL)? (?:EXIGE|PIDE)\s*:$"),
+    # Portuguese sections: "Envie apelos para", "Envie apelos até", "Cópias para", "Modelo de carta".
+    # (Added the way docs/design.md describes: rows here, a labelled document in the tests.)
+    ("deadline", "pt", r"(?:ENVIE|ENVIEM) APELOS AT[ÉE]\b|PRAZO\b"),
+    ("copies", "pt", r"C[ÓO]PIAS? PARA\b"),
+    (
+        "action",
+        "pt",
+        r"(?:ENVIE|ENVIEM) APELOS PARA\b.*:?$|ESCREVA (?:PARA|IMEDIATAMENTE)\b.*:?$|MODELO DE CARTA\b\s*:?$",
+    ),
 ]
 
 # ------------------------------------------------------------------------------------------------
@@ -106,6 +115,7 @@ MARKERS: dict[str, str] = {
     "es": r"\bACCI[OÓ]N(?:ES)?\s+URGENTES?\b",
     "fr": r"\bACTIONS?\s+URGENTES?\b",
     "de": r"\bEILAKTION(?:EN)?\b",
+    "pt": r"\bA[ÇC][ÃA]O\s+URGENTE\b",
 }
 
 # The classic call to write, which alone marks an older UA: "PLEASE WRITE IMMEDIATELY in English ...".
@@ -114,6 +124,7 @@ WRITE_NOW: dict[str, str] = {
     "es": r"ESCRIBAN INMEDIATAMENTE",
     "fr": r"[EÉ]CRIVEZ IMM[EÉ]DIATEMENT",
     "de": r"SCHREIBEN SIE SOFORT",
+    "pt": r"ESCREVA IMEDIATAMENTE",
 }
 
 # The headline after the marker ("URGENT ACTION: Stop the prosecution ...", "ACCIÓN URGENTE: ...").
@@ -122,6 +133,7 @@ HEADLINE_MARKERS: dict[str, str] = {
     "es": r"ACCI[OÓ]N URGENTE",
     "fr": r"ACTION URGENTE",
     "de": r"EILAKTION",
+    "pt": r"A[ÇC][ÃA]O URGENTE",
 }
 
 # The heading of a model letter run into its first line: "SAMPLE LETTER Dear Counsellor, I am ...".
@@ -130,6 +142,7 @@ LETTER_LABELS: dict[str, str] = {
     "de": r"MUSTERBRIEF",
     "fr": r"MOD[EÈ]LE DE LETTRE",
     "es": r"CARTA MODELO|MODELO DE CARTA",
+    "pt": r"MODELO DE CARTA",
 }
 
 # ------------------------------------------------------------------------------------------------
@@ -199,6 +212,7 @@ SALUTATIONS: dict[str, str] = {
     "es": r"Excelentísim[oa]|Estimad[oa]s?|Señor|Señora",
     "fr": r"Monsieur|Madame",
     "de": r"Sehr geehrter?|Exzellenz",
+    "pt": r"Excelent[íi]ssim[oa]|Exm[oa]\.?|Prezad[oa]s?",
 }
 CLOSINGS: dict[str, str] = {
     "en": (
@@ -208,7 +222,7 @@ CLOSINGS: dict[str, str] = {
     "es": r"Atentamente|Saludos(?: cordiales)?",
     "fr": r"Cordialement|Veuillez agréer\b.*|Je vous prie d'agréer\b.*",
     "de": r"Mit freundlichen Grüßen|Hochachtungsvoll",
-    "pt": r"Com os melhores cumprimentos",
+    "pt": r"Com os melhores cumprimentos|Atenciosamente|Respeitosamente",
     "it": r"Cordiali saluti",
 }
 
@@ -218,6 +232,7 @@ PLEASE: dict[str, str] = {
     "de": r"Bitte",
     "es": r"Por favor",
     "fr": r"Veuillez|Merci de",
+    "pt": r"Por favor",
 }
 
 # ------------------------------------------------------------------------------------------------
