@@ -206,6 +206,8 @@ def script_of(text: str) -> str | None:
 
 def is_native_script(line: str) -> bool:
     """True when most letters of the line are in a non-Latin script."""
+    if line.isascii():
+        return False  # most lines: no need to look at each letter
     letters = [c for c in line if c.isalpha()]
     if not letters:
         return False

@@ -6,6 +6,7 @@ import bisect
 import contextlib
 import datetime as dt
 import functools
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -209,6 +210,7 @@ _DATE_DMY_RE = re.compile(
 _DATE_MDY_RE = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _DATE_NUM_RE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
 _YEAR_RE = re.compile(r"\d{4}")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 _DATE_ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -223,10 +225,12 @@ def parse_date(text: str) -> dt.date | None:
         with contextlib.suppress(ValueError):
             candidates.append((pos, dt.date(int(year), month, int(day))))
 
-    for m in _DATE_DMY_RE.finditer(text):
-        add(m.start(), m.group(3), _MONTHS[m.group(2).casefold()], m.group(1))
-    for m in _DATE_MDY_RE.finditer(text):
-        add(m.start(), m.group(3), _MONTHS[m.group(1).casefold()], m.group(2))
+    # The month names' patterns are slow on long lines; a line that names no month skips them.
+    if not _MONTHS.keys().isdisjoint(_WORD_RE.findall(text.casefold())):
+        for m in _DATE_DMY_RE.finditer(text):
+            add(m.start(), m.group(3), _MONTHS[m.group(2).casefold()], m.group(1))
+        for m in _DATE_MDY_RE.finditer(text):
+            add(m.start(), m.group(3), _MONTHS[m.group(1).casefold()], m.group(2))
     for m in _DATE_ISO_RE.finditer(text):
         add(m.start(), m.group(1), int(m.group(2)), m.group(3))
     for m in _DATE_NUM_RE.finditer(text):
@@ -487,6 +491,7 @@ _CONTACT_LABEL_RE = re.compile(
 )
 
 
+@functools.cache  # a few dozen labels, each read against the table once
 def contact_kind(label: str) -> str:
     """email, fax, phone, social or salutation, for a contact label as the text writes it."""
     return next(kind for pattern, kind in _CONTACT_LABELS if re.fullmatch(pattern, label, re.IGNORECASE))
@@ -601,7 +606,7 @@ def split_person(text: str) -> tuple[str | None, str, str | None]:
 @line_cache
 def split_contacts(line: str) -> tuple[tuple[str, str], ...]:
     """[(label, value)] for a line like 'Fax: +1 234 Email: a@b.org'; [] when it has no contact label."""
-    matches = list(_CONTACT_LABEL_RE.finditer(line))
+    matches = list(_CONTACT_LABEL_RE.finditer(line)) if ":" in line or "：" in line else []
     if not matches or line[: matches[0].start()].strip(" ,;/"):
         return ()
     pairs = []
@@ -1228,21 +1233,27 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
     first_seen: dict[str, int] = {}
     marked: set[str] = set()
     rejected: set[str] = set()
+    fit: dict[str, bool] = {}
     by_sentence: dict[int, set[str]] = {}
     sentence_starts = [0] + [m.end() for m in re.finditer(r"(?<=[.!?])\s+|\n", text)]
     for m in _NAME_RUN_RE.finditer(text):
         # Split the run where a word cannot be part of a name ("Journalist Mohamed Salah" keeps both
         # "Journalist Mohamed Salah" and "Mohamed Salah" as candidates; counting decides).
         words = re.sub(r"[’']s$", "", m.group(1)).split()  # "Malek Adly’s"
-        # A run without a word of a position or a body has none in any of its stretches either.
-        plain = not (_ORG_WORDS.search(m.group(1)) or _POSITION_WORDS.search(m.group(1)))
         sentence = bisect.bisect_right(sentence_starts, m.start()) - 1
+        # A word that is never part of a name ("The", a country, a word also written in lower case) ends
+        # every stretch at it, so only the stretches between such words are tried.
+        fits = [fit.setdefault(w, word_fits(w, lower_words)) for w in words]
         for a in range(len(words)):
             for b in range(a + 2, min(len(words), a + 6) + 1):
+                if not fits[b - 1]:
+                    break
+                if not fits[a]:
+                    break
                 name = " ".join(words[a:b])
                 if name in rejected:
                     continue
-                if name not in first_seen and not could_be_name(words[a:b], lower_words, officials, plain):
+                if name not in first_seen and not could_be_name(words[a:b], officials):
                     rejected.add(name)
                     continue
                 mentions[name] += 1
@@ -1271,20 +1282,26 @@ _LIST_SEPARATOR_RE = re.compile(r"[,;]|\band\b|\by\b|\bund\b|\bet\b")
 _PARTICLE_RE = re.compile(_NAME_PARTICLE)
 
 
-def could_be_name(words: list[str], lower_words: set[str], officials: set[str], plain: bool = False) -> bool:
-    """Words that may be a person's name: no particle at either end, no word of a body, place or
-    sentence, none the text also writes in lower case, not the name of an official written to."""
+def word_fits(word: str, lower_words: set[str]) -> bool:
+    """A word that may be part of a name: a particle, or none of a body, place or sentence, and not one
+    the text also writes in lower case."""
+    if _PARTICLE_RE.fullmatch(word):
+        return True
+    folded = word.casefold()
+    return (
+        folded.strip("‘'’") not in _NOT_NAME_WORDS and folded not in lower_words and not is_country_name(word)
+    )
+
+
+def could_be_name(words: list[str], officials: set[str]) -> bool:
+    """Words that fit (word_fits) and may be a person's name: no particle at either end, no word of a
+    position or a body, not the name of an official written to."""
     if _PARTICLE_RE.fullmatch(words[0]) or _PARTICLE_RE.fullmatch(words[-1]):
         return False
-    core = [w for w in words if not _PARTICLE_RE.fullmatch(w)]
-    if any(w.casefold().strip("‘'’") in _NOT_NAME_WORDS or w.casefold() in lower_words for w in core):
-        return False
     name = " ".join(words)
-    if any(is_country_name(w) for w in core):
+    if _ORG_WORDS.search(name) or _POSITION_WORDS.search(name):
         return False
-    if not plain and (_ORG_WORDS.search(name) or _POSITION_WORDS.search(name)):
-        return False
-    return not all(w.casefold() in officials for w in core)
+    return not all(w.casefold() in officials for w in words if not _PARTICLE_RE.fullmatch(w))
 
 
 def is_title_case(line: str) -> bool:
@@ -1295,13 +1312,11 @@ def is_title_case(line: str) -> bool:
 
 # ---------------------------------------------------------------- the document as a whole
 
-_WORD_RE = re.compile(r"[^\W\d_]+")
-
 
 def document_language(text: str) -> str | None:
     """The language most of the text is in, by its commonest words (vocabulary.COMMON_WORDS); None when
     no language has at least six of them, or two are close."""
-    counts = Counter(w for w in _WORD_RE.findall(text[:20000].casefold()))
+    counts = Counter(_WORD_RE.findall(text[:4000].casefold()))
     scores = sorted(
         ((sum(counts[w] for w in words), code) for code, words in vocabulary.COMMON_WORDS.items()),
         reverse=True,
@@ -1447,35 +1462,23 @@ def parse(text: str) -> UADocument:
     if not doc.asks and reading.demands:
         doc.asks = reading.demands
     if not doc.preferred_languages:
-        for line in lines:
-            if re.search(r"\bpreferred language|\bwrite\b.*\bin\b.*\byour own language", line, re.IGNORECASE):
-                doc.preferred_languages = languages_in(line.split(":", 1)[-1])
-                if doc.preferred_languages:
-                    break
+        for line in matching_lines(_LANGUAGES_ASKED_RE, lines):
+            doc.preferred_languages = languages_in(line.split(":", 1)[-1])
+            if doc.preferred_languages:
+                break
     if doc.deadline is None:
-        for line in lines:
-            if re.search(
-                r"\b(?:until|deadline|before|no later than|expires?|bis|avant|jusqu|hasta|antes)\b",
-                line,
-                re.I,
-            ) and re.search(
-                r"\b(?:appeal|action|send|write|appell|aktion|appel|envo|llamamiento|acci[oó]n)",
-                line,
-                re.IGNORECASE,
-            ):
-                doc.deadline = parse_date(line)
-                if doc.deadline:
-                    break
+        for line in matching_lines(_DEADLINE_WORD_RE, lines):
+            if _ACTION_WORD_RE.search(line) and (deadline := parse_date(line)):
+                doc.deadline = deadline
+                break
     if not doc.previous_ua_urls:
         content = [line for line in lines if line]
-        for i, line in enumerate(content):
+        for i in matching_line_numbers(_PREVIOUS_UA_RE, content):
             # The sentence naming the earlier UA may wrap onto the next line with its link.
-            window = " ".join(content[i : i + 3])
-            if _PREVIOUS_UA_RE.search(line):
-                urls = [u.rstrip(".,;") for u in _URL_RE.findall(window)]
-                doc.previous_ua_urls.extend(u for u in urls if u not in doc.previous_ua_urls)
-                if urls:
-                    break
+            urls = [u.rstrip(".,;") for u in _URL_RE.findall(" ".join(content[i : i + 3]))]
+            doc.previous_ua_urls.extend(u for u in urls if u not in doc.previous_ua_urls)
+            if urls:
+                break
     if not doc.individuals:
         # A name standing alone near the letter, if the text names them again; else the names met in it.
         text = "\n".join(lines)
@@ -1492,6 +1495,32 @@ def parse(text: str) -> UADocument:
     reject_if_not_ua(doc, has_marker, lines)
     add_warnings(doc)
     return doc
+
+
+_LANGUAGES_ASKED_RE = re.compile(
+    r"\bpreferred language|\bwrite\b.*\bin\b.*\byour own language", re.IGNORECASE
+)
+_DEADLINE_WORD_RE = re.compile(
+    r"\b(?:" + "|".join(vocabulary.DEADLINE_WORDS.values()) + r")\b", re.IGNORECASE
+)
+_ACTION_WORD_RE = re.compile(r"\b(?:" + "|".join(vocabulary.ACTION_WORDS.values()) + ")", re.IGNORECASE)
+
+
+def matching_line_numbers(pattern: re.Pattern, lines: list[str]):
+    """The numbers of the lines the pattern finds something in, in order: one search of the whole text
+    rather than one a line (the patterns must not match across a line's end)."""
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    last = -1
+    for m in pattern.finditer("\n".join(lines)):
+        number = bisect.bisect_right(starts, m.start()) - 1
+        if number != last:
+            last = number
+            yield number
+
+
+def matching_lines(pattern: re.Pattern, lines: list[str]):
+    for number in matching_line_numbers(pattern, lines):
+        yield lines[number]
 
 
 # "Link to previous UA", "This is the first update of UA 209/13. Further information: <url>".

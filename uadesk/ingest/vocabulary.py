@@ -226,6 +226,23 @@ CLOSINGS: dict[str, str] = {
     "it": r"Cordiali saluti",
 }
 
+# A sentence that gives the deadline outside any label: a word of time limit and a word of the action,
+# "This Urgent Action expires on June 1 2023", "Envíen llamamientos antes del ...".
+DEADLINE_WORDS: dict[str, str] = {
+    "en": r"until|deadline|before|no later than|expires?",
+    "de": r"bis",
+    "fr": r"avant|jusqu",
+    "es": r"hasta|antes",
+    "pt": r"até|antes",
+}
+ACTION_WORDS: dict[str, str] = {
+    "en": r"appeal|action|send|write",
+    "de": r"appell|aktion",
+    "fr": r"appel|envo",
+    "es": r"llamamiento|acci[oó]n|envíen",
+    "pt": r"apelo|a[çc][ãa]o|envie",
+}
+
 # A sentence that is a request of its own, after an ask: "Please ...", "Bitte ...".
 PLEASE: dict[str, str] = {
     "en": r"Please|Kindly",
