@@ -216,6 +216,21 @@ def wait_until(condition, *, timeout: float = 90, message: str = "") -> None:
         time.sleep(0.1)
 
 
+STAFF_PASSWORD = "a long staff password"
+
+
+def superuser_with_authenticator(django_user_model, username: str):
+    """An administrator whose password is STAFF_PASSWORD and who has a confirmed authenticator."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_superuser(username, email="", password=None)
+    hasher = PBKDF2PasswordHasher()  # the server's own hashers; few iterations keep it quick
+    user.password = hasher.encode(STAFF_PASSWORD, hasher.salt(), iterations=1000)
+    user.save()
+    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
 def staff_sign_in(page, desk, username: str, password: str, device) -> None:
     """Signs in at the staff desk as a staff member does: password, then the authenticator's code."""
     from django_otp.oath import TOTP

@@ -1,23 +1,17 @@
 """At 1280 px the review of an imported draft shows each of the import's doubts in its field's row."""
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import staff_sign_in
+from tests.browser.conftest import STAFF_PASSWORD, staff_sign_in, superuser_with_authenticator
 from tests.ingest.test_review_doubts import NO_DEADLINE, NO_SALUTATION, UA
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "a long staff password"
+PASSWORD = STAFF_PASSWORD
 
 
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_superuser("editor", email="", password=None)
-    hasher = PBKDF2PasswordHasher()  # the server's own hashers; few iterations keep it quick
-    user.password = hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
-    user.save()
-    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return superuser_with_authenticator(django_user_model, "editor")
 
 
 def inside(inner: dict, outer: dict) -> bool:

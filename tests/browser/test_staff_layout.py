@@ -1,13 +1,11 @@
 """The staff desk at 1280 px: the home, an imported action's form and a report fit, no field cut off."""
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import staff_sign_in
+from tests.browser.conftest import STAFF_PASSWORD, staff_sign_in, superuser_with_authenticator
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "a long staff password"
+PASSWORD = STAFF_PASSWORD
 
 # Every visible form field whose box reaches past its container's, and the page's horizontal overflow.
 OVERFLOWS = """() => {
@@ -27,11 +25,7 @@ OVERFLOWS = """() => {
 
 @pytest.fixture
 def administrator(django_user_model):
-    user = django_user_model.objects.create_superuser("chief", email="", password=None)
-    hasher = PBKDF2PasswordHasher()  # the server's own hashers; few iterations keep it quick
-    user.password = hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
-    user.save()
-    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return superuser_with_authenticator(django_user_model, "chief")
 
 
 def fits(page) -> None:

@@ -180,40 +180,30 @@ def test_asks_are_the_list_items_after_i_urge_you_to():
     assert "Release him immediately" in doc["model_letter"]["body"]
 
 
-def test_an_ask_inside_the_sentence():
-    letter = (
-        "Dear President,\n\nI urge you to quash the death sentence and order a fair retrial.\n\n"
-        "Yours sincerely,"
-    )
-    doc = parsed(
+def execution_ua(letter_body: str) -> dict:
+    return parsed(
         ua(
             "URGENT ACTION",
             "MAN AT RISK OF EXECUTION",
             "A man faces execution.",
             "TAKE ACTION",
             "President\nJoseph Boakai\nExecutive Mansion\nMonrovia, Liberia",
-            letter,
+            f"Dear President,\n\n{letter_body}\n\nYours sincerely,",
         )
     )
+
+
+def test_an_ask_inside_the_sentence():
+    doc = execution_ua("I urge you to quash the death sentence and order a fair retrial.")
     # Kept from its verb on; a section's letter page, with no list of demands, keeps such sentences whole
     # (tests/ingest/test_languages_and_layouts.py).
     assert doc["asks"] == ["quash the death sentence and order a fair retrial."]
 
 
 def test_an_ask_inside_another_sentence_is_kept_from_its_verb():
-    letter = (
-        "Dear President,\n\nHe was sentenced after an unfair trial, and I ask you to order a fair "
-        "retrial. Therefore, I call on you to commute the sentence.\n\nYours sincerely,"
-    )
-    doc = parsed(
-        ua(
-            "URGENT ACTION",
-            "MAN AT RISK OF EXECUTION",
-            "A man faces execution.",
-            "TAKE ACTION",
-            "President\nJoseph Boakai\nExecutive Mansion\nMonrovia, Liberia",
-            letter,
-        )
+    doc = execution_ua(
+        "He was sentenced after an unfair trial, and I ask you to order a fair retrial. "
+        "Therefore, I call on you to commute the sentence."
     )
     assert doc["asks"] == ["order a fair retrial.", "commute the sentence."]
 
