@@ -363,3 +363,13 @@ def test_a_portuguese_ua_read_by_the_rows_added_for_it():
     assert data["model_letter"]["salutation"] == "Excelentíssimo Senhor Ministro"
     assert data["model_letter"]["closing"] == "Atenciosamente,"
     assert [i["name"] for i in data["individuals"]] == ["Iracema Tupinambá Correia"]
+
+
+def test_people_marked_m_or_f_are_the_people_at_risk_each_named_once():
+    text = LETTER_PAGE.replace(
+        "I am writing to urge you",
+        "The following students are held:\n\nOla Nordmann (m) Kari Hansen (f) Per Olsen Lie (m)\n\n"
+        "I am writing to urge you",
+    )
+    names = [i["name"] for i in parsed(text)["individuals"]]
+    assert names[:3] == ["Ola Nordmann", "Kari Hansen", "Per Olsen Lie"]

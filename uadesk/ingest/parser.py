@@ -1196,7 +1196,7 @@ _NAME_RUN_RE = re.compile(
     rf"(?<![\w‘'’-])({_NAME_WORD}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,5}})(?![\w-])"
 )
 # "Ali ‘Esa Mansoor al-‘Ekri (m)": a name marked with the person's gender or pronoun.
-_MARKED_PERSON_RE = re.compile(r"^\s*\((?:m|f|male|female|he/him|she/her|they/them)\)", re.IGNORECASE)
+_MARKED_PERSON_RE = re.compile(r"\s*\((?:m|f|male|female|he/him|she/her|they/them)\)", re.IGNORECASE)
 # Capitalised words that are not a person's: days, months, and the words that open sentences.
 _NOT_NAME_WORDS = {
     w.casefold()
