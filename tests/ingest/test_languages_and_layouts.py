@@ -372,4 +372,5 @@ def test_people_marked_m_or_f_are_the_people_at_risk_each_named_once():
         "I am writing to urge you",
     )
     names = [i["name"] for i in parsed(text)["individuals"]]
-    assert names[:3] == ["Ola Nordmann", "Kari Hansen", "Per Olsen Lie"]
+    assert {"Ola Nordmann", "Kari Hansen", "Per Olsen Lie"} <= set(names)
+    assert "Olsen Lie" not in names and "Kari Hansen Per" not in names
