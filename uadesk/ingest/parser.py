@@ -1196,6 +1196,7 @@ _NAME_RUN_RE = re.compile(
     rf"(?<![\w‘'’-])({_NAME_WORD}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,5}})(?![\w-])"
 )
 # "Ali ‘Esa Mansoor al-‘Ekri (m)": a name marked with the person's gender or pronoun.
+_ACRONYM_AFTER_RE = re.compile(r"\s*\([A-ZÀ-Þ]{2,}[A-Z0-9-]*\)")
 _MARKED_PERSON_RE = re.compile(r"\s*\((?:m|f|male|female|he/him|she/her|they/them)\)", re.IGNORECASE)
 # Capitalised words that are not a person's: days, months, and the words that open sentences.
 _NOT_NAME_WORDS = {
@@ -1239,6 +1240,9 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
     for m in _NAME_RUN_RE.finditer(text):
         # Split the run where a word cannot be part of a name ("Journalist Mohamed Salah" keeps both
         # "Journalist Mohamed Salah" and "Mohamed Salah" as candidates; counting decides).
+        if _ACRONYM_AFTER_RE.match(text, m.end()) or text[max(0, m.start() - 1) : m.start()] == "(":
+            # "Civil Liberties Organisation (CLO)", "(Águilas Negras Bloque Capital)": a body's name.
+            continue
         words = re.sub(r"[’']s$", "", m.group(1)).split()  # "Malek Adly’s"
         sentence = bisect.bisect_right(sentence_starts, m.start()) - 1
         # A word that is never part of a name ("The", a country, a word also written in lower case) ends
