@@ -4,7 +4,6 @@ draft for every UA (never a refusal), doubts where they are, and spelling kept i
 The documents here are written for the tests, in the shapes the corpus shows, with names and places of
 their own: the parser must read them by their form, not by words it has seen."""
 
-import ast
 import datetime as dt
 import json
 import pathlib
@@ -284,37 +283,18 @@ def test_every_kind_of_section_has_its_reader_and_every_label_its_kind():
     assert {"en", "es", "fr", "de"} <= languages
 
 
-def _code_strings(path: pathlib.Path) -> str:
-    """The string constants a module's code uses (its patterns and word lists), not its docstrings."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return "\n".join(
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-    )
-
-
 def test_no_rule_is_keyed_on_a_corpus_documents_own_names():
-    """The people and officials of the labelled corpus appear in no pattern or word list of the parser."""
-    code = "\n".join(
-        _code_strings(ROOT / "uadesk" / "ingest" / name) for name in ("parser.py", "vocabulary.py")
-    )
-    code_words = set(re.findall(r"[^\W\d_]+", code.casefold()))
+    """The people and officials of the labelled corpus appear nowhere in the parser's modules: not in a
+    pattern or a word list, and not in a comment's example either (those use names of their own)."""
+    modules = ("parser.py", "vocabulary.py", "languages.py", "countries.py")
+    source = "\n".join((ROOT / "uadesk" / "ingest" / name).read_text(encoding="utf-8") for name in modules)
+    source_words = set(re.findall(r"[^\W\d_]+", source.casefold()))
     names = set()
     for answer in (HERE / "corpus").glob("*.expected.json"):
         expected = json.loads(answer.read_text(encoding="utf-8"))
         for person in expected["individuals"] + expected["targets"]:
             names.update(w for w in re.findall(r"[^\W\d_]+", person["name"].casefold()) if len(w) >= 4)
-    # Words that are also common words of the form ("abdul" is a given name; none is listed here).
-    assert names and not (names & code_words), sorted(names & code_words)
+    assert len(names) > 50 and not (names & source_words), sorted(names & source_words)
 
 
 # The worked example of docs/design.md: Portuguese labels added as rows of vocabulary.py, nothing else.

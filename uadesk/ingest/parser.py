@@ -312,9 +312,9 @@ _UPDATE_RE = re.compile(
     r"\bUA-\d{1,3}/\d{2,4}-\d{1,2}(?!\d)",
     re.IGNORECASE,
 )
-# "UA 92/21", "UA-Nr.: UA-074/2019-1" (a German section's first update of UA-074/2019), "AU 116/07"
-# (Spanish), "UA: Country: 40.23"; web pages write "(Egypt: UA 175.19)", "(Mexico 47.24)" after the title
-# and "Urgent Action 85.21" in their steps.
+# "UA 92/21", "UA-Nr.: UA-051/2020-1" (a German section's first update of UA-051/2020), "AU 116/07"
+# (Spanish), "UA: Country: 40.23"; web pages write "(Egypt: UA 12.34)", "(Chile 56.78)" after the title
+# and "Urgent Action 90.12" in their steps.
 _UA_NUMBER_RE = re.compile(
     r"\b(?:UAA?|AU)\s*(?:number|no\.?|nr\.?|#)?\s*[:-]?\s*(?:UA-)?(\d{1,3}\s*[/.]\s*\d{2,4}(?:-\d{1,2}(?!\d))?)(?![\d/])"
     r"|\bURGENT ACTION\s+(\d{1,3}\.\d{2})\b"
@@ -327,7 +327,7 @@ _INDEX_LABEL_RE = re.compile(r"\b(?:AI\s+)?INDEX(?:\s+(?:NUMBER|NO\.?))?\s*:", r
 _DATE_LABEL_RE = re.compile(
     r"\b(?:DATE|ISSUED(?:\s+ON)?|PUBLICATION DATE|DATE OF ISSUE|DATUM|FECHA)\s*:\s*", re.IGNORECASE
 )
-# "Urgent Action Update: JOURNALIST IN PROLONGED ARBITRARY DETENTION (Egypt: UA 175.19)".
+# "Urgent Action Update: TEACHERS HELD WITHOUT CHARGE (Egypt: UA 12.34)".
 _MARKED_TITLE_RE = re.compile(
     "^(?:" + "|".join(vocabulary.HEADLINE_MARKERS.values()) + r")\s*:\s*(?=\S+\s+\S)", re.IGNORECASE
 )
@@ -588,7 +588,7 @@ def clean_title(text: str) -> str:
 
 
 def split_person(text: str) -> tuple[str | None, str, str | None]:
-    """(honorific, name, title) from a list item such as 'Ma Xingrui, party secretary of X, and'."""
+    """(honorific, name, title) from a list item such as 'Li Wei, party secretary of X, and'."""
     text = clean_title(strip_bullet(text))
     parts = re.split(r"\s*,\s*|\s+[–—-]\s+|\s*\(\s*", text, maxsplit=1)
     if len(parts) == 2:
@@ -701,7 +701,7 @@ def target_from_block(block: PendingBlock, role: str) -> Target | None:
     head_end = 0
     person = split_person_run(latin[0]) if latin and not looks_like_name(latin[0]) else None
     if person and len(person) >= 2 and _POSITION_WORDS.match(person[0]):
-        # "Attorney General of Mexico Alejandro Gertz Manero": position and name on one line.
+        # "Attorney General of Chile Rodrigo Vial Soto": position and name on one line.
         title, (honorific, name), head_end = person[0], strip_honorific(person[1]), 1
         latin[1:1] = person[2:]
     for i, line in enumerate(latin[:3] if name is None else []):
@@ -726,7 +726,7 @@ def target_from_block(block: PendingBlock, role: str) -> Target | None:
         return None
     above_name = latin[: head_end - 1]
     title_lines = [line for line in above_name if not _ORG_WORDS.search(line) or _POSITION_WORDS.search(line)]
-    # A position written on the line after the name ("Julián Pacheco / Minister of Security").
+    # A position written on the line after the name ("Tomás Ibarra / Minister of Security").
     if not title_lines and title is None and head_end < len(latin):
         nxt = latin[head_end]
         if (
@@ -813,7 +813,7 @@ def targets_from_lines(lines: list[str], role: str, doc: UADocument) -> list[Tar
             doc.lone_names.append(target.name)
             continue
         if target is None and role != "primary" and block.latin and _MISSION_RE.search(block.latin[0]):
-            # "Ambassade du Royaume de Bahreïn, Paris, France.": a copy to a mission, no one named.
+            # "Ambassade de Ruritanie, Paris, France.": a copy to a mission, no one named.
             target = Target(role=role, name="", address_lines=list(block.latin))
             finish_target(target, block.native_hint)
         if target is not None:
@@ -993,8 +993,8 @@ _INLINE_ASK_RE = re.compile(
 # ---------------------------------------------------------------- unfolding run-together lines
 
 # Web pages and two-column PDFs run what a printed UA sets on several lines into one: a whole contact
-# block ("Andrey Shved Prosecutor General of ... Minsk, Belarus Email: ... Salutation: Dear ..."), or a
-# letter's heading, salutation and body ("SAMPLE LETTER Dear Counsellor, I am writing ..."). Unfolding
+# block ("Pavel Orlov Prosecutor General of ... Vilnius, Lithuania Email: ... Salutation: Dear ..."), or a
+# letter's heading, salutation and body ("SAMPLE LETTER Dear Minister, I am writing ..."). Unfolding
 # puts them back on lines of their own, so the rest of the parser reads every layout alike.
 _INLINE_LETTER_RE = re.compile(
     "^(?P<label>" + "|".join(vocabulary.LETTER_LABELS.values()) + r")\s*:?\s+(?P<rest>\S.*)$", re.IGNORECASE
@@ -1011,7 +1011,7 @@ _STEP_RE = re.compile(
 )
 
 
-# "... corren grave peligro.Ernesto Rábago fue ...": a page that lost its paragraph breaks.
+# "... corre grave peligro.Marta Gil fue ...": a page that lost its paragraph breaks.
 _RUN_ON_RE = re.compile(r"(?<=[a-zß-öø-ÿ]{2}[.:])(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿA-ZÀ-ÖØ-Þ])")
 
 
@@ -1037,14 +1037,14 @@ def unfold(lines: list[str]) -> list[str]:
     return out
 
 
-# "URGENT ACTION MASS DEATH THREATS TO HUMAN RIGHTS DEFENDERS At least 80 ...": a PDF's header, headline
+# "URGENT ACTION TEACHERS HELD WITHOUT CHARGE Three teachers were ...": a PDF's header, headline
 # and first paragraph on one line; the headline is the run of capitals after the marker.
 _MARKER_HEADLINE_RE = re.compile(
     r"^(?P<before>.*?)\b(?P<marker>" + "|".join(vocabulary.HEADLINE_MARKERS.values()) + r")\s+"
     r"(?P<headline>(?:[A-ZÀ-Þ0-9’'\",:/()-]+\s+)+?[A-ZÀ-Þ0-9’'\",:/()-]*[A-ZÀ-Þ])\s+(?P<body>[A-ZÀ-Þ][a-zß-ÿ].*)$"
 )
 _HEADLINE_HINT_RE = re.compile("|".join(vocabulary.HEADLINE_MARKERS.values()))
-# "26 November 1997 NIGERIAOgaga Ifowodo, aged 34": a country's name in capitals run into a name.
+# "12 June 1996 KENYAOtieno Wafula, aged 34": a country's name in capitals run into a name.
 _GLUED_COUNTRY_RE = re.compile(r"(?:^|(?<=\s))([A-Z]{4,})(?=[A-Z][a-z])")
 
 
@@ -1065,7 +1065,7 @@ def _split_run_on(line: str) -> list[str]:
 
 
 def split_inline_salutation(text: str) -> list[str]:
-    """["Dear Counsellor,", "I am writing ..."] from a letter run into one line; the text as it is
+    """["Dear Minister,", "I am writing ..."] from a letter run into one line; the text as it is
     when it does not open with a short salutation ended by a comma."""
     m = re.match(r"^(?P<salutation>[^,.:;]{3,80}),\s+(?P<body>\S.*)$", text)
     if m and _SALUTATION_RE.match(text):
@@ -1077,8 +1077,8 @@ def unfold_contact_run(line: str) -> list[str]:
     """A whole contact block on one line, back on lines: the person, then each labelled contact."""
     labels = list(_CONTACT_LABEL_RE.finditer(line)) if ":" in line or "：" in line else []
     if not labels:
-        # No contact at all: a name, a position and an address with its number ("Chen Quanguo Party
-        # Secretary of ... 479 Zhongshan Lu ..."), or the line is left alone.
+        # No contact at all: a name, a position and an address with its number ("Wang Lin Party
+        # Secretary of ... 12 Renmin Lu ..."), or the line is left alone.
         if len(line) > 250 or line.endswith((".", ",", ":", ";")) or not _DIGIT_RE.search(line):
             return [line]  # a sentence, or no house number: not an address run on
         person = split_person_run(line)
@@ -1101,7 +1101,7 @@ def unfold_contact_run(line: str) -> list[str]:
 
 _DIGIT_RE = re.compile(r"\d")
 # Where an address begins on a run-together line: a house number, a street's abbreviation, a P.O. box or
-# an organisation's word ("Embassy of Belarus 1619 New Hampshire Ave NW").
+# an organisation's word ("Embassy of Lithuania 2622 16th St NW").
 _ADDRESS_START_RE = re.compile(
     r"\d|^(?:[A-Z][a-z]{0,3}\.$|P\.?\s?O\.?$|Box$)|^(?:Embassy|Permanent|Mission|Office|Ministry|"
     r"Consulate|High|Palace|Prison|Court|Calle|Avenida|Rue|Via|Ul\.|Vul\.|Av\.|Jl\.)$"
@@ -1119,7 +1119,7 @@ def name_length(words: list[str]) -> int:
 
 
 def split_person_run(head: str) -> list[str] | None:
-    """["Prosecutor General of the Republic of Belarus", "Andrey Shved", "Vul. ... Minsk, Belarus"] from
+    """["Prosecutor General of the Republic of Lithuania", "Pavel Orlov", "Gedimino pr. ... Vilnius"] from
     the words before the first contact label: a name and a position in either order, then the address."""
     words = head.split()
     honorific, rest = strip_honorific(head)
@@ -1129,11 +1129,11 @@ def split_person_run(head: str) -> list[str] | None:
         words = rest.split()
     title: list[str] = []
     name: list[str] = []
-    # "Public Prosecutor Hamada al-Sawi ...": a position first, then the name.
+    # "Public Prosecutor Samir al-Tawil ...": a position first, then the name.
     if m := _LEADING_POSITION_RE.match(" ".join(words)):
         title = m.group("title").split()
         words = words[len(title) :]
-        # "Attorney General of Mexico Alejandro Gertz Manero": the position runs to its country; else
+        # "Attorney General of Chile Rodrigo Vial Soto": the position runs to its country; else
         # "Minister of the Interior Halvard Mørkeberg ...": as far as still leaves a name after it.
         if words and words[0] in ("of", "de", "du", "des", "del"):
             country = next(
@@ -1186,7 +1186,7 @@ def split_person_run(head: str) -> list[str] | None:
 
 # ---------------------------------------------------------------- the people at risk, unlabelled
 
-# A capitalised word of a name: "Şebnem", "al-Zubeir", "‘Abdulkhaleq", "O'Brien", "Fincancı".
+# A capitalised word of a name: "Şükrü", "al-Rashidi", "‘Abdulwahid", "O'Brien", "Yıldırım".
 _NAME_WORD = (
     r"(?:(?:al|el|ad|as|ash|at|az)-)?[‘'’]?[A-ZÀ-ÖØ-ÞĀ-Žİ][a-zß-öø-ÿā-žı‘'’]+"
     r"(?:-[A-ZÀ-Þa-zß-ÿ][a-zß-öø-ÿā-žı]+)?"
@@ -1195,7 +1195,7 @@ _NAME_PARTICLE = r"(?i:al|el|bin|bint|ibn|abu|de|del|della|da|dos|du|la|le|van|v
 _NAME_RUN_RE = re.compile(
     rf"(?<![\w‘'’-])({_NAME_WORD}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,5}})(?![\w-])"
 )
-# "Ali ‘Esa Mansoor al-‘Ekri (m)": a name marked with the person's gender or pronoun.
+# "Yusuf ‘Isa Karim al-‘Amri (m)": a name marked with the person's gender or pronoun.
 _ACRONYM_AFTER_RE = re.compile(r"\s*\([A-ZÀ-Þ]{2,}[A-Z0-9-]*\)")
 _MARKED_PERSON_RE = re.compile(r"\s*\((?:m|f|male|female|he/him|she/her|they/them)\)", re.IGNORECASE)
 # Capitalised words that are not a person's: days, months, and the words that open sentences.
@@ -1238,12 +1238,12 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
     by_sentence: dict[int, set[str]] = {}
     sentence_starts = [0] + [m.end() for m in re.finditer(r"(?<=[.!?])\s+|\n", text)]
     for m in _NAME_RUN_RE.finditer(text):
-        # Split the run where a word cannot be part of a name ("Journalist Mohamed Salah" keeps both
-        # "Journalist Mohamed Salah" and "Mohamed Salah" as candidates; counting decides).
+        # Split the run where a word cannot be part of a name ("Journalist Youssef Adel" keeps both
+        # "Journalist Youssef Adel" and "Youssef Adel" as candidates; counting decides).
         if _ACRONYM_AFTER_RE.match(text, m.end()) or text[max(0, m.start() - 1) : m.start()] == "(":
             # "Civil Liberties Organisation (CLO)", "(Águilas Negras Bloque Capital)": a body's name.
             continue
-        words = re.sub(r"[’']s$", "", m.group(1)).split()  # "Malek Adly’s"
+        words = re.sub(r"[’']s$", "", m.group(1)).split()  # "Nour Haddad’s"
         sentence = bisect.bisect_right(sentence_starts, m.start()) - 1
         # A word that is never part of a name ("The", a country, a word also written in lower case) ends
         # every stretch at it, so only the stretches between such words are tried.
@@ -1273,8 +1273,8 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
             listed.update(names)
     title = doc.title if not is_title_case(doc.title) else ""
     kept = [n for n in first_seen if mentions[n] >= 2 or n in marked or n in listed or n in title]
-    # Of overlapping candidates the one met most often wins ("Salaheddin al-Tabbaa" over "Verbleib
-    # Salaheddin al-Tabbaa"), then the longer ("Berta Zuniga Cáceres" over "Berta Zuniga").
+    # Of overlapping candidates the one met most often wins ("Karim al-Masri" over "Verbleib
+    # Karim al-Masri"), then the longer ("Lucía Ortega Ruiz" over "Lucía Ortega").
     found: list[str] = []
     for name in sorted(kept, key=lambda n: (n not in marked, -mentions[n], -len(n))):
         if not any(name in other or other in name for other in found):
@@ -1621,7 +1621,7 @@ def opens_with_addressee(lines: list[str]) -> bool:
 def addressee_as_one_block(lines: list[str], doc: UADocument) -> list[str]:
     """A letter page's opening lines up to "Dear ...", as one block (web pages set blank lines between
     them), less the letter's subject, a short line of its own just before "Dear ...", which is its title
-    ("Konstantin Kotov", "Solafa Magdy, Hossam el-Sayed and Mohamed Salah")."""
+    ("Ivan Petrov", "Laila Nabil, Tarek Sami and Youssef Adel")."""
     opening = next(i for i, line in enumerate(lines) if line and _SALUTATION_RE.match(line))
     blocks = blocks_of(lines[:opening])
     if len(blocks) > 1 and is_subject_line(blocks[-1]):
@@ -1655,7 +1655,7 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
     # Headers of the template form ("URGENT ACTION TITLE: ...") are section-less label lines.
     header_lines = [line for line in preamble if line][:12]
     doc.kind = find_kind(header_lines, has_marker)
-    # The header's number, else the first one the page gives ("let us know ... on Urgent Action 85.21").
+    # The header's number, else the first one the page gives ("let us know ... on Urgent Action 90.12").
     for text in ("\n".join(header_lines), "\n".join(line for section in sections for line in section.lines)):
         if m := _UA_NUMBER_RE.search(text):
             doc.ua_number = ua_number_of(m)
@@ -1674,17 +1674,17 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
     if title_idx is None:
         for i, line in enumerate(preamble[:40]):
             m = _UA_NUMBER_RE.search(line)
-            # "UA 359/90 (AFR 59/12/90, 11 September 1990) - Uganda: ...": past the earlier UA's reference.
-            # "UA 341/09 (18 December 2009) and follow ups (2 February 2010)": past the follow-ups too.
+            # "UA 210/91 (AFR 99/10/91, 2 May 1991) - Kenya: ...": past the earlier UA's reference.
+            # "UA 77/08 (3 March 2008) and follow ups (9 May 2008)": past the follow-ups too.
             rest = _EARLIER_REFERENCES_RE.sub("", line[m.end() :]).strip(" :-–") if m else ""
-            # "UA 368/97 Fear of ill-treatment / legal concern 26 November 1997 NIGERIA...": up to the date.
+            # "UA 45/96 Fear of torture / legal concern 12 June 1996 KENYA...": up to the date.
             rest = re.split(rf"\s+\d{{1,2}}\s+(?:{_MONTH_RE})\b", rest, maxsplit=1, flags=re.IGNORECASE)[0]
             # "UA 229/10 Risk of forced eviction": the headline follows the number on the same line.
             if m and len(rest.split()) >= 2 and not re.search(r"\b(?:index|date)\s*:", rest, re.IGNORECASE):
                 doc.title = re.split(r"\.\s", rest, maxsplit=1)[0].strip(" .")
                 title_idx = i
                 break
-            # "Further information on UA 341/09 (...)" alone: the headline is the short line below it.
+            # "Further information on UA 77/08 (...)" alone: the headline is the short line below it.
             following = next((x for x in preamble[i + 1 : i + 3] if x), "")
             headline = following and not following.endswith(".") and len(following) <= 120
             if m and not rest and headline and not is_metadata_line(following):
@@ -1721,7 +1721,7 @@ _PICTURE_RE = re.compile(
 )
 
 
-# "IRAN Majid Tavakkoli (m), student aged around 24", "Hassan Hussein, football coach": the lines of the
+# "IRAN Reza Karimi (m), student aged around 24", "Omar Farouk, football coach": the lines of the
 # classic layout that say who is at risk, under the country's name.
 _PEOPLE_LINE_RE = re.compile(
     rf"^(?:[A-Z]{{4,}}\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}\s*(?:\((?:m|f)\))?,\s+[a-z0-9]", re.UNICODE
