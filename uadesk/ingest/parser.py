@@ -1004,11 +1004,7 @@ _RUN_SEPARATOR_RE = re.compile(r"\s+[I|]\s*$")
 
 
 # The numbered steps a section's web page gives instead of a "TAKE ACTION" heading.
-_STEP_RE = re.compile(
-    r"\b(?:write a letter|take action|let us know the actions|send (?:an? )?(?:appeal|letter)s?|"
-    r"schreiben sie|[ée]crivez|escriba)\b",
-    re.IGNORECASE,
-)
+_STEP_RE = re.compile(r"\b(?:" + "|".join(vocabulary.STEPS.values()) + r")\b", re.IGNORECASE)
 
 
 # "... corre grave peligro.Marta Gil fue ...": a page that lost its paragraph breaks.
@@ -1715,9 +1711,7 @@ def parse_header(doc: UADocument, sections: list[Section], has_marker: bool) -> 
 
 
 _PICTURE_RE = re.compile(
-    r"©|\((?:c|photo)\)|"
-    r"^(?:the (?:image|picture|photo) shows|das bild zeigt|l['’]image montre|la imagen muestra)\b",
-    re.IGNORECASE,
+    r"©|\((?:c|photo)\)|^(?:" + "|".join(vocabulary.PICTURE_CAPTIONS.values()) + r")\b", re.IGNORECASE
 )
 
 
@@ -1858,15 +1852,6 @@ def looks_like_opening(lines: list[str], i: int) -> bool:
             continue
         return len(line) > 60 or not (split_contacts(line) or looks_like_name(line))
     return False
-
-
-# A last update says the action is over and so has no one to write to: "No further action is requested".
-_CLOSED_RE = re.compile(
-    r"\bno further (?:action|appeals?)\b|\bthis urgent action (?:is|has) (?:now )?(?:closed|ended|over)\b|"
-    r"\b(?:diese )?urgent action ist (?:beendet|abgeschlossen)\b|\bkeine weiteren (?:appelle|aktionen)\b|"
-    r"\bplus aucune action\b|\bno se requiere(?:n)? m[aá]s\b",
-    re.IGNORECASE,
-)
 
 
 def reject_if_not_ua(doc: UADocument, has_marker: bool, lines: list[str]) -> None:

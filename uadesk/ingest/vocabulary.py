@@ -243,6 +243,24 @@ ACTION_WORDS: dict[str, str] = {
     "pt": r"apelo|a[çc][ãa]o|envie",
 }
 
+# The numbered steps a section's web page gives instead of a "TAKE ACTION" heading.
+STEPS: dict[str, str] = {
+    "en": r"write a letter|take action|let us know the actions|send (?:an? )?(?:appeal|letter)s?",
+    "de": r"schreiben sie",
+    "fr": r"[ée]crivez",
+    "es": r"escriba",
+    "pt": r"escreva",
+}
+
+# A photo's caption, credit or alternative text on a web page, which is not the summary.
+PICTURE_CAPTIONS: dict[str, str] = {
+    "en": r"the (?:image|picture|photo) shows",
+    "de": r"das bild zeigt",
+    "fr": r"l['’]image montre",
+    "es": r"la imagen muestra",
+    "pt": r"a (?:imagem|foto) mostra",
+}
+
 # A sentence that is a request of its own, after an ask: "Please ...", "Bitte ...".
 PLEASE: dict[str, str] = {
     "en": r"Please|Kindly",
