@@ -136,3 +136,51 @@ def test_a_signature_whose_connection_was_lost_after_it_was_taken_is_thanked_onc
     assert response.status_code == 302
     assert response["Location"].endswith(reverse("petitions:thanks", kwargs={"slug": petition.slug}))
     assert Submission.objects.count() == 1
+
+
+@pytest.fixture
+def then_lose(lose_connection, monkeypatch):
+    """Replaces a view module's service with one that does its work, then loses the connection, or with
+    `before`, loses it as the service begins; once: the view's second run goes through."""
+
+    def install(module, name, *, before=False):
+        work, lost = getattr(module, name), []
+
+        def lose_once():
+            if not lost:
+                lost.append(True)
+                lose_connection()
+                connection.cursor().execute("SELECT 1")  # left open, as tests/database_urls.py says why
+
+        def work_then_lose(*args, **kwargs):
+            if before:
+                lose_once()
+            result = work(*args, **kwargs)
+            lose_once()
+            return result
+
+        monkeypatch.setattr(module, name, work_then_lose)
+
+    return install
+
+
+def test_a_reminder_asked_as_the_connection_is_lost_is_set_once_and_confirmed(client, open_action, then_lose):
+    from uadesk.actions.models import Reminder
+    from uadesk.supporters import views
+
+    then_lose(views, "reminder_ask")
+    response = client.post(
+        reverse("supporters:remind", args=[open_action.slug]), {"email": "ada@example.org"}
+    )
+    assert response.status_code == 200 and b"We will remind you" in response.content
+    assert Reminder.objects.filter(action=open_action).count() == 1
+
+
+def test_a_data_link_asked_as_the_connection_is_lost_is_sent_once(client, then_lose):
+    from uadesk.delivery.models import Message
+    from uadesk.supporters import views
+
+    then_lose(views, "data_link_queue", before=True)  # the rate limits counted, the message not yet made
+    response = client.post(reverse("supporters:link"), {"email": "ada@example.org"})
+    assert response.status_code == 302 and response["Location"].endswith(reverse("supporters:link_sent"))
+    assert Message.objects.filter(kind="data-link").count() == 1

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from uadesk.actions.models import Action
+from uadesk.database import rerun_safe
 from uadesk.ratelimit import allow, allow_request, client_address, network_of
 
 from . import crypto, services
@@ -113,8 +114,12 @@ def erased(request):
     return render(request, "supporters/erased.html")
 
 
+@rerun_safe  # its one write, the email's message, is made once: a second run finds the first's mark
 def link_request(request):
     """Always the same answer, known address or not: the page never tells whether someone is a supporter."""
+    if getattr(request, "_link_queued", False):
+        # Run again after its connection was lost: the first run's message is committed; answer as it would.
+        return redirect("supporters:link_sent")
     form = LinkRequestForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
         return render(request, "supporters/link_request.html", {"form": form})
@@ -146,6 +151,7 @@ def link_request(request):
         "supporter-link:email", email_hash, limit=settings.SUPPORTER_LINK_RATE_PER_EMAIL, window=hour
     ):
         data_link_queue(email_hash)
+        request._link_queued = True
     return redirect("supporters:link_sent")
 
 
@@ -154,6 +160,7 @@ def link_sent(request):
 
 
 @require_POST
+@rerun_safe  # reminder_ask finds the supporter and the reminder of the action it made: a second run adds none
 def remind(request, slug):
     """A supporter asks for one reminder before the deadline; the answer is the same whoever asks."""
     action = get_object_or_404(Action.objects.public(), slug=slug)
