@@ -1245,10 +1245,10 @@ def named_in_text(lines: list[str], doc: UADocument) -> list[Individual]:
         # every stretch at it, so only the stretches between such words are tried.
         fits = [fit.setdefault(w, word_fits(w, lower_words)) for w in words]
         for a in range(len(words)):
+            if not fits[a]:
+                continue
             for b in range(a + 2, min(len(words), a + 6) + 1):
                 if not fits[b - 1]:
-                    break
-                if not fits[a]:
                     break
                 name = " ".join(words[a:b])
                 if name in rejected:
