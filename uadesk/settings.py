@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "uadesk.delivery",
     "uadesk.appeals",
     "uadesk.events",
+    "uadesk.network",
     "uadesk.reports",
     "uadesk.api",
     # Last: its roles take in the permissions of every app above.
@@ -472,7 +473,14 @@ SUPPORTER_DATA_HOLDERS = [
     "uadesk.petitions.services",
     "uadesk.appeals.services",
     "uadesk.api.services",
+    "uadesk.network.services",
 ]
+# The network: how many members a case should reach before its deadline when its action does not say,
+# the consent members agree to (its version is stored with each consent), and the soft bounces in a row
+# after which an address is not mailed again.
+NETWORK_WRITERS_WANTED = envint("NETWORK_WRITERS_WANTED", 500)
+NETWORK_CONSENT_VERSION = os.environ.get("NETWORK_CONSENT_VERSION", "2026-12")
+NETWORK_SOFT_BOUNCES_TO_SUPPRESS = envint("NETWORK_SOFT_BOUNCES_TO_SUPPRESS", 3)
 # Who collects supporters' data: named beside every form that takes it and on the privacy notice.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "This Urgent Action network")
 # Supporters who have done nothing for this many months are erased (0: never); counts stay.

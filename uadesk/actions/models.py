@@ -62,6 +62,24 @@ class Campaign(models.Model):
         return self.name
 
 
+class Theme(models.Model):
+    """A theme staff keep (death penalty, torture, freedom of expression…): actions carry themes,
+    and network members choose the themes they want to hear of."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("code"), max_length=60, unique=True, help_text=_("Used in imports, e.g. death-penalty.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ActionQuerySet(models.QuerySet):
     def with_effective_deadline(self) -> "ActionQuerySet":
         return self.annotate(effective_deadline_db=Coalesce("deadline_extended_to", "deadline"))
@@ -196,6 +214,10 @@ class Action(models.Model):
             "stops asking for letters, unless this is ticked."
         ),
     )  # fmt: skip
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="actions")
+    # How many network members should write on this case before its deadline: the mailings' allocation
+    # aims at it (empty: the desk's NETWORK_WRITERS_WANTED).
+    writers_wanted = models.PositiveIntegerField(_("writers wanted from the network"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     source_sha256 = models.CharField(
@@ -419,6 +441,11 @@ class Action(models.Model):
     @property
     def preferred_language_codes(self) -> list[str]:
         return [c.strip() for c in self.preferred_languages.split(",") if c.strip()]
+
+    def case_countries(self) -> list[str]:
+        """The countries the case is in: those of its primary officials (ISO codes, in their order)."""
+        codes = [t.country.upper() for t in self.targets.all() if t.role == Target.Role.PRIMARY and t.country]
+        return list(dict.fromkeys(codes))
 
     def clean(self) -> None:
         errors: dict[str, list] = {}

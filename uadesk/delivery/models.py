@@ -69,6 +69,9 @@ class Message(models.Model):
         REMINDER = "reminder", _("Reminder before a deadline")
         DATA_LINK = "data-link", _("Link to a supporter's data")
         WEBHOOK = "webhook", _("Webhook")
+        MEMBER_CONFIRM = "member-confirm", _("Confirm joining the network")
+        MEMBER_WELCOME = "member-welcome", _("Welcome to an imported member")
+        MAILING = "mailing", _("A case mailed to a member")
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")

@@ -1,0 +1,243 @@
+"""The network: its members and their choices, the addresses never to mail, and the mailings of each case."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from uadesk.actions.models import Action, Outcome, Theme
+from uadesk.supporters import crypto
+from uadesk.supporters.models import Supporter
+
+
+def codes(text: str) -> list[str]:
+    """A comma-separated list of codes ("fr, en") as a list, in its order, without repeats."""
+    return list(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
+
+
+class Member(models.Model):
+    """One person in the network: a supporter (one row whatever the spelling of their address) who
+    agreed to receive cases, with what they chose. Their address stays on the supporter, sealed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        ACTIVE = "active", _("Member")
+        LEFT = "left", _("Left")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("By email")
+        POST = "post", _("By post")
+
+    class Source(models.TextChoices):
+        SITE = "site", _("Joined on the site")
+        IMPORT = "import", _("Imported by staff")
+
+    supporter = models.OneToOneField(Supporter, on_delete=models.CASCADE, related_name="member")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField(_("joined by"), max_length=10, choices=Source.choices, default=Source.SITE)
+    # What they agreed to, word for word and by version, and when: the proof of consent.
+    consent_text = models.TextField(_("consent text"), blank=True)
+    consent_version = models.CharField(_("consent version"), max_length=40, blank=True)
+    consented_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # For an import: where that consent came from ("paper forms, letter-writing evening 2026-11").
+    consent_origin = models.CharField(_("where the consent came from"), max_length=300, blank=True)
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    languages = models.CharField(
+        _("languages"), max_length=100, default="en",
+        help_text=_("Language codes in the order they prefer them, separated by commas, e.g. “fr, en”."),
+    )  # fmt: skip
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # For the post channel: their name and postal address, sealed as the email is.
+    postal_sealed = models.BinaryField(_("postal address (encrypted)"), null=True, blank=True, editable=False)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    most_per_30_days = models.PositiveSmallIntegerField(
+        _("at most this many cases in any 30 days"), null=True, blank=True,
+        help_text=_("Empty: every Urgent Action."),
+    )  # fmt: skip
+    countries = models.CharField(
+        _("countries of interest"), max_length=300, blank=True, help_text=_("ISO codes; empty: any country.")
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes of interest"), blank=True)
+    paused_until = models.DateField(_("paused until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["status", "channel"], name="member_status_channel")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(most_per_30_days__isnull=True) | Q(most_per_30_days__gte=1),
+                name="member_at_least_one_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('member')} #{self.pk}"
+
+    def language_list(self) -> list[str]:
+        return codes(self.languages)
+
+    def country_list(self) -> list[str]:
+        return [c.upper() for c in codes(self.countries)]
+
+    @property
+    def postal_address(self) -> str:
+        return crypto.unseal(self.postal_sealed) if self.postal_sealed else ""
+
+    @postal_address.setter
+    def postal_address(self, text: str) -> None:
+        self.postal_sealed = crypto.seal(text.strip()) if text.strip() else None
+
+    def is_paused(self, today: datetime.date | None = None) -> bool:
+        return self.paused_until is not None and self.paused_until >= (today or timezone.localdate())
+
+    def receives_mail(self, today: datetime.date | None = None) -> bool:
+        return self.status == self.Status.ACTIVE and not self.is_paused(today)
+
+    def clean(self) -> None:
+        if not self.language_list():
+            raise ValidationError({"languages": _("Choose at least one language.")})
+        if self.channel == self.Channel.POST and not self.postal_sealed:
+            raise ValidationError({"channel": _("Cases by post need a postal address.")})
+
+
+class Suppression(models.Model):
+    """An address never to mail again, by its keyed hash: it outlives the member, an erasure and every
+    import, so that nobody who left is mailed again whatever staff do."""
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("Left the network")
+        HARD_BOUNCE = "hard_bounce", _("Address does not exist")
+        SOFT_BOUNCES = "soft_bounces", _("Bounced again and again")
+        COMPLAINT = "complaint", _("Marked as spam")
+
+    email_hash = models.CharField(max_length=64, unique=True, editable=False)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("address not to mail")
+        verbose_name_plural = _("addresses not to mail")
+
+    def __str__(self) -> str:
+        return self.get_reason_display()
+
+    @classmethod
+    def holds(cls, email: str) -> bool:
+        return cls.objects.filter(email_hash=crypto.email_hash(email)).exists()
+
+    @classmethod
+    def add(cls, email_hash: str, reason: str) -> None:
+        cls.objects.get_or_create(email_hash=email_hash, defaults={"reason": reason})
+
+
+class Mailing(models.Model):
+    """One action, update or outcome sent to the network's members: drafted on publishing, sent by staff."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New Urgent Action")
+        UPDATE = "update", _("Update")
+        OUTCOME = "outcome", _("Outcome")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        PAUSED = "paused", _("Paused")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="mailings"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEW)
+    outcome = models.ForeignKey(
+        Outcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="mailings"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The audience: each empty filter takes everyone.
+    languages = models.CharField(_("languages"), max_length=100, blank=True)
+    countries = models.CharField(_("members interested in these countries"), max_length=300, blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("members interested in these themes"), blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Member.Channel.choices, blank=True)
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("drafted"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_by = models.CharField(_("by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.action}"
+
+
+class Recipient(models.Model):
+    """One member in one mailing: planned by the allocation, then a message in the outbox."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        BOUNCED = "bounced", _("Bounced")
+        SKIPPED = "skipped", _("Not sent")
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="recipients")
+    member = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="mailed")
+    language = models.CharField(max_length=20)
+    channel = models.CharField(max_length=10, choices=Member.Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    # Why the allocation chose them ("reads zh", "chose CN"), shown to staff.
+    why = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "member"],
+                condition=Q(member__isnull=False),
+                name="one_recipient_per_member",
+            )
+        ]
+        indexes = [models.Index(fields=["member", "created_at"], name="recipient_member_time")]
+
+    def __str__(self) -> str:
+        return f"{self.mailing} → #{self.member_id}"
+
+
+class ActedReport(models.Model):
+    """A member's "I have acted" from a mailing: an appeal made off the desk (their own email, a letter
+    posted, a fax), counted once per member, action and channel."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email sent")
+        POST = "post", _("Letter posted")
+        FAX = "fax", _("Fax sent")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="acted_reports")
+    mailing = models.ForeignKey(Mailing, null=True, on_delete=models.SET_NULL, related_name="acted_reports")
+    # Erasure keeps the count and drops the link to the person.
+    member = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="acted")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "action", "channel"],
+                condition=Q(member__isnull=False),
+                name="one_acted_per_member_action_channel",
+            )  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.action}"
