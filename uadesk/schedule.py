@@ -4,6 +4,7 @@ from uadesk.actions.tasks import close_expired_actions
 from uadesk.api.tasks import sweep_webhook_events
 from uadesk.appeals.tasks import expire_unconfirmed_appeals
 from uadesk.delivery.tasks import deliver_messages
+from uadesk.network.tasks import mailings_tick
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
 from uadesk.supporters.tasks import forget_inactive_supporters, queue_reminders
 from uadesk.tasks import requeue_interrupted_tasks
@@ -17,6 +18,8 @@ SCHEDULE = [
     (deliver_messages, 60),
     # Letters whose email was not confirmed within APPEAL_CONFIRM_DAYS are withdrawn, the address forgotten.
     (expire_unconfirmed_appeals, 3600),
+    # Mailings set for a time start; those whose every email went are marked sent.
+    (mailings_tick, 60),
     # Webhooks for appeals and signatures counted without a save signal (links confirmed, tallies).
     (sweep_webhook_events, 60),
     # The retention rule: supporters inactive for SUPPORTER_RETENTION_MONTHS are erased.

@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "uadesk.network"
     verbose_name = _("Network")
+
+    def ready(self):
+        from . import sending, signals
+
+        sending.register()
+        signals.connect()

@@ -169,6 +169,8 @@ class Mailing(models.Model):
     send_at = models.DateTimeField(_("send at"), null=True, blank=True)
     created_at = models.DateTimeField(_("drafted"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Every recipient is written (the task that plans and queues them finished).
+    queued_all_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     created_by = models.CharField(_("by"), max_length=150, blank=True)
 
@@ -179,6 +181,9 @@ class Mailing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.action}"
+
+    def is_under_way(self) -> bool:
+        return self.status in (self.Status.SENDING, self.Status.PAUSED)
 
 
 class Recipient(models.Model):
@@ -199,6 +204,8 @@ class Recipient(models.Model):
     # Why the allocation chose them ("reads zh", "chose CN"), shown to staff.
     why = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # They left the network from this mailing's link: the mailing's report counts it.
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -208,7 +215,10 @@ class Recipient(models.Model):
                 name="one_recipient_per_member",
             )
         ]
-        indexes = [models.Index(fields=["member", "created_at"], name="recipient_member_time")]
+        indexes = [
+            models.Index(fields=["member", "created_at"], name="recipient_member_time"),
+            models.Index(fields=["mailing", "status"], name="recipient_mailing_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mailing} → #{self.member_id}"

@@ -22,9 +22,17 @@ ROLES: dict[str, list[str]] = {
         "petitions.add_petition",
         "petitions.change_petition",
         "events.*",
+        # Mailings of each case to the network's members: audience, preview, test, send, pause, cancel.
+        "network.view_mailing",
+        "network.change_mailing",
     ],
     # Dashboards and counts, never a supporter's name, email or letter.
-    str(_("Analyst")): ["reports.view_reports", "actions.view_action", "actions.view_campaign"],
+    str(_("Analyst")): [
+        "reports.view_reports",
+        "actions.view_action",
+        "actions.view_campaign",
+        "network.view_mailing",
+    ],
     # Local groups: they make letter-writing events, print the pack and count their letters, no more.
     str(_("Organisers")): ["events.add_event", "events.change_event", "events.view_event"],
     # Supporters' requests about their data: find, show, erase.

@@ -1,0 +1,212 @@
+"""Mailings: drafted on publishing, sent to the members whose choices the case matches, in their language,
+through the outbox; paused, resumed, cancelled, scheduled; each member once, whatever runs again."""
+
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from uadesk.actions.models import Action, Outcome, Theme
+from uadesk.actions.services import outcome_record
+from uadesk.delivery.models import Message
+from uadesk.delivery.tasks import deliver_messages
+from uadesk.network import mailings
+from uadesk.network.models import ActedReport, Mailing, Member, Recipient, Suppression
+from uadesk.network.tasks import mailing_queue, mailings_tick
+from uadesk.supporters import crypto
+from uadesk.supporters.models import Supporter
+
+pytestmark = pytest.mark.django_db
+
+
+def member(email: str, *, languages="en", channel="email", most=None, countries="", status="active", **extra):
+    found = Member(
+        supporter=Supporter.for_email(email), languages=languages, channel=channel, most_per_30_days=most,
+        countries=countries, status=status, **extra,
+    )  # fmt: skip
+    if channel == "post":
+        found.postal_address = f"{email}\n1 Rue de la Paix\n75000 Paris"
+    found.save()
+    return found
+
+
+def draft(action: Action) -> Mailing:
+    return Mailing.objects.get(action=action, kind=Mailing.Kind.NEW)
+
+
+def send_and_queue(mailing: Mailing) -> Mailing:
+    mailings.mailing_send(mailing)
+    mailing_queue.call(mailing.pk)
+    mailing.refresh_from_db()
+    return mailing
+
+
+def links(text: str) -> list[str]:
+    return re.findall(r"https?://\S+", text)
+
+
+def test_publishing_drafts_one_mailing_and_an_outcome_another(open_action):
+    assert Mailing.objects.filter(action=open_action, kind=Mailing.Kind.NEW).count() == 1
+    open_action.save()
+    open_action.publish()
+    assert Mailing.objects.filter(action=open_action).count() == 1
+    outcome_record(
+        Outcome(action=open_action, kind="released", happened_on=timezone.localdate(), public_note="Freed.")
+    )
+    assert Mailing.objects.filter(action=open_action, kind=Mailing.Kind.OUTCOME).count() == 1
+    draft_action = Action.objects.create(title="Draft", slug="draft", summary="s")
+    assert not Mailing.objects.filter(action=draft_action).exists()
+
+
+def test_the_audience_is_who_chose_the_case_and_may_be_mailed(open_action):
+    china = open_action.case_countries()[0]
+    assert china == "CN"
+    theme = Theme.objects.create(name="Detention", slug="detention")
+    open_action.themes.add(theme)
+    everyone = member("any@example.org")
+    by_country = member("cn@example.org", countries="IR, cn")
+    by_theme = member("theme@example.org", countries="IR")
+    by_theme.themes.add(theme)
+    member("other-country@example.org", countries="IR")
+    member("pending@example.org", status="pending")
+    member("left@example.org", status="left")
+    member("paused@example.org", paused_until=timezone.localdate() + datetime.timedelta(days=3))
+    member("paused-before@example.org", paused_until=timezone.localdate() - datetime.timedelta(days=1))
+    suppressed = member("suppressed@example.org")
+    Suppression.add(suppressed.supporter.email_hash, Suppression.Reason.COMPLAINT)
+    mailing = draft(open_action)
+    reached = set(mailings.audience(mailing).values_list("supporter__email_hash", flat=True))
+    expected = {"any", "cn", "theme", "paused-before"}
+    assert reached == {crypto.email_hash(f"{who}@example.org") for who in expected}
+    assert everyone.pk and by_country.pk
+
+    # Staff narrow it: French readers by post; the size is what the page shows.
+    member("fr-post@example.org", languages="fr,en", channel="post")
+    member("fr@example.org", languages="es, fr")
+    mailing.languages, mailing.channel = "fr", "post"
+    mailing.save()
+    assert [m.supporter.email for m in mailings.audience(mailing)] == ["fr-post@example.org"]
+
+
+def test_each_member_gets_the_case_in_their_language_and_says_they_acted(open_action, smtp_server):
+    mailbox, _ = smtp_server
+    member("en@example.org", languages="en")
+    member("fr@example.org", languages="de,fr")
+    mailing = send_and_queue(draft(open_action))
+    assert mailing.status == Mailing.Status.SENDING and mailing.queued_all_at
+    assert deliver_messages.call() == 2
+    received = {m["To"]: m for m in mailbox.wait_for(2)}
+    french = received["fr@example.org"]
+    english = received["en@example.org"]
+    # She reads German first, which the desk does not speak: French, her next.
+    assert '<html lang="fr"' in french.get_body(("html",)).get_content()
+    assert french["Subject"] == f"Action urgente : {open_action.title}"
+    assert english["Subject"] == f"Urgent Action: {open_action.title}"
+    body = english.get_body(("plain",)).get_content()
+    xi = open_action.targets.get(name="Xi Jinping")
+    assert xi.native_address_lines[0] in body  # the address in its own script
+    assert english["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert english["List-Unsubscribe"].strip("<>") in body
+    write = next(url for url in links(body) if url.endswith(open_action.get_absolute_url()))
+    client = Client()
+    assert client.get(urlsplit(write).path).status_code == 200
+
+    acted = [url for url in links(body) if "/network/acted/" in url]
+    assert len(acted) >= 2 and any(url.rstrip("/").endswith("/email") for url in acted)
+    by_email = next(url for url in acted if url.rstrip("/").endswith("/email"))
+    path = urlsplit(by_email).path
+    assert client.get(path).status_code == 200
+    assert not ActedReport.objects.exists()  # opening the link counts nothing: mail scanners open links
+    assert client.post(path).status_code == 200
+    assert client.post(path).status_code == 200  # pressed twice: counted once
+    report = mailings.mailing_report(mailing)
+    assert report["acted_off_desk"] == {"email": 1}
+    assert report["sent"] == 2 and report["recipients"] == 2
+    mailings_tick.call()
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.SENT
+
+    # A forged link counts nothing.
+    assert client.post(path.replace("/email/", "/post/")[:-8] + "xxxxxxx/post/").status_code == 404
+    assert ActedReport.objects.count() == 1
+
+
+def test_an_update_goes_to_those_who_had_the_case(open_action, smtp_server):
+    mailbox, _ = smtp_server
+    member("had@example.org")
+    send_and_queue(draft(open_action))
+    deliver_messages.call()
+    member("joined-since@example.org")
+    update = Action.objects.create(
+        title="Update", slug="update", summary="Still held.", kind=Action.Kind.UPDATE, earlier=open_action,
+        deadline=open_action.deadline,
+    )  # fmt: skip
+    update.publish()
+    mailing = Mailing.objects.get(action=update)
+    assert mailing.kind == Mailing.Kind.UPDATE
+    assert [m.supporter.email for m in mailings.audience(mailing)] == ["had@example.org"]
+
+
+def test_pause_holds_what_waits_resume_sends_it_and_cancel_stops_the_rest(
+    open_action, smtp_server, staff_user
+):
+    mailbox, _ = smtp_server
+    for n in range(4):
+        member(f"m{n}@example.org")
+    mailing = send_and_queue(draft(open_action))
+    assert mailings.mailing_pause(mailing, user=staff_user) == 4
+    assert deliver_messages.call() == 0
+    assert mailings.mailing_resume(mailing, user=staff_user) == 4
+    assert deliver_messages.call() == 4
+    assert len(mailbox.wait_for(4)) == 4
+
+    other = Action.objects.create(title="Other", slug="other", summary="s", deadline=open_action.deadline)
+    other.targets.create(name="Official", emails="o@example.gov", country="CN")
+    other.publish()
+    second = send_and_queue(draft(other))
+    assert mailings.mailing_cancel(second, user=staff_user) == 4
+    assert deliver_messages.call() == 0
+    assert set(Recipient.objects.filter(mailing=second).values_list("status", flat=True)) == {"skipped"}
+    assert mailings.mailing_report(second)["not_sent"] == 4
+
+
+def test_a_mailing_set_for_later_starts_at_its_time(open_action, smtp_server):
+    member("later@example.org")
+    mailing = draft(open_action)
+    when = timezone.now() + datetime.timedelta(hours=2)
+    mailings.mailing_send(mailing, when=when)
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.SCHEDULED
+    assert mailings.mailings_due(now=timezone.now()) == 0
+    assert mailings.mailings_due(now=when + datetime.timedelta(seconds=1)) == 1
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.SENDING
+    with pytest.raises(mailings.NotSendable):
+        mailings.mailing_send(mailing)
+
+
+def test_queuing_again_after_a_crash_mails_nobody_twice(open_action):
+    for n in range(7):
+        member(f"m{n}@example.org")
+    mailing = draft(open_action)
+    mailings.mailing_send(mailing)
+    # The first run got through one chunk of three, then its worker died.
+    rows = list(mailings.planned(mailing))
+    assert mailings._queue_chunk(mailing, rows[:3], ["en"]) == 3
+    assert mailing_queue.call(mailing.pk) == 4
+    assert mailing_queue.call(mailing.pk) == 0
+    assert Recipient.objects.filter(mailing=mailing).count() == 7
+    refs = Message.objects.filter(kind=Message.Kind.MAILING).values_list("ref", flat=True)
+    assert sorted(refs) == sorted(Recipient.objects.filter(mailing=mailing).values_list("pk", flat=True))
+
+
+def test_members_by_post_wait_for_the_print_run(open_action):
+    member("post@example.org", channel="post")
+    mailing = send_and_queue(draft(open_action))
+    recipient = Recipient.objects.get(mailing=mailing)
+    assert recipient.channel == "post" and recipient.status == Recipient.Status.PLANNED
+    assert not Message.objects.filter(kind=Message.Kind.MAILING).exists()
+    assert mailings.mailing_report(mailing)["by_post"] == 1

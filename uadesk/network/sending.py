@@ -1,0 +1,177 @@
+"""A mailing's email to each member: the case in their language, the officials, "write now", the
+"I have acted" links and the one-click way out; built when it goes, as every outbox message is."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import translation
+
+from uadesk.delivery.email import templated
+from uadesk.delivery.models import Message
+from uadesk.delivery.outbox import Envelope, Sender, sender_register
+from uadesk.delivery.transport import OutgoingLetter
+from uadesk.supporters.links import data_url
+
+from .members import unsubscribe_url
+from .models import ActedReport, Mailing, Member, Recipient
+
+ACTED_SALT = "uadesk.network.acted"
+
+
+class ActedInvalid(Exception):
+    """An "I have acted" link forged, mangled, or of a member erased since."""
+
+
+def acted_url(recipient: Recipient, channel: str) -> str:
+    """The link by which a member says they wrote by `channel` on this mailing's case: no login, the
+    recipient row named and signed."""
+    token = signing.dumps(recipient.pk, salt=ACTED_SALT, compress=False)
+    with translation.override(recipient.language):
+        return (
+            f"{settings.LINK_BASE_URL}{reverse('network:acted', kwargs={'token': token, 'channel': channel})}"
+        )
+
+
+def acted_read(token: str) -> Recipient:
+    try:
+        pk = signing.loads(token, salt=ACTED_SALT)
+    except signing.BadSignature:
+        raise ActedInvalid from None
+    recipient = (
+        Recipient.objects.select_related("mailing__action", "member").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if recipient is None or recipient.member is None:
+        raise ActedInvalid
+    return recipient
+
+
+def acted_record(recipient: Recipient, channel: str) -> bool:
+    """Counts one appeal made off the desk; once per member, action and channel however often they
+    press. True if it was new."""
+    _, created = ActedReport.objects.get_or_create(
+        member=recipient.member, action=recipient.mailing.action, channel=channel,
+        defaults={"mailing": recipient.mailing},
+    )  # fmt: skip
+    return created
+
+
+# Where the personal links go in an email rendered once for every member of a language; each is a
+# plain word so that neither the text nor the HTML template changes it.
+PERSONAL = ("UADESKLINKEMAIL", "UADESKLINKPOST", "UADESKLINKFAX", "UADESKLINKLEAVE", "UADESKLINKCHOICES")
+
+
+def mailing_context(mailing: Mailing, language: str) -> dict:
+    action = mailing.action
+    targets = [t for t in action.targets_for() if t.role == t.Role.PRIMARY] or action.targets_for()
+    channels = {c for t in targets for c in t.channels_offered()}
+    with translation.override(language):
+        write_url = f"{settings.LINK_BASE_URL}{action.get_absolute_url()}"
+    return {
+        "mailing": mailing,
+        "action": action,
+        "outcome": mailing.outcome,
+        "individuals": [i for i in action.individuals.all() if i.is_named],
+        "targets": targets,
+        "deadline": action.effective_deadline,
+        "write_url": write_url,
+        "fax_offered": "fax" in channels,
+        "acted_email_url": PERSONAL[0],
+        "acted_post_url": PERSONAL[1],
+        "acted_fax_url": PERSONAL[2],
+        "choices_url": PERSONAL[4],
+    }
+
+
+def mailing_letter(mailing: Mailing, language: str) -> OutgoingLetter:
+    """The email of a mailing in one language, with the personal links still to fill in."""
+    with translation.override(language):
+        return templated(
+            "network/emails/mailing", mailing_context(mailing, language), unsubscribe_url=PERSONAL[3]
+        )
+
+
+def personal(letter: OutgoingLetter, links: dict[str, str]) -> OutgoingLetter:
+    def fill(text: str | None) -> str | None:
+        if text is None:
+            return None
+        for word, url in links.items():
+            text = text.replace(word, url)
+        return text
+
+    return OutgoingLetter(
+        subject=letter.subject, text=fill(letter.text), html=fill(letter.html),
+        unsubscribe_url=links[PERSONAL[3]],
+    )  # fmt: skip
+
+
+class MailingSender(Sender):
+    kind = Message.Kind.MAILING
+    about = "network.recipient"
+
+    def envelopes(self, messages):
+        recipients = Recipient.objects.select_related("member__supporter", "mailing__action").in_bulk(
+            m.ref for m in messages
+        )
+        # One rendering per mailing and language, not per member: the templates are most of an email's cost.
+        rendered: dict[tuple[int, str], OutgoingLetter] = {}
+        found: dict[int, Envelope | str] = {}
+        for m in messages:
+            if m.params.get("test"):
+                found[m.pk] = self.test_envelope(m.params)
+                continue
+            recipient = recipients.get(m.ref)
+            if recipient is None or recipient.member is None:
+                continue  # erased: the message is cancelled
+            member = recipient.member
+            if member.status != Member.Status.ACTIVE:
+                found[m.pk] = "the member left or is not confirmed"
+                continue
+            key = (recipient.mailing_id, recipient.language)
+            if key not in rendered:
+                rendered[key] = mailing_letter(recipient.mailing, recipient.language)
+            links = dict(
+                zip(
+                    PERSONAL,
+                    [
+                        acted_url(recipient, "email"),
+                        acted_url(recipient, "post"),
+                        acted_url(recipient, "fax"),
+                        unsubscribe_url(member, recipient=recipient),
+                        data_url(member.supporter),
+                    ],
+                    strict=True,
+                )
+            )
+            found[m.pk] = Envelope("email", personal(rendered[key], links), member.supporter.email)
+        return found
+
+    @staticmethod
+    def test_envelope(params: dict) -> Envelope | str:
+        """Staff's test of a mailing, in one language, to their own address; its links lead nowhere."""
+        from django.contrib.auth import get_user_model
+
+        mailing = Mailing.objects.select_related("action").filter(pk=params["test"]).first()
+        user = get_user_model().objects.filter(pk=params.get("user")).first()
+        if mailing is None or user is None or not user.email:
+            return "the mailing or the staff member is gone"
+        language = params.get("language") or settings.LANGUAGE_CODE
+        letter = personal(
+            mailing_letter(mailing, language), dict.fromkeys(PERSONAL, settings.LINK_BASE_URL + "/")
+        )
+        return Envelope("email", letter, user.email)
+
+    def became(self, status, refs):
+        recipient_status = {
+            Message.Status.SENT: Recipient.Status.SENT,
+            Message.Status.FAILED: Recipient.Status.BOUNCED,
+            Message.Status.CANCELLED: Recipient.Status.SKIPPED,
+            Message.Status.WAITING: Recipient.Status.QUEUED,
+        }.get(status)
+        if recipient_status:
+            Recipient.objects.filter(pk__in=[ref for ref in refs if ref]).update(status=recipient_status)
+
+
+def register() -> None:
+    sender_register(MailingSender())
