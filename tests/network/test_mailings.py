@@ -16,6 +16,7 @@ from uadesk.delivery.tasks import deliver_messages
 from uadesk.network import mailings
 from uadesk.network.models import ActedReport, Mailing, Member, Recipient, Suppression
 from uadesk.network.tasks import mailing_queue, mailings_tick
+from uadesk.reports.services import appeal_report
 from uadesk.supporters import crypto
 from uadesk.supporters.models import Supporter
 
@@ -125,6 +126,8 @@ def test_each_member_gets_the_case_in_their_language_and_says_they_acted(open_ac
     report = mailings.mailing_report(mailing)
     assert report["acted_off_desk"] == {"email": 1}
     assert report["sent"] == 2 and report["recipients"] == 2
+    dashboard = appeal_report(open_action)
+    assert dashboard.off_desk == [("Email sent", 1)] and dashboard.total == 0  # apart from the desk's appeals
     mailings_tick.call()
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.SENT

@@ -27,6 +27,7 @@ def report_pdf(report: Report, *, title: str) -> bytes:
         (_("By letter language"), report.by_language),
         (_("By supporter's country"), report.by_country),
         (_("Online or at an event"), report.by_source),
+        (_("Members who said they wrote off the desk"), report.off_desk),
         (_("Waiting"), report.pending),
         (_("Not delivered"), report.failed),
     ]

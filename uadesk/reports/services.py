@@ -26,6 +26,9 @@ class Report:
     by_country: list[tuple[str, int]] = field(default_factory=list)
     by_action: list[tuple[str, int]] = field(default_factory=list)
     by_source: list[tuple[str, int]] = field(default_factory=list)
+    # Network members who said, by a mailing's "I have acted" link, that they wrote off the desk: apart
+    # from the appeals above, since nobody here saw those letters.
+    off_desk: list[tuple[str, int]] = field(default_factory=list)
     # (petition, confirmed signatures, goal): progress toward each petition's goal
     petitions: list[tuple[str, int, int]] = field(default_factory=list)
     pending: list[tuple[str, int]] = field(default_factory=list)
@@ -85,7 +88,14 @@ def appeal_report(
     report.by_source = _grouped(counted, "event__name", lambda name: name or "online")
     if action is None:
         report.by_action = _grouped(counted, "action__title")
+    from uadesk.network.models import ActedReport
     from uadesk.petitions.models import Petition
+
+    acted = _in_range(ActedReport.objects.all(), since, until)
+    if action is not None:
+        acted = acted.filter(action=action)
+    acted_channels = dict(ActedReport.Channel.choices)
+    report.off_desk = _grouped(acted, "channel", lambda c: str(acted_channels.get(c, c)))
 
     petitions = Petition.objects.filter(action=action) if action is not None else Petition.objects.all()
     counts = dict(

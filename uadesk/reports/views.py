@@ -38,6 +38,7 @@ def dashboard(request, slug=None):
         (_("By letter language"), report.by_language),
         (_("By supporter's country"), report.by_country),
         (_("Online or at an event"), report.by_source),
+        (_("Members who said they wrote off the desk"), report.off_desk),
     ]
     if action is None:
         sections.append((_("By action"), report.by_action))

@@ -47,6 +47,7 @@ class Command(BaseCommand):
             ("By letter language", report.by_language),
             ("By supporter's country", report.by_country),
             ("Online or at an event", report.by_source),
+            ("Members who said they wrote off the desk", report.off_desk),
             ("Waiting", report.pending),
             ("Not delivered", report.failed),
         ]:
