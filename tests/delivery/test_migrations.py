@@ -16,6 +16,7 @@ BEFORE = [
     ("petitions", "0002_signature_email_sent_at"),
     ("api", "0003_remove_apiauditentry"),
     ("delivery", "0001_outbox"),
+    ("network", None),  # built on later actions migrations: not there yet
 ]
 OLD_TASK = "uadesk.{}.tasks.{}"
 
@@ -35,7 +36,7 @@ def test_what_waited_before_the_outbox_is_in_it_after(open_action):
     touched = {app for app, _ in BEFORE}
     others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in touched]
     try:
-        old = MigrationExecutor(connection).loader.project_state([*BEFORE, *others]).apps
+        old = MigrationExecutor(connection).loader.project_state([*(n for n in BEFORE if n[1]), *others]).apps
         Appeal = old.get_model("appeals", "Appeal")
         xi = old.get_model("actions", "Target").objects.get(action_id=open_action.pk, name="Xi Jinping")
         now = timezone.now()

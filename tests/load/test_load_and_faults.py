@@ -10,6 +10,10 @@ asked for it and had confirmed by then), a webhook announcing each letter sent, 
 writer's letters, and the reminders other supporters ask for on the action's page (the deadline is
 within REMINDER_DAYS_BEFORE, so the scheduler queues them as they come). Each arrives exactly once.
 
+Issue 19: a mailing of the case to the network's members is sent a quarter of the way in; its
+recipients are written by a worker's task while the other worker is killed and the connections are
+cut. Every member gets it exactly once.
+
 The desk runs as `uadesk run` starts it (its web server command, `uadesk worker`, `uadesk scheduler`,
 the scheduler's periods scaled down), two task workers, on the test database; the letters and the
 confirmation emails go to a real SMTP server in this process. Both faults come at the worst moment
@@ -49,13 +53,17 @@ from uadesk.api.models import Webhook
 from uadesk.appeals.models import Appeal
 from uadesk.delivery.models import Message
 from uadesk.management.commands.run import web_server_args, worker_args
+from uadesk.network.mailings import mailing_send
+from uadesk.network.models import Mailing, Member
 from uadesk.petitions import pow
 from uadesk.petitions.models import Signature, Submission
+from uadesk.supporters.models import Supporter
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 SECONDS = float(os.environ.get("UADESK_LOAD_SECONDS") or 25)
 WRITERS = SIGNERS = 8  # client threads, each one supporter after another
+MEMBERS = 400  # the network's members, who each get the mailing of the case
 LOCK_SECONDS = 3
 DATA_LINK_SUBJECT = "Your link to the data we hold about you"
 
@@ -262,6 +270,7 @@ def settled(mailbox, load: Load, killed: str, receiver) -> bool:
         and not Signature.objects.filter(emailed_at__isnull=True).exists()
         and not Message.objects.filter(status__in=["waiting", "sending"]).exists()
         and not Reminder.objects.filter(queued_at__isnull=True).exists()
+        and not Mailing.objects.filter(status="sending", queued_all_at__isnull=True).exists()
         and not [r for r in DBTaskResult.objects.filter(status="RUNNING") if r.worker_ids[-1] == killed]
         and len(mailbox.messages) >= len(load.appeals) + len(load.signers)
         and len(receiver.requests) >= Appeal.objects.filter(status="sent").count()
@@ -273,6 +282,10 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
 ):
     open_action.max_appeals_per_target_per_hour = 1_000_000  # a big campaign: staff raise the limit
     open_action.save()
+    members = {f"member.{n}@example.org" for n in range(MEMBERS)}
+    for email in members:
+        Member.objects.create(supporter=Supporter.for_email(email), status="active", languages="en")
+    mailing = Mailing.objects.get(action=open_action, kind="new")
     mailbox, first_port = smtp_server
     receiver = Receiver()
     Webhook.objects.create(name="CRM", url=receiver.url, appeals=True, signatures=False)
@@ -309,7 +322,10 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
                 clients += [pool.submit(load.sign, n, petition) for n in range(SIGNERS)]
                 clients.append(pool.submit(load.ask_reminders, open_action))
 
-                time.sleep(SECONDS / 3)
+                time.sleep(SECONDS / 4)
+                mailing_send(mailing)  # staff press "Send now": a worker's task writes its recipients
+
+                time.sleep(max(0.0, began + SECONDS / 3 - time.monotonic()))
                 stall.armed.set()
                 assert stall.stalled.wait(SECONDS), "no worker sent an appeal letter"
                 killed = f"worker-{stall.port}"
@@ -373,13 +389,16 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     news = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("News of the case"))
     receipts = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("Your letters for"))
     reminders = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("A few days left"))
+    mailed = Counter(m["To"] for m in mailbox.messages if m["Subject"].startswith("Urgent Action:"))
     announced = Counter(json.loads(body)["data"]["appeal_id"] for _, body in receiver.requests)
     confirmations = Counter(
         m["To"]
         for m in mailbox.messages
         if not m["Message-ID"].startswith("<appeal-")
         and m["Subject"] not in ("Confirm your letters", DATA_LINK_SUBJECT)
-        and not m["Subject"].startswith(("News of the case", "Your letters for", "A few days left"))
+        and not m["Subject"].startswith(
+            ("News of the case", "Your letters for", "A few days left", "Urgent Action:")
+        )
     )
     acknowledged = set(load.appeals)
     lost_appeals = [k for k in acknowledged if k not in appeals or not letters[appeals[k].message_id]]
@@ -401,6 +420,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
         f"\nwebhooks: {len(announced)} appeals announced, {twice(announced)} twice"
         f"\nreceipts: {len(receipts)} writers, {twice(receipts)} twice"
         f"\nreminders: {len(load.reminded)} asked, {len(reminders)} sent, {twice(reminders)} twice"
+        f"\nmailing: {len(members)} members, {len(mailed)} mailed, {twice(mailed)} twice"
         f"\nfaults: worker killed mid-send ({stall.dropped} letter not accepted), "
         + (
             f"{cut} connections cut"
@@ -428,6 +448,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
     assert apart(announced, {a.pk for a in appeals.values()}) == (set(), set()) and not twice(announced)
     assert apart(receipts, load.writers) == (set(), set()) and not twice(receipts)
     assert load.reminded and apart(reminders, load.reminded) == (set(), set()) and not twice(reminders)
+    assert apart(mailed, members) == (set(), set()) and not twice(mailed)
     assert not Message.objects.exclude(status__in=["sent", "cancelled"]).exists()
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()  # the killed worker's task ran again
     if letters_twice := sorted(message_id for message_id, n in letters.items() if n > 1):

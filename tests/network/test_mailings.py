@@ -12,6 +12,7 @@ from django.utils import timezone
 from uadesk.actions.models import Action, Outcome, Theme
 from uadesk.actions.services import outcome_record
 from uadesk.delivery.models import Message
+from uadesk.delivery.outbox import claim_due
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.network import mailings
 from uadesk.network.models import ActedReport, Mailing, Member, Recipient, Suppression
@@ -213,3 +214,13 @@ def test_members_by_post_wait_for_the_print_run(open_action):
     assert recipient.channel == "post" and recipient.status == Recipient.Status.PLANNED
     assert not Message.objects.filter(kind=Message.Kind.MAILING).exists()
     assert mailings.mailing_report(mailing)["by_post"] == 1
+
+
+def test_a_letter_queued_after_a_mailing_does_not_wait_behind_it(open_action):
+    for n in range(60):
+        member(f"m{n}@example.org")
+    send_and_queue(draft(open_action))
+    data_link = Message.objects.create(kind=Message.Kind.DATA_LINK, ref=0)  # queued after the 60
+    claimed = claim_due(timezone.now(), token="worker-1", limit=50)
+    assert data_link in claimed
+    assert len(claimed) == 50 and sum(m.bulk for m in claimed) == 49

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from uadesk.actions.models import Action, Individual, Target
 from uadesk.appeals.models import Appeal
+from uadesk.network.models import Mailing
 
 from .http import ID_MAX, PAGE_MAX
 from .serializers import ingest_schema
@@ -178,6 +179,33 @@ def schemas() -> dict:
                 "total_outreaches": INT,
                 "by_channel": {"type": "array", "items": obj({"channel": STR, "total": INT})},
                 "by_target": {"type": "array", "items": obj({"target_id": INT, "name": STR, "total": INT})},
+                # Network members who said by a mailing's link that they wrote off the desk: not in the total.
+                "off_desk_by_channel": {"type": "array", "items": obj({"channel": STR, "total": INT})},
+            }
+        ),
+        "Mailings": obj({"action": STR, "mailings": {"type": "array", "items": ref("Mailing")}}),
+        "Mailing": obj(
+            {
+                "id": INT,
+                "kind": {"type": "string", "enum": Mailing.Kind.values},
+                "status": {"type": "string", "enum": Mailing.Status.values},
+                "started_date": NULL_DATETIME,
+                "finished_date": NULL_DATETIME,
+                **dict.fromkeys(
+                    [
+                        "recipients",
+                        "by_email",
+                        "by_post",
+                        "sent",
+                        "waiting",
+                        "bounced",
+                        "not_sent",
+                        "unsubscribed",
+                    ],
+                    INT,
+                ),
+                "acted_on_desk": {"type": "object", "additionalProperties": INT},
+                "acted_off_desk": {"type": "object", "additionalProperties": INT},
             }
         ),
         "Appeal": obj(
@@ -395,6 +423,17 @@ def paths() -> dict:
                 "Counted appeals (sent, sent by the supporter, posted): total, by channel, by target.",
                 ok("Outreaches", "The counts.", cached=True),
                 read,
+                parameters=[SLUG, IF_NONE_MATCH],
+                tag=campaigns,
+            ),
+        },
+        "/advocacy_campaigns/{slug}/mailings": {
+            "get": op(
+                "The action's mailings to the network's members, each with its report: recipients, sent, "
+                "bounced, left the network, and who acted on the desk and off it, by channel (read scope).",
+                ok("Mailings", "The mailings.", cached=True),
+                [400, 401, 403, 404],
+                security=TOKEN,
                 parameters=[SLUG, IF_NONE_MATCH],
                 tag=campaigns,
             ),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("advocacy_campaigns/<slug:slug>/export", views.campaign_export, name="campaign-export"),
     path("advocacy_campaigns/<slug:slug>/outreaches", views.campaign_outreaches, name="campaign-outreaches"),
     path("advocacy_campaigns/<slug:slug>/appeals", views.campaign_appeals, name="campaign-appeals"),
+    path("advocacy_campaigns/<slug:slug>/mailings", views.campaign_mailings, name="campaign-mailings"),
     path("advocacy_campaigns/<slug:slug>/targets", views.campaign_targets, name="campaign-targets"),
     path(
         "advocacy_campaigns/<slug:slug>/targets/<int:target_id>",

@@ -8,6 +8,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from uadesk.actions.models import LANGUAGE_CODE_RE, Action, Target
 from uadesk.appeals.models import Appeal
+from uadesk.network.mailings import mailing_report
+from uadesk.network.models import ActedReport, Mailing
 from uadesk.petitions.models import Petition, Signature
 
 from . import serializers, services
@@ -97,11 +99,38 @@ def campaign_outreaches(request, slug: str):
     counted = Appeal.objects.counted().filter(action=action)
     by_channel = counted.values_list("channel").annotate(n=Count("pk")).order_by("channel")
     by_target = counted.values_list("target", "target__name").annotate(n=Count("pk")).order_by("target")
+    off_desk = (
+        ActedReport.objects.filter(action=action)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .order_by("channel")
+    )
     data = {
         "action": action.slug,
         "total_outreaches": action.total_outreaches,
         "by_channel": [{"channel": channel, "total": n} for channel, n in by_channel],
         "by_target": [{"target_id": pk, "name": name, "total": n} for pk, name, n in by_target],
+        "off_desk_by_channel": [{"channel": channel, "total": n} for channel, n in off_desk],
+    }
+    return json_ok(request, data)
+
+
+@endpoint(GET="read")
+def campaign_mailings(request, slug: str):
+    action = _action(request, slug)
+    data = {
+        "action": action.slug,
+        "mailings": [
+            {
+                "id": m.pk,
+                "kind": m.kind,
+                "status": m.status,
+                "started_date": m.started_at,
+                "finished_date": m.finished_at,
+                **mailing_report(m),
+            }  # fmt: skip
+            for m in Mailing.objects.filter(action=action).order_by("created_at")
+        ],
     }
     return json_ok(request, data)
 

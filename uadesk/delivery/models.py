@@ -91,6 +91,9 @@ class Message(models.Model):
     pace = models.CharField(max_length=60, blank=True)
     per_hour = models.PositiveIntegerField(null=True, blank=True)
     gap_seconds = models.PositiveIntegerField(default=0)
+    # A mailing to the network's members: sent after every other waiting message, so that a letter or
+    # "Confirm your letters" never waits behind a hundred thousand copies of a case.
+    bulk = models.BooleanField(_("bulk"), default=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # Staff sent it again after it failed: the tries counted against its limit start from here, and
     # attempt numbers go on (a retry never reuses a number).
@@ -110,7 +113,7 @@ class Message(models.Model):
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="message_due"),
+            models.Index(fields=["bulk", "status", "next_attempt_at"], name="message_due"),
             models.Index(fields=["kind", "ref"], name="message_about"),
             models.Index(fields=["pace", "sent_at"], name="message_pace"),
         ]

@@ -78,9 +78,22 @@ def registered_kinds() -> set[str]:
 
 
 def claim_due(now: datetime.datetime, *, token: str, limit: int) -> list[Message]:
-    """Takes up to `limit` due messages that their pace allows; a message goes to one worker only."""
+    """Takes up to `limit` due messages that their pace allows; a message goes to one worker only.
+    Bulk messages (mailings) only fill what the others leave of the batch."""
     lease = now + datetime.timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
-    due = Message.objects.due(now).order_by("next_attempt_at", "pk")
+    ids: list[int] = []
+    for bulk in (False, True):
+        if len(ids) < limit:
+            ids += _claim(now, token=token, limit=limit - len(ids), lease=lease, bulk=bulk)
+    return list(
+        Message.objects.filter(pk__in=ids, claimed_by=token, status=Message.Status.SENDING).order_by("pk")
+    )
+
+
+def _claim(
+    now: datetime.datetime, *, token: str, limit: int, lease: datetime.datetime, bulk: bool
+) -> list[int]:
+    due = Message.objects.filter(bulk=bulk).due(now).order_by("next_attempt_at", "pk")
     if connection.features.has_select_for_update_skip_locked:
         # PostgreSQL: workers take disjoint rows without waiting for each other's claims.
         with transaction.atomic():
@@ -95,9 +108,7 @@ def claim_due(now: datetime.datetime, *, token: str, limit: int) -> list[Message
         Message.objects.due(now).filter(pk__in=ids).update(
             status=Message.Status.SENDING, claimed_by=token, claimed_until=lease
         )
-    return list(
-        Message.objects.filter(pk__in=ids, claimed_by=token, status=Message.Status.SENDING).order_by("pk")
-    )
+    return ids
 
 
 def paced(now: datetime.datetime, candidates: list[Message], limit: int) -> list[int]:

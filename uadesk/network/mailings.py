@@ -249,7 +249,7 @@ def _queue_chunk(mailing: Mailing, rows: list, action_langs: list[str]) -> int:
         held = status == Mailing.Status.PAUSED
         Message.objects.bulk_create(
             Message(
-                kind=Message.Kind.MAILING, ref=r.pk,
+                kind=Message.Kind.MAILING, ref=r.pk, bulk=True,
                 status=Message.Status.HELD if held else Message.Status.WAITING,
             )
             for r in recipients
