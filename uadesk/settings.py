@@ -483,6 +483,9 @@ NETWORK_CONSENT_VERSION = os.environ.get("NETWORK_CONSENT_VERSION", "2026-12")
 NETWORK_SOFT_BOUNCES_TO_SUPPRESS = envint("NETWORK_SOFT_BOUNCES_TO_SUPPRESS", 3)
 # Who collects supporters' data: named beside every form that takes it and on the privacy notice.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "This Urgent Action network")
+# The return address on one line, printed above each member's address in the print run's envelope
+# window (DIN 5008), e.g. "UA network · PO Box 12 · 10115 Berlin"; empty: none.
+NETWORK_RETURN_ADDRESS = os.environ.get("NETWORK_RETURN_ADDRESS", "").strip()
 # Supporters who have done nothing for this many months are erased (0: never); counts stay.
 SUPPORTER_RETENTION_MONTHS = envint("SUPPORTER_RETENTION_MONTHS", 24)
 # A link to a supporter's data page rides in every email we send them, so it lives long; erasure

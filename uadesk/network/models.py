@@ -173,6 +173,9 @@ class Mailing(models.Model):
     queued_all_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     created_by = models.CharField(_("by"), max_length=150, blank=True)
+    # Members by post get a printed run (printrun.py); staff mark it posted when it is in the post.
+    posted_at = models.DateTimeField(_("last posted"), null=True, blank=True, editable=False)
+    posted_count = models.PositiveIntegerField(_("letters posted"), default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

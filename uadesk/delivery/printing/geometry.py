@@ -50,6 +50,58 @@ ENVELOPES = {
 
 
 @dataclass(frozen=True)
+class Window:
+    """Where the window of an envelope lies on a letter's first page, folded in three as it goes in:
+    the rectangle the window shows, the zone of the recipient's address inside it (clear of the window's
+    edges, so that a letter that slides a little still shows the whole address), the zone of the return
+    address above it (or None), the fold marks, and where the letter's text may start below the window.
+    Rectangles are (x, y, width, height) from the page's top left, in points."""
+
+    name: str
+    paper: str  # a name in PAPERS
+    field: tuple[float, float, float, float]
+    address: tuple[float, float, float, float]
+    sender: tuple[float, float, float, float] | None
+    folds: tuple[float, ...]  # distance of each fold from the top
+    body_top: float
+
+
+def _inch(*values: float) -> tuple[float, ...]:
+    return tuple(v * INCH for v in values)
+
+
+WINDOWS = {
+    # DIN 5008 form B on A4, for DL and C5/6 window envelopes (DIN 680): the address field is 85 x 45 mm,
+    # 20 mm from the left and 45 mm from the top. Its upper 17.7 mm hold the return address (written from
+    # the bottom up), the lower 27.3 mm the address (six lines from 62.7 mm down); text starts at 25 mm,
+    # the letter's own margin. Folds at 105 and 210 mm; the letter's text starts below 98.4 mm.
+    "A4": Window(
+        name="DIN 5008 B",
+        paper="A4",
+        field=_mm(20, 45, 85, 45),
+        address=_mm(25, 62.7, 75, 27.3),
+        sender=_mm(25, 45, 75, 17.7),
+        folds=_mm(105, 210),
+        body_top=98.4 * MM,
+    ),
+    # US Letter folded in three into a #10 window envelope (4 1/8 x 9 1/2 in): the window, 4 1/2 x 1 1/8 in,
+    # 7/8 in from the envelope's left and 1/2 in from its bottom, lies 2.042 in from the top of a page that
+    # rests on the envelope's bottom (4 1/8 - 1/2 - 1 1/8 - (4 1/8 - 11/3)). The address keeps the 1/8 in
+    # clear of the window's edges that USPS asks for; a single window has no room for a return address,
+    # which #10 envelopes carry printed on them. Folds at a third and two thirds.
+    "Letter": Window(
+        name="#10",
+        paper="Letter",
+        field=_inch(0.875, 2.042, 4.5, 1.125),
+        address=_inch(1.0, 2.167, 4.25, 0.875),
+        sender=None,
+        folds=_inch(11 / 3, 22 / 3),
+        body_top=3.5 * INCH,
+    ),
+}
+
+
+@dataclass(frozen=True)
 class LabelSheet:
     """A sheet of address labels as sold: the page, the label size and where the first label sits.
 
