@@ -5,7 +5,9 @@ import pytest
 from django.urls import reverse
 
 from uadesk.delivery.tasks import deliver_messages
+from uadesk.network import mailings
 from uadesk.network.models import Mailing, Member
+from uadesk.network.tasks import mailing_queue
 from uadesk.staff.models import AuditEntry
 from uadesk.supporters.models import Supporter
 
@@ -16,7 +18,12 @@ def test_staff_see_the_audience_preview_each_language_test_send_and_pause(
     open_action, editor_client, smtp_server
 ):
     mailbox, _ = smtp_server
-    for email, languages in [("a@example.org", "en"), ("b@example.org", "fr"), ("c@example.org", "ar"), ("d@example.org", "ar, en")]:
+    for email, languages in [
+        ("a@example.org", "en"),
+        ("b@example.org", "fr"),
+        ("c@example.org", "ar"),
+        ("d@example.org", "ar, en"),
+    ]:
         Member.objects.create(supporter=Supporter.for_email(email), languages=languages, status="active")
     mailing = Mailing.objects.get(action=open_action)
     page = editor_client.get(reverse("admin:network_mailing_change", args=[mailing.pk]))
@@ -69,3 +76,17 @@ def test_an_analyst_reads_the_report_but_cannot_send(open_action, client, django
     assert client.post(reverse("admin:network_mailing_do", args=[mailing.pk, "send"])).status_code == 403
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.DRAFT
+
+
+def test_a_mailing_with_members_by_post_links_its_print_run(open_action, editor_client):
+    member = Member(supporter=Supporter.for_email("post@example.org"), status="active", channel="post")
+    member.postal_address = "Ada Post\n1 Rue de la Paix\n75000 Paris"
+    member.postcode = "75000"
+    member.save()
+    mailing = Mailing.objects.get(action=open_action)
+    mailings.mailing_send(mailing)
+    mailing_queue.call(mailing.pk)
+    page = editor_client.get(reverse("admin:network_mailing_change", args=[mailing.pk])).content.decode()
+    link = reverse("admin:network_mailing_print", args=[mailing.pk])
+    assert link in page
+    assert "1 member gets this mailing by post" in editor_client.get(link).content.decode()

@@ -317,14 +317,10 @@ def test_marking_posted_counts_the_run_once(mailing, django_user_model):
         print_run_pdf(mailing)
 
 
-# The staff pages, mounted as the Mailing admin mounts them (its get_urls), here under a namespace of
-# their own.
-
-
 @pytest.fixture
-def print_urls(settings):
-    settings.ROOT_URLCONF = "tests.network.print_urlconf"
-    return lambda name, pk: reverse(f"mailing_print:{name}", args=[pk])
+def print_urls():
+    """The print run's staff pages, as the Mailing admin mounts them."""
+    return lambda name, pk: reverse(f"admin:{name}", args=[pk])
 
 
 def test_staff_download_the_run_and_the_labels_and_mark_it_posted(mailing, staff_client, print_urls):

@@ -14,6 +14,7 @@ from uadesk.delivery.services import message_queue
 from uadesk.formats.sheets import csv_text
 
 from . import mailings
+from .admin_print import print_urls
 from .models import Mailing
 from .sending import PERSONAL, mailing_letter, personal
 
@@ -55,6 +56,7 @@ class MailingAdmin(admin.ModelAdmin):
             path("<int:pk>/preview/<str:language>/", view(self.preview_view), name="network_mailing_preview"),
             path("<int:pk>/report.csv", view(self.report_view), name="network_mailing_report"),
             path("<int:pk>/do/<slug:verb>/", view(self.do_view), name="network_mailing_do"),
+            *(path(str(p.pattern), view(p.callback), name=p.name) for p in print_urls),
         ] + super().get_urls()
 
     def preview_view(self, request, pk, language):

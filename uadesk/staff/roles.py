@@ -25,6 +25,8 @@ ROLES: dict[str, list[str]] = {
         # Mailings of each case to the network's members: audience, preview, test, send, pause, cancel.
         "network.view_mailing",
         "network.change_mailing",
+        # Members by post: their addresses for the print run.
+        "network.view_member",
     ],
     # Dashboards and counts, never a supporter's name, email or letter.
     str(_("Analyst")): [
