@@ -12,7 +12,6 @@ from uadesk.delivery.outbox import Envelope, Sender, sender_register
 from uadesk.delivery.transport import OutgoingLetter
 from uadesk.supporters.links import data_url
 
-from .members import unsubscribe_url
 from .models import ActedReport, Mailing, Member, Recipient
 
 ACTED_SALT = "uadesk.network.acted"
@@ -111,6 +110,8 @@ class MailingSender(Sender):
     about = "network.recipient"
 
     def envelopes(self, messages):
+        from .members import unsubscribe_url
+
         recipients = Recipient.objects.select_related("member__supporter", "mailing__action").in_bulk(
             m.ref for m in messages
         )
