@@ -15,7 +15,7 @@ from uadesk.appeals.services import Writer, appeal_submit
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.supporters.models import Supporter
-from uadesk.supporters.news import reminder_ask, stop_url
+from uadesk.supporters.news import agreements, reminder_ask, stop_url
 from uadesk.supporters.outbox import data_link_queue
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,27 @@ def test_a_reminder_queued_goes_to_no_one_who_wrote_since(open_action, smtp_serv
     deliver_messages.call()
     message = Message.objects.get(kind="reminder")
     assert (message.status, message.last_error) == ("cancelled", "they wrote since it was queued")
+
+
+def test_a_reminder_email_carries_a_one_click_stop_that_cancels_that_reminder(open_action, smtp_server):
+    from uadesk.actions.models import Action
+    from uadesk.supporters.news import reminders_queue
+
+    mailbox, _ = smtp_server
+    other = Action.objects.create(
+        slug="another", title="Another", summary="S", deadline=open_action.deadline, status="published"
+    )
+    reminder = reminder_ask(action=open_action, email="ada@example.org")
+    reminder_ask(action=other, email="ada@example.org")  # not yet due
+    assert reminders_queue([reminder]) == 1
+    assert deliver_messages.call() == 1
+    [email] = mailbox.wait_for(1)
+    assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = email["List-Unsubscribe"].strip("<>")
+    assert link.startswith("http") and link in email.get_body(("plain",)).get_content()
+    mail_app = Client(enforce_csrf_checks=True)  # as a mail provider posts it: no form, no cookie
+    answer = mail_app.post(urlsplit(link).path, {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200 and "no reminder for this action" in answer.content.decode()
+    # That reminder is gone, and so off their data page; the one for the other action stays.
+    assert [r.action for r in Reminder.objects.all()] == [other]
+    assert [(a.what, a.action) for a in agreements(reminder.supporter)] == [("reminder", other)]
