@@ -128,8 +128,9 @@ def test_run_serves_the_demo_with_a_worker_and_keeps_data_across_restarts(uadesk
 def test_the_links_in_emails_of_a_desk_run_as_the_readme_says_open_on_that_desk(
     uadesk_bin, desk_env, smtp_server
 ):
-    """No SITE_URL, as `make run` starts it: a supporter's confirmation link must still be a whole
-    address of this desk, not a bare path that opens nothing in a mail app."""
+    """No SITE_URL, as `make run` starts it: a supporter's confirmation links, of a letter and of a
+    petition's signature, must still be whole addresses of this desk, not bare paths that open nothing
+    in a mail app."""
     mailbox, smtp_port = smtp_server
     port = desk_env["PORT"]
     env = {k: v for k, v in desk_env.items() if k != "SITE_URL"} | {"EMAIL_PORT": str(smtp_port)}
@@ -154,6 +155,31 @@ def test_the_links_in_emails_of_a_desk_run_as_the_readme_says_open_on_that_desk(
         link = re.search(r"\S*/appeals/confirm/\S+/", text).group(0)
         assert link.startswith(f"{base}/en/"), text
         assert "Yes, these are my letters" in opener.open(link, timeout=30).read().decode()
+
+        # A petition staff opened on this desk, signed as a browser without JavaScript signs it.
+        petition = (
+            "from uadesk.actions.models import Campaign; from uadesk.petitions.models import Petition; "
+            "Petition.objects.create(campaign=Campaign.objects.create(name='Free them', slug='free-them'), "
+            "slug='release-ilham', title='Release Ilham Tohti', text='We ask for his release.', goal=10)"
+        )
+        subprocess.run([uadesk_bin, "shell", "-c", petition], env=env, check=True, timeout=60)
+        sign = f"{base}/en/petitions/release-ilham/"
+        form = opener.open(sign, timeout=30).read().decode()
+        challenge = re.search(r'name="challenge" value="([^"]+)"', form).group(1)
+        body = urllib.parse.urlencode({
+            "name": "Ana Silva", "email": "ana@example.org", "country": "PT", "challenge": challenge,
+            "work": "",
+        }).encode()  # fmt: skip
+        request = urllib.request.Request(sign, data=body, headers={"Origin": base, "Referer": sign})  # noqa: S310
+        assert opener.open(request, timeout=30).status == 200  # the thank-you page, after the redirect
+        messages = mailbox.wait_for(2, timeout=60)
+        text = next(
+            text for m in messages if "/petitions/confirm/" in (text := m.get_body(("plain",)).get_content())
+        )
+        link = re.search(r"\S*/petitions/confirm/\S+/", text).group(0)
+        assert link.startswith(f"{base}/en/"), text
+        with opener.open(link, timeout=30) as page:
+            assert page.status == 200 and "Release Ilham Tohti" in page.read().decode()
     finally:
         desk.stop()
 

@@ -3,14 +3,18 @@
 import datetime
 import re
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.appeals.helpers import confirm, form_submitted
 from tests.conftest import SEED_DEADLINE, at
 from uadesk.actions.models import Localisation, ModelLetter, Section, Target
 from uadesk.appeals.models import Appeal
+from uadesk.supporters.links import data_url
+from uadesk.supporters.models import Supporter
 
 pytestmark = pytest.mark.django_db
 LATER = SEED_DEADLINE + datetime.timedelta(days=14)
@@ -85,3 +89,55 @@ def test_the_actions_admin_shows_only_its_own_targets(staff_client, seed_action,
     with at(datetime.date(2022, 9, 1)):
         section_page = staff_client.get(reverse("admin:actions_localisation_change", args=[german.pk]))
     assert "Botschafter der VR China" in section_page.content.decode()
+
+
+def test_write_to_the_next_person_from_a_sections_page_reaches_the_sections_official(
+    client, seed_action, german
+):
+    """Written from the section's page to the action's own official, the sent page offers the section's
+    official next; its link opens the section's form with him ticked and the writer carried over, and
+    the form sent as it stands makes a second letter of the same supporter, on their data page and
+    erased with the first."""
+    xi, embassy = seed_action.targets.get(name="Xi Jinping"), Target.objects.get(localisation=german)
+    compose = reverse("appeals:compose", args=[seed_action.slug])
+    # After the action's own deadline: the section's later one is what counts, for both letters.
+    with at(SEED_DEADLINE + datetime.timedelta(days=3)):
+        first = client.post(compose, {
+            "key": str(uuid.uuid4()), "targets": [xi.pk], "channel": "post", "language": "de",
+            "body": "Bitte lassen Sie alle frei.", "name": "Anna Weber", "town": "Köln", "country": "DE",
+            "email": "anna@example.org", "step": "send", "section": "de",
+        })  # fmt: skip
+        assert first.status_code == 302, first.content.decode()[-2000:]
+        sent = client.get(first["Location"]).content.decode()
+        [link] = re.findall(r'<a href="([^"]*)">Write to Botschafter der VR China</a>', sent)
+        link = link.replace("&amp;", "&")
+        assert "anna" not in link.lower()  # the writer comes from their browser's cookie, not the URL
+        html = client.get(link).content.decode()
+        assert re.search(rf'value="{embassy.pk}"[^>]*checked', html), "the section's official is ticked"
+        assert not re.search(rf'value="{xi.pk}"[^>]*checked', html)
+        for name, value in [("name", "Anna Weber"), ("town", "Köln"), ("email", "anna@example.org")]:
+            assert re.search(rf'name="{name}"[^>]*value="{value}"', html), name
+        assert re.search(r'<option value="DE" selected>', html)
+
+        # The form sent as the page stands (preview, then send), nothing typed again.
+        preview = client.post(compose, form_submitted(html, compose, ("step", "preview")))
+        assert preview.status_code == 200, preview.content.decode()[-2000:]
+        second = client.post(compose, form_submitted(preview.content.decode(), compose, ("step", "send")))
+        assert second.status_code == 302, second.content.decode()[-2000:]
+        for appeal in Appeal.objects.all():
+            confirm(appeal.submission)
+        letters = {a.target: a for a in Appeal.objects.all()}
+        assert set(letters) == {xi, embassy}
+        assert letters[embassy].supporter_name == "Anna Weber"
+        assert letters[embassy].supporter_country == "DE"
+        assert letters[embassy].status == letters[xi].status == "awaiting"  # neither withdrawn as closed
+        [supporter] = {a.supporter for a in letters.values()}
+        assert supporter is not None and supporter.email == "anna@example.org"
+
+        own_page = urlsplit(data_url(supporter)).path
+        data = client.get(own_page).content.decode()
+        assert "Xi Jinping" in data and "Botschafter der VR China" in data
+        assert client.post(own_page.rstrip("/") + "/erase/", {"confirm": "yes"}).status_code == 302
+    assert not Supporter.objects.exists()
+    for appeal in Appeal.objects.all():
+        assert (appeal.supporter, appeal.supporter_name, appeal.body) == (None, "", "")

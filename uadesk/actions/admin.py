@@ -9,6 +9,8 @@ from django.forms import BoundField
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -273,7 +275,9 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "deadline", "deadline_extended_to", "campaign", "updated_at"]
+    # What staff scan the list for, in a width that fits beside the filters at 1280 px: one deadline
+    # column (the one that counts, an extension noted under it) and the day it last changed.
+    list_display = ["title", "status", "deadline_shown", "campaign", "updated_on"]
     list_filter = ["status", "kind", "campaign"]
     search_fields = ["title", "ua_number", "index_number", "targets__name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -310,6 +314,28 @@ class ActionAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ["published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     actions = ["close_actions"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_effective_deadline()
+
+    @admin.display(description=_("deadline"), ordering="effective_deadline_db")
+    def deadline_shown(self, action: Action) -> str:
+        shown = action.deadline_extended_to or action.deadline
+        if shown is None:
+            return self.get_empty_value_display()
+        # A date kept on one line; the columns' headings and other words wrap instead.
+        day = format_html('<span class="nowrap">{}</span>', date_format(shown))
+        if not (action.deadline_extended_to and action.deadline):
+            return day
+        extended = _("extended from %(date)s") % {"date": date_format(action.deadline, "SHORT_DATE_FORMAT")}
+        return format_html('{}<br><span class="quiet">{}</span>', day, extended)
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated_on(self, action: Action) -> str:
+        return format_html(
+            '<span class="nowrap">{}</span>',
+            date_format(timezone.localdate(action.updated_at), "SHORT_DATE_FORMAT"),
+        )
 
     @admin.display(description=_("language of the source document"))
     def source_language_name(self, action: Action) -> str:

@@ -73,6 +73,11 @@ class Appeal(models.Model):
     supporter = models.ForeignKey(
         "supporters.Supporter", on_delete=models.SET_NULL, null=True, blank=True, related_name="appeals"
     )
+    # The section's version of the action the letter was written from, if any: its officials are
+    # offered next, and its deadline is the one that counts.
+    localisation = models.ForeignKey(
+        "actions.Localisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="appeals"
+    )
     # Letters handwritten at a letter-writing event and counted there: posted, with no supporter.
     event = models.ForeignKey(
         "events.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals"
@@ -292,3 +297,11 @@ class EmailConfirmation(models.Model):
             return None
         deleted, _ = cls.objects.filter(pk=found.pk, token_hash=found.token_hash).delete()
         return found if deleted else None
+
+
+def written_from(appeals: list[Appeal]):
+    """The section version one form's letters were written from: as recorded on them, or, for letters
+    written before it was recorded, the one whose officials they reached."""
+    return next((a.localisation for a in appeals if a.localisation_id), None) or next(
+        (a.target.localisation for a in appeals if a.target.localisation_id), None
+    )

@@ -16,7 +16,7 @@ from uadesk.supporters.models import Supporter
 
 from .bounces import Bounce, Kind
 from .letters import letter_has_link
-from .models import Appeal, EmailConfirmation, Reply, TargetBounce
+from .models import Appeal, EmailConfirmation, Reply, TargetBounce, written_from
 from .outbox import letters_cancel, letters_hold, letters_in_flight, letters_queue
 
 
@@ -84,6 +84,7 @@ def appeal_submit(
                     supporter_name=writer.name,
                     supporter_town=writer.town,
                     supporter_country=writer.country,
+                    localisation=localisation,
                     # News of the case goes only to a supporter, so only once they confirmed.
                     wants_updates=writer.wants_updates and bool(writer.email),
                     status=desk_status if target in desk else Appeal.Status.AWAITING_SUPPORTER,
@@ -127,14 +128,13 @@ def appeals_confirm(token: str) -> Confirmed | None:
         supporter.touch()
         appeals = list(
             Appeal.objects.filter(submission=confirmation.submission, supporter__isnull=True)
-            .select_related("action", "target", "target__localisation")
+            .select_related("action", "localisation", "target__localisation")
             .order_by("target__position")
         )
         if not appeals:
             return Confirmed([], [], [])
         action = appeals[0].action
-        localisation = next((a.target.localisation for a in appeals if a.target.localisation_id), None)
-        is_open = (localisation or action).is_open()
+        is_open = (written_from(appeals) or action).is_open()
         written = appeals_written(action=action, supporter=supporter)
         limit = settings.APPEALS_PER_SUPPORTER_PER_TARGET
         waiting = [Appeal.Status.UNCONFIRMED, Appeal.Status.AWAITING_SUPPORTER]

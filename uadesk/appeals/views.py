@@ -20,7 +20,7 @@ from uadesk.ratelimit import allow_request
 from uadesk.supporters import crypto
 
 from .forms import ComposeForm, ReplyForm
-from .models import Appeal, EmailConfirmation, Reply
+from .models import Appeal, EmailConfirmation, Reply, written_from
 from .services import AppealRefused, Writer, appeal_submit, appeals_confirm
 
 
@@ -144,15 +144,10 @@ def writer_remembered(request) -> dict:
     return {key: str(writer.get(key, "")) for key in ("name", "town", "country", "email")}
 
 
-def _written_from(appeals):
-    """The section version these letters were written from: the one whose targets they reached."""
-    return next((a.target.localisation for a in appeals if a.target.localisation_id), None)
-
-
 def _appeals_of(slug, key) -> list[Appeal]:
     appeals = list(
         Appeal.objects.filter(action__slug=slug, submission=key)
-        .select_related("target", "action")
+        .select_related("target", "action", "localisation__section")
         .order_by("target__position")
     )
     if not appeals:
@@ -166,6 +161,7 @@ def sent(request, slug, key):
     appeals = _appeals_of(slug, key)
     action = appeals[0].action
     written = {a.target_id for a in appeals}
+    localisation = written_from(appeals)
     # The same words whoever's address it is: the page never tells whether it is known.
     unconfirmed = EmailConfirmation.objects.filter(submission=key).exists()
     return render(
@@ -174,12 +170,11 @@ def sent(request, slug, key):
         {
             "action": action,
             "appeals": appeals,
+            "localisation": localisation,
             "to_send": sum(a.status == Appeal.Status.AWAITING_SUPPORTER for a in appeals),
             # Officials no channel reaches from this desk are not on the form: no link to write to them.
             "next_targets": [
-                t
-                for t in action.targets_for(_written_from(appeals))
-                if t.pk not in written and t.channels_offered()
+                t for t in action.targets_for(localisation) if t.pk not in written and t.channels_offered()
             ],
             "key": key,
             "replied": request.GET.get("replied") == "1",

@@ -66,13 +66,21 @@ def emails_stop(*, supporter: Supporter, what: str, action: Action) -> None:
             reminders.delete()
 
 
+def news_resume(*, supporter: Supporter, action: Action) -> None:
+    """They want news of this case again, from their own data page: the stop goes, and the next news
+    reaches them as their letters or signatures asked. News sent while it was stopped is not sent now."""
+    CaseNewsStop.objects.filter(action=action, supporter=supporter).delete()
+
+
 @dataclass(frozen=True)
 class Agreement:
-    """One kind of email a supporter agreed to, about one action, and the link that stops it."""
+    """One kind of email a supporter agreed to, about one action, the link that stops it, and whether
+    they stopped it (news only: a reminder cancelled is gone)."""
 
     what: str  # "news" or "reminder"
     action: Action
     stop_url: str
+    stopped: bool = False
 
     @property
     def stop_path(self) -> str:
@@ -81,8 +89,8 @@ class Agreement:
 
 
 def agreements(supporter: Supporter) -> list[Agreement]:
-    """What the supporter still agreed to hear: news of each case they follow (by a confirmed letter or
-    signature that asked for it) and not stopped, and each reminder not yet sent."""
+    """What the supporter agreed to hear: news of each case they follow (by a confirmed letter or
+    signature that asked for it), stopped or not, and each reminder not yet sent."""
     followed = (
         Action.objects.filter(
             Q(appeals__supporter=supporter, appeals__wants_updates=True)
@@ -92,12 +100,12 @@ def agreements(supporter: Supporter) -> list[Agreement]:
                 petitions__signatures__confirmed_at__isnull=False,
             )
         )
-        .exclude(news_stops__supporter=supporter)
         .distinct()
         .order_by("title")
     )
+    stopped = set(CaseNewsStop.objects.filter(supporter=supporter).values_list("action", flat=True))
     reminders = Reminder.objects.filter(supporter=supporter, queued_at__isnull=True).select_related("action")
-    return [Agreement("news", a, stop_url(supporter, "news", a)) for a in followed] + [
+    return [Agreement("news", a, stop_url(supporter, "news", a), a.pk in stopped) for a in followed] + [
         Agreement("reminder", r.action, stop_url(supporter, "reminder", r.action)) for r in reminders
     ]
 

@@ -135,7 +135,9 @@ def held_data(supporter: Supporter) -> list[tuple[Holder, dict]]:
 
 def export(supporter: Supporter) -> dict:
     """Everything the desk holds about the supporter: their own row, then each app's part by its label."""
-    agreed = [{"email": a.what, "action": a.action.title} for a in news.agreements(supporter)]
+    agreed = [
+        {"email": a.what, "action": a.action.title, "stopped": a.stopped} for a in news.agreements(supporter)
+    ]
     return {"supporter": supporter.own_data() | {"emails_agreed": agreed}} | {
         holder.label: data for holder, data in held_data(supporter)
     }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("data/<str:token>/", views.data, name="data"),
     path("data/<str:token>/download/", views.download, name="download"),
     path("data/<str:token>/erase/", views.erase, name="erase"),
+    path("data/<str:token>/news/<int:action_id>/", views.news_again, name="news_again"),
     path("erased/", views.erased, name="erased"),
     path("link/", views.link_request, name="link"),
     path("link/sent/", views.link_sent, name="link_sent"),

@@ -25,7 +25,7 @@ from . import crypto, services
 from .forms import LinkRequestForm, ReminderForm
 from .links import LinkExpired, LinkInvalid, supporter_for
 from .models import PrivacyNotice
-from .news import StopInvalid, agreements, emails_stop, reminder_ask, stop_read
+from .news import StopInvalid, agreements, emails_stop, news_resume, reminder_ask, stop_read
 from .outbox import data_link_queue
 
 
@@ -35,7 +35,7 @@ def by_link(view):
 
     @functools.wraps(view)
     @never_cache
-    def wrapped(request, token):
+    def wrapped(request, token, **kwargs):
         try:
             supporter = supporter_for(token)
         except LinkInvalid as error:
@@ -46,7 +46,7 @@ def by_link(view):
                 status=404,
             )
         else:
-            response = view(request, supporter, token)
+            response = view(request, supporter, token, **kwargs)
         response["X-Robots-Tag"] = "noindex"
         return response
 
@@ -108,6 +108,14 @@ def erase(request, supporter, token):
     return render(
         request, "supporters/erase.html", {"token": token}, status=400 if request.method == "POST" else 200
     )
+
+
+@require_POST
+@by_link
+def news_again(request, supporter, token, action_id):
+    """News of a case they stopped, asked for again from their own data page."""
+    news_resume(supporter=supporter, action=get_object_or_404(Action, pk=action_id))
+    return redirect("supporters:data", token=token)
 
 
 def erased(request):
