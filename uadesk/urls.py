@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("uadesk.appeals.urls")),
     path("petitions/", include("uadesk.petitions.urls")),
     path("supporters/", include("uadesk.supporters.urls")),
+    path("network/", include("uadesk.network.urls")),
     path("events/", include("uadesk.events.urls")),
     prefix_default_language=True,
 )

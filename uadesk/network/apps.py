@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "uadesk.network"
     verbose_name = _("Network")
+
+    def ready(self):
+        from . import outbox
+
+        outbox.register()

@@ -12,7 +12,9 @@ ROLES: dict[str, list[str]] = {
     # Everything; they also manage staff accounts and roles, and read the audit log (staff.view_auditentry),
     # which no other role sees: it names staff and tokens.
     ADMINISTRATOR: ["*"],
-    # Actions, targets and letters, the import of UA documents, outcomes, and the review queue of letters.
+    # Actions, targets and letters, the import of UA documents, outcomes, and the review queue of letters;
+    # the network's members (no addresses: an exact one finds a member, logged), their CSV import (add),
+    # the themes (actions.*) and the count of addresses never to mail.
     str(_("Editor")): [
         "actions.*",
         "appeals.view_appeal",
@@ -22,6 +24,9 @@ ROLES: dict[str, list[str]] = {
         "petitions.add_petition",
         "petitions.change_petition",
         "events.*",
+        "network.view_member",
+        "network.add_member",
+        "network.view_suppression",
     ],
     # Dashboards and counts, never a supporter's name, email or letter.
     str(_("Analyst")): ["reports.view_reports", "actions.view_action", "actions.view_campaign"],
