@@ -86,18 +86,21 @@ class MemberAdmin(ReadOnlyAdmin):
         if request.method == "POST" and "key" in request.POST:
             stashed = import_unstash(key=request.POST["key"], user=request.user)
             if stashed is None:
-                form = MemberImportForm()
-                form.add_error(None, _("The checked file is no longer here: please upload it again."))
-                return TemplateResponse(request, "network/admin/import.html", context | {"form": form})
+                error = _("The checked file is no longer here: please upload it again.")
+                return TemplateResponse(
+                    request,
+                    "network/admin/import.html",
+                    context | {"form": MemberImportForm(), "error": error},
+                )
             text, origin = stashed
             try:
                 checked = members_check(text.encode())
-            except (
-                ImportFileError
-            ) as error:  # the themes or suppressions changed since, in a way that broke it
-                form = MemberImportForm()
-                form.add_error(None, str(error))
-                return TemplateResponse(request, "network/admin/import.html", context | {"form": form})
+            except ImportFileError as error:  # the themes changed since, say: the file must be checked again
+                return TemplateResponse(
+                    request,
+                    "network/admin/import.html",
+                    context | {"form": MemberImportForm(), "error": str(error)},
+                )
             done = members_import(checked=checked, origin=origin, user=request.user)
             self.message_user(
                 request,
@@ -105,7 +108,7 @@ class MemberAdmin(ReadOnlyAdmin):
                     "%(created)d members added and %(updated)d updated: %(active)d members now, %(pending)d "
                     "waiting for their confirmation (%(welcomed)d welcome emails); %(skipped)d not imported."
                 )
-                % vars(done),
+                % (vars(done) | {"skipped": done.skipped + len(checked.bad)}),
                 messages.SUCCESS,
             )
             return redirect(reverse("admin:network_member_changelist"))

@@ -13,7 +13,7 @@ from uadesk.actions.models import Theme
 from uadesk.actions.templatetags.actions import language_name
 from uadesk.countries import country_name
 
-from .imports import IMPORT_MAX_BYTES, ImportFileError, members_check
+from . import imports
 from .members import CASES_PER_MONTH, MEMBER_LANGUAGES, Choices, case_countries, reading_language
 from .models import Member
 
@@ -182,7 +182,7 @@ class MemberImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        limit = {"limit": filesizeformat(IMPORT_MAX_BYTES)}
+        limit = {"limit": filesizeformat(imports.IMPORT_MAX_BYTES)}
         if self.too_large:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)s, the most an import may be.") % limit
@@ -190,12 +190,12 @@ class MemberImportForm(forms.Form):
         upload = data.get("file")
         if upload is None:
             return data
-        if upload.size > IMPORT_MAX_BYTES:
+        if upload.size > imports.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)s, the most an import may be.") % limit
             )
         try:
-            data["checked"] = members_check(upload.read())
-        except ImportFileError as error:
+            data["checked"] = imports.members_check(upload.read())
+        except imports.ImportFileError as error:
             raise forms.ValidationError(str(error)) from None
         return data

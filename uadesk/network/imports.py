@@ -95,7 +95,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
     (spreadsheets in many languages) or tab."""
     first = text.splitlines()[0]
     delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     line = 1
     while True:
         try:
@@ -208,7 +208,7 @@ def members_check(data: bytes) -> Checked:
     not a CSV of members at all."""
     text = _text(data)
     records = _records(text)
-    _, header = next(records)
+    __, header = next(records)
     columns = _header(header)
     checked = Checked(text=text, columns=columns)
     themes, first_line = _Themes(), {}
