@@ -3,17 +3,15 @@
 import re
 from urllib.parse import urlsplit
 
-import pytest
-
 from uadesk.network.models import Member
 from uadesk.supporters.models import Supporter
 
 
-@pytest.fixture
-def theme(db):
+def theme_make():
+    """A theme staff keep, for members to choose."""
     from uadesk.actions.models import Theme
 
-    return Theme.objects.create(name="Death penalty", slug="death-penalty")
+    return Theme.objects.get_or_create(name="Death penalty", slug="death-penalty")[0]
 
 
 def member_make(email: str, *, status: str = Member.Status.ACTIVE, language: str = "", **fields) -> Member:

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.network.member_fixtures import member_make, theme  # noqa: F401
+from tests.network.member_fixtures import member_make, theme_make
 from uadesk.network.models import Member
 from uadesk.supporters.links import data_url, token_for
 
@@ -22,16 +22,19 @@ def choices_path(member: Member) -> str:
 
 def test_the_data_page_links_to_the_members_own_page(client):
     member = member_make("ada@example.org")
-    data = client.get(urlsplit(data_url(member.supporter)).path).content.decode()
+    page = urlsplit(data_url(member.supporter)).path
+    data = client.get(page).content.decode()
     assert "Your network membership" in data and "You are a member" in data
-    assert f'href="{choices_path(member)}"' in data
+    token = page.rstrip("/").rsplit("/", 1)[1]  # the same token opens their choices
+    assert f'href="{reverse("network:member", kwargs={"token": token})}"' in data
     stranger = member_make("bea@example.org").supporter
     Member.objects.filter(supporter=stranger).delete()
     data = client.get(urlsplit(data_url(stranger)).path).content.decode()
     assert "You are not a member" in data and f'href="{reverse("network:join")}"' in data
 
 
-def test_a_member_changes_every_choice(client, seed_action, theme):
+def test_a_member_changes_every_choice(client, seed_action):
+    theme = theme_make()
     member = member_make("ada@example.org", languages="en", most_per_30_days=1)
     path = choices_path(member)
     page = client.get(path)
@@ -47,9 +50,14 @@ def test_a_member_changes_every_choice(client, seed_action, theme):
     )  # fmt: skip
     assert answer.status_code == 200 and "Your choices are saved." in answer.content.decode()
     member.refresh_from_db()
-    assert (member.languages, member.channel, member.most_per_30_days, member.countries, member.paused_until) == (
-        "ar, fr, en", "post", 4, "CN", later,
-    )  # fmt: skip
+    chosen = (
+        member.languages,
+        member.channel,
+        member.most_per_30_days,
+        member.countries,
+        member.paused_until,
+    )
+    assert chosen == ("ar, fr, en", "post", 4, "CN", later)
     assert list(member.themes.all()) == [theme]
     assert (
         member.postal_address == "Ada Byron\n12 St James's Square\nLondon" and member.postcode == "SW1Y 4JH"
@@ -107,9 +115,10 @@ def test_a_forged_or_ended_link_opens_nothing(client):
 
 def test_a_member_waiting_for_confirmation_is_told_so(client):
     member = member_make("ada@example.org", status=Member.Status.PENDING)
-    html = client.get(choices_path(member)).content.decode()
+    path = choices_path(member)
+    html = client.get(path).content.decode()
     assert "You have not confirmed yet" in html
-    assert f'href="{reverse("network:confirm", kwargs={"token": token_for(member.supporter)})}"' in html
+    assert f'href="{path}confirm/"' in html
 
 
 def test_one_member_whatever_the_spelling_of_the_address(client, seed_action):

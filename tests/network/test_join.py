@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.network.member_fixtures import member_make, paths_in, theme  # noqa: F401
+from tests.network.member_fixtures import member_make, paths_in, theme_make
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.network.models import Member, Suppression
@@ -32,7 +32,8 @@ def page_text(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
-def test_the_page_offers_the_choices_and_shows_the_consent_beside_the_button(client, seed_action, theme):
+def test_the_page_offers_the_choices_and_shows_the_consent_beside_the_button(client, seed_action):
+    theme_make()
     html = client.get(JOIN).content.decode()
     # Languages of the desk and more; the countries of the published cases, named; the staff's themes.
     for words in ["French", "Chinese", "German", "China", "Death penalty", "At most 4 cases in any 30 days"]:
@@ -51,7 +52,8 @@ def test_in_chinese_the_page_names_the_countries_in_chinese(client, seed_action)
     assert "中国" in html
 
 
-def test_joining_through_the_outbox_and_the_button_of_the_email(client, seed_action, theme, smtp_server):
+def test_joining_through_the_outbox_and_the_button_of_the_email(client, seed_action, smtp_server):
+    theme = theme_make()
     mailbox, _ = smtp_server
     answer = client.post(JOIN, join_data("Ana.Silva@example.org", themes=[theme.pk]))
     assert answer.status_code == 302 and answer["Location"] == reverse("network:join_sent")

@@ -2,6 +2,8 @@
 waiting for them goes, and their address is never mailed again, whatever staff import. Only the member,
 from their own link, can come back."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -59,10 +61,10 @@ def test_the_email_carries_the_link_and_the_one_click_headers_and_a_mail_apps_po
     assert Suppression.objects.count() == 1
 
 
-def _action():
+def _action(slug: str = "a-case"):
     from uadesk.actions.models import Action
 
-    return Action.objects.create(title="A case", slug="a-case")
+    return Action.objects.create(title="A case", slug=slug)
 
 
 def test_opening_the_link_changes_nothing(client):
@@ -129,3 +131,23 @@ def test_leaving_from_the_members_own_page(client):
     client.post(leave_path(member))
     member.refresh_from_db()
     assert member.status == "left"
+
+
+@pytest.mark.skipif(
+    not hasattr(Recipient, "unsubscribed_at"), reason="Recipient.unsubscribed_at comes with the mailings"
+)
+def test_leaving_from_a_mailings_email_is_counted_on_that_mailing(client):
+    member, other = member_make("ada@example.org"), member_make("bea@example.org")
+    first, second = Mailing.objects.create(action=_action()), Mailing.objects.create(action=_action("b"))
+    mine = Recipient.objects.create(mailing=first, member=member, language="en", channel="email")
+    theirs = Recipient.objects.create(mailing=second, member=other, language="en", channel="email")
+    path = urlsplit(unsubscribe_url(member, recipient=mine)).path
+    assert path != leave_path(member)
+    assert client.post(path).status_code == 200
+    mine.refresh_from_db()
+    assert mine.unsubscribed_at is not None
+    # A link names its own member's row only.
+    forged = urlsplit(unsubscribe_url(member, recipient=theirs)).path
+    client.post(forged)
+    theirs.refresh_from_db()
+    assert theirs.unsubscribed_at is None

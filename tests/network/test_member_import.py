@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import staff_login
-from tests.network.member_fixtures import member_make, paths_in, theme  # noqa: F401
+from tests.network.member_fixtures import member_make, paths_in, theme_make
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.network import imports
@@ -60,9 +60,11 @@ BAD = [
 
 
 @pytest.fixture
-def desk(theme):
+def desk():
     """The people the desk knows already: a member (another spelling in the file), one who left (their
-    suppression deleted, as it could not be, to show the import checks both), one never to mail."""
+    suppression deleted, as it could not be, to show the import checks both), one never to mail; the
+    theme the file names."""
+    theme_make()
     ada = member_make(
         "ada.lovelace@gmail.com", most_per_30_days=1, consent_origin="", consent_version="2026-12"
     )
@@ -95,7 +97,8 @@ def test_the_report_lists_every_bad_row_and_nothing_is_imported(staff_client, de
     assert not Message.objects.exists()
 
 
-def test_confirming_imports_the_good_rows(staff_client, desk, theme):
+def test_confirming_imports_the_good_rows(staff_client, desk):
+    theme = theme_make()
     done = staff_client.post(IMPORT, {"key": key_of(upload(staff_client, CSV))}, follow=True)
     assert done.status_code == 200
     assert (

@@ -166,11 +166,14 @@ class LeaveInvalid(Exception):
     """A leaving link forged, mangled, or of a member erased since."""
 
 
-def unsubscribe_url(member: Member) -> str:
+def unsubscribe_url(member: Member, *, recipient: Recipient | None = None) -> str:
     """The link that takes the member off the network at once: in every email to them, and in its
     List-Unsubscribe header (a mail app POSTs to it, RFC 8058). It names the member and their supporter
-    row, signed; it never expires, and a new data link does not end it."""
-    token = signing.dumps([member.pk, member.supporter_id], salt=LEAVE_SALT, compress=False)
+    row, and the mailing's recipient row if it is in a mailing's email (its report counts who left from
+    it), signed; it never expires, and a new data link does not end it."""
+    named = [member.pk, member.supporter_id] + ([recipient.pk] if recipient is not None else [])
+    # Not timestamped: the link never expires, and one member's link is the same in every email.
+    token = signing.Signer(salt=LEAVE_SALT).sign_object(named)
     with translation.override(member.supporter.page_language):
         return f"{settings.LINK_BASE_URL}{reverse('network:leave', kwargs={'token': token})}"
 
@@ -180,27 +183,33 @@ def leave_path(member: Member) -> str:
     return urlsplit(unsubscribe_url(member)).path
 
 
-def leave_read(token: str) -> Member:
+def leave_read(token: str) -> tuple[Member, int | None]:
+    """The member a leaving link names, and the recipient row of the mailing it came in, if any."""
     try:
-        pk, supporter_pk = signing.loads(token, salt=LEAVE_SALT)
+        named = signing.Signer(salt=LEAVE_SALT).unsign_object(token)
     except (signing.BadSignature, TypeError, ValueError):
         raise LeaveInvalid from None
-    if not (isinstance(pk, int) and isinstance(supporter_pk, int)):
+    if not (isinstance(named, list) and len(named) in (2, 3) and all(isinstance(n, int) for n in named)):
         raise LeaveInvalid
-    member = Member.objects.select_related("supporter").filter(pk=pk, supporter_id=supporter_pk).first()
+    member = Member.objects.select_related("supporter").filter(pk=named[0], supporter_id=named[1]).first()
     if member is None:
         raise LeaveInvalid
-    return member
+    return member, (named[2] if len(named) == 3 else None)
 
 
-def member_leave(*, member: Member) -> None:
+def member_leave(*, member: Member, recipient_pk: int | None = None) -> None:
     """Off the network at once: no email waiting for them goes, and their address is never mailed again
-    by an import or by staff. Safe to do twice (a mail app's one-click POST, then the person's click)."""
+    by an import or by staff. Safe to do twice (a mail app's one-click POST, then the person's click).
+    From a mailing's link, that mailing counts it (Recipient.unsubscribed_at, the mailings' field)."""
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("supporter").get(pk=member.pk)
         if member.status != Member.Status.LEFT:
             member.status, member.left_at = Member.Status.LEFT, timezone.now()
             member.save(update_fields=["status", "left_at"])
+            if recipient_pk is not None:
+                Recipient.objects.filter(pk=recipient_pk, member=member).update(
+                    unsubscribed_at=member.left_at
+                )
         suppress(member.supporter.email_hash, Suppression.Reason.UNSUBSCRIBED)
 
 

@@ -119,11 +119,11 @@ def leave(request, token):
     """A page with one button, or a mail app's one-click POST: off the network at once. Opening the
     link changes nothing (mail scanners open links); the POST does."""
     try:
-        member = leave_read(token)
+        member, recipient_pk = leave_read(token)
     except LeaveInvalid:
         return render(request, "supporters/link_invalid.html", status=404)
     if request.method == "POST":
-        member_leave(member=member)
+        member_leave(member=member, recipient_pk=recipient_pk)
         return render(request, "network/left.html")
     if member.status == Member.Status.LEFT:
         return render(request, "network/left.html")
