@@ -499,6 +499,11 @@ SUPPORTER_LINK_RATE_PER_NETWORK = envint("SUPPORTER_LINK_RATE_PER_NETWORK", 50)
 # against flooding the inbox from many networks. More requests get the same answer and no email.
 SUPPORTER_LINK_RATE_PER_EMAIL_AND_NETWORK = envint("SUPPORTER_LINK_RATE_PER_EMAIL_AND_NETWORK", 3)
 SUPPORTER_LINK_RATE_PER_EMAIL = envint("SUPPORTER_LINK_RATE_PER_EMAIL", 10)
+# Joining the network: forms per hour from one address and one network, and confirmation emails per
+# hour to one inbox (more get the same answer and no email, so the page tells nothing of the address).
+NETWORK_JOIN_RATE_PER_ADDRESS = envint("NETWORK_JOIN_RATE_PER_ADDRESS", 5)
+NETWORK_JOIN_RATE_PER_NETWORK = envint("NETWORK_JOIN_RATE_PER_NETWORK", 50)
+NETWORK_JOIN_EMAILS_PER_EMAIL = envint("NETWORK_JOIN_EMAILS_PER_EMAIL", 3)
 
 # API (issue 8)
 # Items per page at most (?per_page=), and the largest JSON or CSV body the API reads.

@@ -97,6 +97,12 @@ def world(seed_action, django_user_model):
     )  # fmt: skip
     deliver_messages.enqueue()  # a task result
     PrivacyNotice.objects.create(language="en", text="We are the desk.")
+    from uadesk.actions.models import Theme
+    from uadesk.network.models import Member, Suppression
+
+    Theme.objects.create(name="Death penalty", slug="death-penalty")
+    Member.objects.create(supporter=supporter, status=Member.Status.ACTIVE)
+    Suppression.add(supporter.email_hash, Suppression.Reason.COMPLAINT)
     users = {}
     for role in ROLES:
         user = django_user_model.objects.create_user(f"{role.lower()}-user", is_staff=True)

@@ -3,16 +3,16 @@ notification, an auto-reply, or something else)."""
 
 import datetime
 import email
-import email.header
 import email.policy
-import email.utils
-import enum
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+# Reading what came back is shared with every other email of the outbox (uadesk/delivery/bounces.py).
+from uadesk.delivery.bounces import Kind, delivery_status, is_auto_reply
 
 _SALT = "uadesk.appeals.bounce"
 
@@ -29,15 +29,6 @@ def bounce_address(appeal_pk: int, *, day: datetime.date | None = None) -> str |
 
 def _signature(value: str) -> str:
     return salted_hmac(_SALT, value, algorithm="sha256").hexdigest()[:12]
-
-
-class Kind(enum.StrEnum):
-    """What came back to a letter's bounce address."""
-
-    PERMANENT = "permanent"  # a DSN with a 5.x.x status: the address does not take mail
-    TEMPORARY = "temporary"  # a DSN with a 4.x.x status: the receiving server is still trying
-    UNKNOWN = "unknown"  # no DSN and no sign of an auto-reply: recorded for staff, changes nothing
-    AUTO_REPLY = "auto-reply"  # an out-of-office or other automatic answer: the letter arrived
 
 
 @dataclass(frozen=True)
@@ -72,14 +63,6 @@ class Bounce:
 
 
 _ADDRESS_RE = re.compile(r"bounces\+(\d+)-(?:(\d{8})-)?([0-9a-f]{12})@", re.IGNORECASE)
-_STATUS_RE = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})")
-_EMAIL_RE = re.compile(r"<?[^\s<>()\[\]\"';:,@]+@[^\s<>()\[\]\"';:,]+>?")
-# Subjects of out-of-office answers from servers that send no header saying so.
-_AUTO_SUBJECT_RE = re.compile(
-    r"^\s*(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?(?:reply|response)|auto:|"
-    r"autoreply|absence|abwesen|r[ée]ponse automatique|respuesta autom[áa]tica|自动回复|自動回覆|自動応答)",
-    re.IGNORECASE,
-)
 
 
 def bounced_appeal(raw: bytes, *, recipient: str = "") -> Bounce | None:
@@ -110,56 +93,10 @@ def bounced_appeal(raw: bytes, *, recipient: str = "") -> Bounce | None:
         break
     else:
         return None
-    dsn = _delivery_status(message)
+    dsn = delivery_status(message)
     if dsn is None:
-        kind = Kind.AUTO_REPLY if _is_auto_reply(message) else Kind.UNKNOWN
+        kind = Kind.AUTO_REPLY if is_auto_reply(message) else Kind.UNKNOWN
         return Bounce(int(appeal), kind, made_on=made_on)
     status, diagnostic = dsn
     kind = {"5": Kind.PERMANENT, "4": Kind.TEMPORARY}.get(status[:1], Kind.UNKNOWN)
     return Bounce(int(appeal), kind, status=status, diagnostic=diagnostic, made_on=made_on)
-
-
-def _delivery_status(message) -> tuple[str, str] | None:
-    """The worst Status and its Diagnostic-Code of a DSN (multipart/report; report-type=delivery-status
-    with a message/delivery-status part), or None if the message is not one. Only the report's own
-    part counts: a status quoted in a text or in an attached message is no report."""
-    if message.get_content_type() != "multipart/report" or not message.is_multipart():
-        return None
-    report_type = email.utils.collapse_rfc2231_value(message.get_param("report-type") or "")
-    if report_type.lower() != "delivery-status":
-        return None
-    found = []
-    for part in message.get_payload():
-        if part.get_content_type() != "message/delivery-status":
-            continue
-        payload = part.get_payload()
-        # The parser gives the per-message fields and each recipient's fields as header blocks.
-        blocks = payload if isinstance(payload, list) else [email.message_from_string(str(payload))]
-        for block in blocks:
-            if match := _STATUS_RE.match(str(block.get("Status", ""))):
-                found.append((".".join(match.groups()), str(block.get("Diagnostic-Code", ""))))
-    if not found:
-        return "", ""
-    # A letter to several addresses of one target fails if any of them does.
-    status, diagnostic = min(found, key=lambda f: {"5": 0, "4": 1}.get(f[0][0], 2))
-    return status, _scrubbed(diagnostic)
-
-
-def _scrubbed(text: str) -> str:
-    """The server's words without email addresses (the official's, and sometimes a supporter's)."""
-    return " ".join(_EMAIL_RE.sub("[address]", text).split())[:300]
-
-
-def _is_auto_reply(message) -> bool:
-    auto_submitted = str(message.get("Auto-Submitted", "")).strip().lower()
-    if auto_submitted and auto_submitted != "no":  # RFC 3834: auto-replied, auto-generated, ...
-        return True
-    if message.get("X-Autoreply") or message.get("X-Autorespond") or message.get("X-Autoresponder"):
-        return True
-    if str(message.get("Precedence", "")).strip().lower() == "auto_reply":
-        return True
-    try:
-        subject = str(email.header.make_header(email.header.decode_header(str(message.get("Subject", "")))))
-    except (LookupError, UnicodeError, ValueError):  # a subject in an unknown or broken encoding
-        subject = str(message.get("Subject", ""))
-    return bool(_AUTO_SUBJECT_RE.match(subject))

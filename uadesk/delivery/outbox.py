@@ -60,6 +60,11 @@ class Sender:
         """Keeps the rows these messages are about in step with them: sent, failed, held, waiting
         again, cancelled. Called in the transaction that changed the messages."""
 
+    def bounced(self, message: Message, bounce) -> str:
+        """Something came back to the message's bounce address (delivery/bounces.py: a MessageBounce);
+        says in a few words what that changed. Only senders that set a bounce address get any."""
+        return "nothing changed"
+
 
 _senders: dict[str, Sender] = {}
 

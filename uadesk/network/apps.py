@@ -9,7 +9,8 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
-        from . import sending, signals
+        from . import outbox, sending, signals
 
+        outbox.register()
         sending.register()
         signals.connect()

@@ -65,6 +65,10 @@ class Member(models.Model):
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes of interest"), blank=True)
     paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    # Temporary bounces of the emails sent to them in a row, and the outbox message of the last one:
+    # NETWORK_SOFT_BOUNCES_TO_SUPPRESS of them and the address is not mailed again (members.py).
+    soft_bounces = models.PositiveSmallIntegerField(default=0, editable=False)
+    soft_bounce_message = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("member")

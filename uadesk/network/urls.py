@@ -1,4 +1,4 @@
-"""Public pages of the network."""
+"""Public pages of the network: join, confirm, a member's own choices, leave."""
 
 from django.urls import path
 
@@ -6,5 +6,10 @@ from . import views
 
 app_name = "network"
 urlpatterns = [
+    path("join/", views.join, name="join"),
+    path("join/sent/", views.join_sent, name="join_sent"),
+    path("member/<str:token>/", views.member, name="member"),
+    path("member/<str:token>/confirm/", views.confirm, name="confirm"),
+    path("leave/<str:token>/", views.leave, name="leave"),
     path("acted/<str:token>/<slug:channel>/", views.acted, name="acted"),
 ]

@@ -1,11 +1,135 @@
-"""The network's public pages."""
+"""The network's public pages: joining, confirming, a member's own choices, and leaving."""
 
-from django.shortcuts import render
+import re
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .models import ActedReport
+from uadesk.ratelimit import allow, allow_request
+from uadesk.supporters import crypto
+from uadesk.supporters.views import by_link
+
+from .forms import JoinForm, MemberForm
+from .members import (
+    LeaveInvalid,
+    leave_path,
+    leave_read,
+    member_choices_change,
+    member_confirm,
+    member_join,
+    member_leave,
+)
+from .models import ActedReport, Member, Suppression
 from .sending import ActedInvalid, acted_read, acted_record
+
+
+def consent_context() -> dict:
+    return {"organisation": settings.ORGANISATION_NAME, "consent_version": settings.NETWORK_CONSENT_VERSION}
+
+
+def join(request):
+    """Always the same answer, known address or not: the page never tells whether someone is a member."""
+    form = JoinForm(request.POST if request.method == "POST" else None)
+    context = {"form": form} | consent_context()
+    if request.method != "POST":
+        return render(request, "network/join.html", context)
+    if not form.is_valid():
+        return render(request, "network/join.html", context, status=400)
+    if not allow_request(
+        request,
+        "network-join",
+        per_address=settings.NETWORK_JOIN_RATE_PER_ADDRESS,
+        per_network=settings.NETWORK_JOIN_RATE_PER_NETWORK,
+    ):
+        form.add_error(None, _("Many forms were sent from your connection. Please try again in an hour."))
+        return render(request, "network/join.html", context, status=429)
+    email = form.cleaned_data["email"]
+    # A few emails an hour to one inbox, whoever asks; past that the same answer and no email.
+    if allow(
+        "network-join:email",
+        crypto.email_hash(email),
+        limit=settings.NETWORK_JOIN_EMAILS_PER_EMAIL,
+        window=3600,
+    ):
+        member_join(email=email, choices=form.choices(), language=get_language() or "")
+    return redirect("network:join_sent")
+
+
+def join_sent(request):
+    return render(request, "network/join_sent.html")
+
+
+@by_link
+def member(request, supporter, token):
+    """The member's own page, by the link of their data page: their choices, a pause, and leaving."""
+    member = Member.objects.filter(supporter=supporter).select_related("supporter").first()
+    if member is None or member.status == Member.Status.LEFT:
+        return render(request, "network/member.html", {"member": member, "token": token})
+    form = MemberForm(request.POST if request.method == "POST" else None, member=member)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        member_choices_change(member=member, choices=form.choices())
+        saved = True
+        form = MemberForm(member=member)
+    context = {
+        "member": member,
+        "form": form,
+        "token": token,
+        "saved": saved,
+        "leave_path": leave_path(member),
+        "suppression": Suppression.objects.filter(email_hash=supporter.email_hash).first(),
+    }
+    return render(request, "network/member.html", context, status=400 if form.errors else 200)
+
+
+def consent_text(request) -> str:
+    """The consent as the page shows it beside the button, as plain text: what is kept as its proof."""
+    html = render_to_string("network/_consent.html", consent_context(), request=request)
+    return re.sub(r"\s+", " ", strip_tags(html)).strip()
+
+
+# The link's token is the secret, and mail apps open links in browsers that keep no cookie of ours.
+@csrf_exempt
+@by_link
+def confirm(request, supporter, token):
+    """GET shows the choices, the consent and a button; the POST makes them a member. Mail scanners
+    open links: opening one changes nothing."""
+    member = Member.objects.filter(supporter=supporter).first()
+    if member is None:
+        return render(request, "network/member.html", {"member": None, "token": token})
+    if member.status == Member.Status.ACTIVE:
+        return redirect("network:member", token=token)
+    suppression = Suppression.objects.filter(email_hash=supporter.email_hash).first()
+    context = {"member": member, "token": token, "suppression": suppression} | consent_context()
+    if suppression is not None and suppression.reason != Suppression.Reason.UNSUBSCRIBED:
+        return render(request, "network/confirm.html", context, status=410)
+    if request.method == "POST" and member_confirm(member=member, consent_text=consent_text(request)):
+        return render(request, "network/confirmed.html", context)
+    return render(request, "network/confirm.html", context)
+
+
+@csrf_exempt  # a mail app's one-click unsubscribe (RFC 8058) POSTs with no form; the signed link is the key
+@never_cache
+def leave(request, token):
+    """A page with one button, or a mail app's one-click POST: off the network at once. Opening the
+    link changes nothing (mail scanners open links); the POST does."""
+    try:
+        member, recipient_pk = leave_read(token)
+    except LeaveInvalid:
+        return render(request, "supporters/link_invalid.html", status=404)
+    if request.method == "POST":
+        member_leave(member=member, recipient_pk=recipient_pk)
+        return render(request, "network/left.html")
+    if member.status == Member.Status.LEFT:
+        return render(request, "network/left.html")
+    return render(request, "network/leave.html")
 
 
 @never_cache

@@ -12,7 +12,9 @@ ROLES: dict[str, list[str]] = {
     # Everything; they also manage staff accounts and roles, and read the audit log (staff.view_auditentry),
     # which no other role sees: it names staff and tokens.
     ADMINISTRATOR: ["*"],
-    # Actions, targets and letters, the import of UA documents, outcomes, and the review queue of letters.
+    # Actions, targets and letters, the import of UA documents, outcomes, and the review queue of letters;
+    # the network's members (no addresses: an exact one finds a member, logged), their CSV import (add),
+    # the themes (actions.*) and the count of addresses never to mail.
     str(_("Editor")): [
         "actions.*",
         "appeals.view_appeal",
@@ -22,11 +24,13 @@ ROLES: dict[str, list[str]] = {
         "petitions.add_petition",
         "petitions.change_petition",
         "events.*",
-        # Mailings of each case to the network's members: audience, preview, test, send, pause, cancel.
+        # The network: its members (their addresses for the print run; imports) and the mailings of each
+        # case to them: audience, preview, test, send, pause, cancel.
+        "network.view_member",
+        "network.add_member",
+        "network.view_suppression",
         "network.view_mailing",
         "network.change_mailing",
-        # Members by post: their addresses for the print run.
-        "network.view_member",
     ],
     # Dashboards and counts, never a supporter's name, email or letter.
     str(_("Analyst")): [

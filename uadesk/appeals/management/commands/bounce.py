@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from uadesk.appeals.bounces import bounced_appeal
 from uadesk.appeals.services import appeal_bounced
+from uadesk.delivery.bounces import bounced_message, message_bounced
 
 
 class Command(BaseCommand):
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         bounce = bounced_appeal(raw, recipient=recipient)
         # Exit 0 whatever it was: the mail server must neither retry nor bounce a bounce back.
         if bounce is None:
+            # Not a letter's: perhaps another email of the outbox (a network member's), whose kind's
+            # sender decides what it changes.
+            if (other := bounced_message(raw, recipient=recipient)) is not None:
+                self.stdout.write(message_bounced(bounce=other))
+                return
             self.stdout.write("not a bounce of a uadesk letter; ignored")
             return
         pk = bounce.appeal_pk
