@@ -224,3 +224,30 @@ def test_a_letter_queued_after_a_mailing_does_not_wait_behind_it(open_action):
     claimed = claim_due(timezone.now(), token="worker-1", limit=50)
     assert data_link in claimed
     assert len(claimed) == 50 and sum(m.bulk for m in claimed) == 49
+
+
+def test_a_mailing_email_that_bounces_shows_in_its_report_and_is_never_sent_again(
+    open_action, smtp_server, monkeypatch, settings
+):
+    from tests.appeals.test_bounces import dsn, pipe
+
+    settings.BOUNCE_DOMAIN = "bounces.section.example"
+    mailbox, _ = smtp_server
+    member("gone@example.org")
+    member("here@example.org")
+    mailing = send_and_queue(draft(open_action))
+    deliver_messages.call()
+    gone = next(m for m in mailbox.wait_for(2) if m["To"] == "gone@example.org")
+    assert gone.envelope_sender.startswith("bounces+m")  # each email its own bounce address
+    said = pipe(dsn(gone.envelope_sender, "5.1.1"), monkeypatch)
+    assert said.endswith("the address does not exist; it is not mailed again")
+    report = mailings.mailing_report(mailing)
+    assert report["bounced"] == 1 and report["sent"] == 1
+    assert Suppression.objects.filter(email_hash=crypto.email_hash("gone@example.org")).exists()
+    # The next case does not go to it.
+    other = Action.objects.create(title="Other", slug="other", summary="s", deadline=open_action.deadline)
+    other.targets.create(name="Official", emails="o@example.gov", country="CN")
+    other.publish()
+    send_and_queue(draft(other))
+    deliver_messages.call()
+    assert [m["To"] for m in mailbox.messages].count("gone@example.org") == 1

@@ -6,13 +6,14 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
+from uadesk.delivery.bounces import Kind, message_bounce_address
 from uadesk.delivery.email import templated
 from uadesk.delivery.models import Message
 from uadesk.delivery.outbox import Envelope, Sender, sender_register
 from uadesk.delivery.transport import OutgoingLetter
 from uadesk.supporters.links import data_url
 
-from .models import ActedReport, Mailing, Member, Recipient
+from .models import ActedReport, Mailing, Member, Recipient, Suppression
 
 ACTED_SALT = "uadesk.network.acted"
 
@@ -91,7 +92,9 @@ def mailing_letter(mailing: Mailing, language: str) -> OutgoingLetter:
         )
 
 
-def personal(letter: OutgoingLetter, links: dict[str, str]) -> OutgoingLetter:
+def personal(
+    letter: OutgoingLetter, links: dict[str, str], *, bounce_address: str | None = None
+) -> OutgoingLetter:
     def fill(text: str | None) -> str | None:
         if text is None:
             return None
@@ -101,7 +104,7 @@ def personal(letter: OutgoingLetter, links: dict[str, str]) -> OutgoingLetter:
 
     return OutgoingLetter(
         subject=letter.subject, text=fill(letter.text), html=fill(letter.html),
-        unsubscribe_url=links[PERSONAL[3]],
+        unsubscribe_url=links[PERSONAL[3]], bounce_address=bounce_address,
     )  # fmt: skip
 
 
@@ -114,6 +117,10 @@ class MailingSender(Sender):
 
         recipients = Recipient.objects.select_related("member__supporter", "mailing__action").in_bulk(
             m.ref for m in messages
+        )
+        hashes = [r.member.supporter.email_hash for r in recipients.values() if r.member is not None]
+        suppressed = set(
+            Suppression.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True)
         )
         # One rendering per mailing and language, not per member: the templates are most of an email's cost.
         rendered: dict[tuple[int, str], OutgoingLetter] = {}
@@ -128,6 +135,9 @@ class MailingSender(Sender):
             member = recipient.member
             if member.status != Member.Status.ACTIVE:
                 found[m.pk] = "the member left or is not confirmed"
+                continue
+            if member.supporter.email_hash in suppressed:
+                found[m.pk] = "the address is not to be mailed"
                 continue
             key = (recipient.mailing_id, recipient.language)
             if key not in rendered:
@@ -145,7 +155,8 @@ class MailingSender(Sender):
                     strict=True,
                 )
             )
-            found[m.pk] = Envelope("email", personal(rendered[key], links), member.supporter.email)
+            letter = personal(rendered[key], links, bounce_address=message_bounce_address(m.pk))
+            found[m.pk] = Envelope("email", letter, member.supporter.email)
         return found
 
     @staticmethod
@@ -162,6 +173,18 @@ class MailingSender(Sender):
             mailing_letter(mailing, language), dict.fromkeys(PERSONAL, settings.LINK_BASE_URL + "/")
         )
         return Envelope("email", letter, user.email)
+
+    def bounced(self, message, bounce) -> str:
+        """A mailing's email came back: the recipient shows as bounced in its report, and the member's
+        address counts it as every email to them does."""
+        from .members import member_bounced
+
+        recipient = Recipient.objects.select_related("member__supporter").filter(pk=message.ref).first()
+        if recipient is None or recipient.member is None:
+            return "its member no longer exists; ignored"
+        if bounce.kind == Kind.PERMANENT:
+            Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.BOUNCED)
+        return member_bounced(member=recipient.member, message=message, kind=bounce.kind)
 
     def became(self, status, refs):
         recipient_status = {
