@@ -286,7 +286,8 @@ class Simulation:
                 ua._replace(received=self.reached[ua.id]) for ua in self.cases.values() if ua.deadline >= day
             ]
             started = time.process_time()
-            plan = allocate(self.members, open_cases, day)
+            # The forecast of short-falls is for staff to read, and a third of the time: once a week.
+            plan = allocate(self.members, open_cases, day, forecast=day.weekday() == 0)
             self.seconds.append(time.process_time() - started)
             self.send(day, plan)
             self.runs.append((day, [c.case.id for c in plan.coverage if c.short]))

@@ -23,6 +23,7 @@ from itertools import chain, filterfalse, repeat
 from typing import NamedTuple
 
 WINDOW_DAYS = 30
+NEVER = datetime.date.min
 EVERY_UA = "every UA"
 FILLS = "fills"
 # The three tiers of a case's members, best first.
@@ -165,17 +166,20 @@ class Plan:
 
 class _Pool:
     """The members with a limit, bucketed by profile (their languages, countries and themes), each
-    bucket a heap of those with room, who waited longest first; and those who take every UA."""
+    bucket a queue of those with room, who waited longest first; and those who take every UA."""
 
     def __init__(self, today: datetime.date):
-        self.today = today.toordinal()
+        self.today = today
         self.ids: list = []
         self.room: list[int] = []
-        self.last: list[int] = []  # the day of their last case (an ordinal; 0: never)
+        self.last: list[datetime.date] = []  # the day of their last case (date.min: never)
         self.profile_of: list[int] = []
         self.profile_ids: dict[tuple, int] = {}
         self.profiles: list[tuple] = []
-        self.heaps: list[list[tuple[int, int]]] = []  # (last day, member index), one per profile
+        # A queue a profile: (last day, member index), sorted. A member's entry stays where it is when they
+        # are taken; `current` tells the one that counts (None: no room left).
+        self.queues: list[list[tuple[datetime.date, int]]] = []
+        self.current: list[tuple[datetime.date, int] | None] = []
         self.capped: list[int] = []  # members with a limit, per profile
         self.every_ua: list[list] = []  # ids of those who take every UA, per profile
         # Profiles by what they chose: no interest at all, each country, each theme, each language read.
@@ -183,20 +187,22 @@ class _Pool:
         self.by_country: dict[str, set[int]] = defaultdict(set)
         self.by_theme: dict[str, set[int]] = defaultdict(set)
         self.by_language: dict[str, set[int]] = defaultdict(set)
-        self.frees: dict[int, list[int]] = defaultdict(list)  # day -> members who get a case's room back
+        # The day of a case -> the members who had it, who get its room back 30 days later.
+        self.frees: dict[datetime.date, list[int]] = defaultdict(list)
         self.taken: dict = defaultdict(set)  # case id -> indexes of the members planned for it
 
     def add(self, members: Iterable[Member]) -> None:
         # One pass over up to 100,000 members: names bound locally, the tuple unpacked in one go.
-        window_start = datetime.date.fromordinal(self.today - WINDOW_DAYS + 1)
-        profile_ids, every_ua, capped, heaps, frees = (
+        window_start = self.today - datetime.timedelta(days=WINDOW_DAYS - 1)
+        profile_ids, every_ua, capped, queues, frees = (
             self.profile_ids,
             self.every_ua,
             self.capped,
-            self.heaps,
+            self.queues,
             self.frees,
         )
-        ids, room, last, profile_of = self.ids, self.room, self.last, self.profile_of
+        ids, room, last, profile_of, current = self.ids, self.room, self.last, self.profile_of, self.current
+        index = -1
         for member_id, limit, received, languages, countries, themes, paused, before in members:
             if paused:
                 continue
@@ -207,30 +213,33 @@ class _Pool:
             if limit is None:
                 every_ua[profile].append(member_id)
                 continue
-            index = len(ids)
+            index += 1
+            newest = before or NEVER
+            for day in received:
+                if day >= window_start:
+                    frees[day].append(index)
+                    limit -= 1
+                if day > newest:
+                    newest = day
             ids.append(member_id)
             profile_of.append(profile)
             capped[profile] += 1
-            newest = before
-            if received:
-                in_window = [day for day in received if day >= window_start]
-                for day in in_window:
-                    frees[day.toordinal() + WINDOW_DAYS].append(index)
-                limit -= len(in_window)
-                if not before or max(received) > before:
-                    newest = max(received)
-            room.append(limit if limit > 0 else 0)
-            last.append(newest.toordinal() if newest else 0)
+            last.append(newest)
             if limit > 0:
-                heaps[profile].append((last[index], index))
-        for heap in heaps:
-            heapq.heapify(heap)
+                room.append(limit)
+                current.append((newest, index))
+                queues[profile].append(current[index])
+            else:
+                room.append(0)
+                current.append(None)
+        for queue in queues:
+            queue.sort()
 
     def _new_profile(self, key: tuple) -> int:
         languages, countries, themes = key
         profile = self.profile_ids[key] = len(self.profiles)
         self.profiles.append(key)
-        self.heaps.append([])
+        self.queues.append([])
         self.capped.append(0)
         self.every_ua.append([])
         if not countries and not themes:
@@ -260,56 +269,83 @@ class _Pool:
             theme |= dict.fromkeys(profiles - match.keys() - theme.keys(), f"theme {name}")
         return match, theme, dict.fromkeys(self.no_interest - match.keys() - theme.keys(), FILLS)
 
-    def take(self, case: Case, tier: dict[int, str], need: int, day: int, heaps) -> list[tuple[int, str]]:
-        """Up to `need` members of these profiles' heaps who do not have the case, those who waited
+    def take(self, case: Case, tier: dict[int, str], need: int, day: int, queues) -> list[tuple[int, str]]:
+        """Up to `need` members of these profiles' queues who do not have the case, those who waited
         longest first; each loses a case's room from `day`, when their wait starts again."""
-        room, last, ids, frees = self.room, self.last, self.ids, self.frees
+        room, last, ids, frees, current = self.room, self.last, self.ids, self.frees, self.current
         taken_before, had_by = self.taken[case.id], case.had_by
-        heappop, heapreplace = heapq.heappop, heapq.heapreplace
-        # The profiles' heaps merged: the front entry of each, the one who waited longest on top.
-        front = [(heaps[p][0], p) for p in tier if heaps[p]]
-        heapq.heapify(front)
-        taken, put_back = [], []
-        while front and need:
-            profile = front[0][1]
-            heap = heaps[profile]
-            entry = heappop(heap)
+        taken = []
+
+        def usable(entry: tuple) -> bool:
             index = entry[1]
-            if index in taken_before or ids[index] in had_by:
-                put_back.append((profile, entry))
+            return current[index] is entry and index not in taken_before and ids[index] not in had_by
+
+        def give(index: int, profile: int) -> None:
+            taken.append((index, tier[profile]))
+            taken_before.add(index)
+            room[index] -= 1
+            last[index] = day
+            frees[day].append(index)
+            # Their wait starts again: at the end of the queue, which stays sorted (nobody waited less).
+            current[index] = (day, index) if room[index] else None
+            if current[index]:
+                queues[profile].append(current[index])
+
+        for profile in tier:
+            queue = queues[profile]
+            # Those taken before with no room left, or queued again, at the head: gone for good.
+            gone = 0
+            while gone < len(queue) and current[queue[gone][1]] is not queue[gone]:
+                gone += 1
+            del queue[:gone]
+        if need >= sum(len(queues[profile]) for profile in tier):
+            # Everyone who can take the case will: no order to keep.
+            for profile in tier:
+                for entry in [entry for entry in queues[profile] if usable(entry)]:
+                    give(entry[1], profile)
+            return taken
+
+        # Walking a sorted queue past those who had the case costs a test each, where popping them off a
+        # heap and pushing them back cost two heap operations: most of the time it took.
+        def next_free(queue: list, start: int) -> int:
+            return next((at for at in range(start, len(queue)) if usable(queue[at])), -1)
+
+        # The profiles' queues merged: the first member each can give, the one who waited longest on top.
+        front = []
+        for profile in tier:
+            queue = queues[profile]
+            if queue and (position := next_free(queue, 0)) >= 0:
+                front.append((queue[position], profile, position))
+        heapq.heapify(front)
+        while front and len(taken) < need:
+            (_, index), profile, position = front[0]
+            give(index, profile)
+            queue = queues[profile]
+            if (position := next_free(queue, position + 1)) >= 0:
+                heapq.heapreplace(front, (queue[position], profile, position))
             else:
-                need -= 1
-                taken.append((index, tier[profile]))
-                taken_before.add(index)
-                room[index] -= 1
-                last[index] = day
-                frees[day + WINDOW_DAYS].append(index)
-                if room[index]:
-                    put_back.append((profile, (day, index)))
-            if heap:
-                heapreplace(front, (heap[0], profile))
-            else:
-                heappop(front)
-        for profile, entry in put_back:
-            heapq.heappush(heaps[profile], entry)
+                heapq.heappop(front)
         return taken
 
     def give_back(self, freed: list[int]) -> dict[int, list[tuple[int, int]]]:
         """Cases leave these members' 30 days: a case's room more for each. Those who had none before,
-        in heaps by profile (the others had room and were of no use to the cases short)."""
-        heaps = defaultdict(list)
+        in queues by profile (the others had room and were of no use to the cases short)."""
+        queues = defaultdict(list)
         for index in freed:
             self.room[index] += 1
             if self.room[index] == 1:
-                heaps[self.profile_of[index]].append((self.last[index], index))
-        for heap in heaps.values():
-            heapq.heapify(heap)
-        return heaps
+                self.current[index] = (self.last[index], index)
+                queues[self.profile_of[index]].append(self.current[index])
+        for queue in queues.values():
+            queue.sort()
+        return queues
 
 
-def allocate(members: Iterable[Member], cases: Iterable[Case], today: datetime.date) -> Plan:
+def allocate(
+    members: Iterable[Member], cases: Iterable[Case], today: datetime.date, *, forecast: bool = True
+) -> Plan:
     """Today's plan for every open case (those past their deadline are left out). `members` is read
-    once, so it may be a stream."""
+    once, so it may be a stream. Without the forecast, expected short-falls are left at 0."""
     pool = _Pool(today)
     pool.add(members)
     open_cases = sorted((c for c in cases if c.deadline >= today), key=lambda c: (c.deadline, c.id))
@@ -321,7 +357,7 @@ def allocate(members: Iterable[Member], cases: Iterable[Case], today: datetime.d
         tiers[case.id] = pool.tiers(case)
         profiles = [p for tier in tiers[case.id] for p in tier]
         coverage.allowed = sum(map(sizes.__getitem__, profiles))
-        coverage.with_room = sum(map(len, map(pool.heaps.__getitem__, profiles)))
+        coverage.with_room = sum(map(len, map(pool.queues.__getitem__, profiles)))
         every_ua = chain.from_iterable(map(pool.every_ua.__getitem__, profiles))
         every_ua = filterfalse(case.had_by.__contains__, every_ua)
         plan.recipients[case.id] = list(zip(every_ua, repeat(EVERY_UA)))
@@ -332,12 +368,15 @@ def allocate(members: Iterable[Member], cases: Iterable[Case], today: datetime.d
         for coverage in plan.coverage:
             if coverage.short:
                 case_id = coverage.case.id
-                taken = pool.take(coverage.case, tiers[case_id][tier], coverage.short, pool.today, pool.heaps)
+                taken = pool.take(
+                    coverage.case, tiers[case_id][tier], coverage.short, pool.today, pool.queues
+                )
                 plan.recipients[case_id] += [(pool.ids[index], reason) for index, reason in taken]
                 coverage.reasons.update(reason for _, reason in taken)
                 coverage.planned += len(taken)
 
-    _forecast(pool, [c for c in plan.coverage if c.short], tiers)
+    if forecast:
+        _forecast(pool, [c for c in plan.coverage if c.short], tiers)
     return plan
 
 
@@ -345,21 +384,18 @@ def _forecast(pool: _Pool, short: list[Coverage], tiers: dict) -> None:
     """Runs the plan on for the cases short today, day by day up to their last deadline, as members get
     room back: what each still lacks at its deadline is its expected short-fall."""
     lacking = {coverage.case.id: coverage.short for coverage in short}
-    for day in range(pool.today + 1, max((c.case.deadline.toordinal() for c in short), default=0) + 1):
-        still = [c for c in short if lacking[c.case.id] and c.case.deadline.toordinal() >= day]
-        if not still:
-            break
+    day, one_day, window = pool.today, datetime.timedelta(days=1), datetime.timedelta(days=WINDOW_DAYS)
+    while still := [c for c in short if lacking[c.case.id] and c.case.deadline > day]:
+        day += one_day
         # Only those who get room back can give: whoever had room before is of no use to the cases still
         # short (they would have been taken), so each day looks at a few members, not at all of them.
-        heaps = pool.give_back(pool.frees.pop(day, []))
-        if not heaps:
-            continue
+        queues = pool.give_back(pool.frees.pop(day - window, []))
         for tier in (MATCH, THEME, FILL):
             for coverage in still:
                 case_id = coverage.case.id
                 profiles = tiers[case_id][tier]
-                offered = {p: profiles[p] for p in heaps.keys() & profiles.keys()}
+                offered = {p: profiles[p] for p in queues.keys() & profiles.keys()}
                 if offered and lacking[case_id]:
-                    lacking[case_id] -= len(pool.take(coverage.case, offered, lacking[case_id], day, heaps))
+                    lacking[case_id] -= len(pool.take(coverage.case, offered, lacking[case_id], day, queues))
     for coverage in short:
         coverage.expected_shortfall = lacking[coverage.case.id]
