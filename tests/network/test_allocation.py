@@ -161,7 +161,7 @@ def test_a_member_never_gets_a_case_twice():
     network = [member(1, limit=4), member(2, limit=4)]
     plan = allocate(network, [case(1, 5, received=1, had_by=frozenset({1}))], TODAY)
 
-    assert chosen(plan, 1) == {2: "reads en"} or chosen(plan, 1) == {2: "fills"}
+    assert chosen(plan, 1) == {2: "fills"}
     assert len(plan.for_case(1)) == 1
 
 
@@ -169,7 +169,7 @@ def test_paused_members_and_cases_past_their_deadline_are_left_out():
     network = [member(1, paused=True), member(2, limit=None, paused=True), member(3)]
     plan = allocate(network, [case(1, 5), case(2, 5, deadline=days_ago(1))], TODAY)
 
-    assert chosen(plan, 1) == {3: "reads en"} or chosen(plan, 1) == {3: "fills"}
+    assert chosen(plan, 1) == {3: "fills"}
     assert plan.for_case(2) == []
     assert [c.case.id for c in plan.coverage] == [1]
 

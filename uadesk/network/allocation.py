@@ -254,7 +254,7 @@ class _Pool:
 
     def tiers(self, case: Case) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
         """The profiles whose interests allow the case, by tier, each with its reason code."""
-        # The speed of the whole: set operations on profiles (thousands), never a loop over members.
+        # Where the speed comes from: set operations on profiles (thousands), never a loop over members.
         chose = {c: self.by_country.get(c, set()) for c in sorted(case.countries)}
         themed = {t: self.by_theme.get(t, set()) for t in sorted(case.themes)}
         allowed = self.no_interest.union(*chose.values(), *themed.values())
@@ -269,7 +269,9 @@ class _Pool:
             theme |= dict.fromkeys(profiles - match.keys() - theme.keys(), f"theme {name}")
         return match, theme, dict.fromkeys(self.no_interest - match.keys() - theme.keys(), FILLS)
 
-    def take(self, case: Case, tier: dict[int, str], need: int, day: int, queues) -> list[tuple[int, str]]:
+    def take(
+        self, case: Case, tier: dict[int, str], need: int, day: datetime.date, queues
+    ) -> list[tuple[int, str]]:
         """Up to `need` members of these profiles' queues who do not have the case, those who waited
         longest first; each loses a case's room from `day`, when their wait starts again."""
         room, last, ids, frees, current = self.room, self.last, self.ids, self.frees, self.current
@@ -327,7 +329,7 @@ class _Pool:
                 heapq.heappop(front)
         return taken
 
-    def give_back(self, freed: list[int]) -> dict[int, list[tuple[int, int]]]:
+    def give_back(self, freed: list[int]) -> dict[int, list[tuple[datetime.date, int]]]:
         """Cases leave these members' 30 days: a case's room more for each. Those who had none before,
         in queues by profile (the others had room and were of no use to the cases short)."""
         queues = defaultdict(list)
