@@ -475,10 +475,11 @@ SUPPORTER_DATA_HOLDERS = [
     "uadesk.api.services",
     "uadesk.network.services",
 ]
-# The network: how many members a case should reach before its deadline when its action does not say,
+# The network: how many members a case should reach before its deadline when its action does not say
+# (a case drew 3,500 to 5,000 letters in the UK, 2002),
 # the consent members agree to (its version is stored with each consent), and the soft bounces in a row
 # after which an address is not mailed again.
-NETWORK_WRITERS_WANTED = envint("NETWORK_WRITERS_WANTED", 500)
+NETWORK_WRITERS_WANTED = envint("NETWORK_WRITERS_WANTED", 4000)
 NETWORK_CONSENT_VERSION = os.environ.get("NETWORK_CONSENT_VERSION", "2026-12")
 NETWORK_SOFT_BOUNCES_TO_SUPPRESS = envint("NETWORK_SOFT_BOUNCES_TO_SUPPRESS", 3)
 # Who collects supporters' data: named beside every form that takes it and on the privacy notice.

@@ -251,3 +251,29 @@ def test_a_mailing_email_that_bounces_shows_in_its_report_and_is_never_sent_agai
     send_and_queue(draft(other))
     deliver_messages.call()
     assert [m["To"] for m in mailbox.messages].count("gone@example.org") == 1
+
+
+def test_members_with_a_limit_get_the_case_where_the_allocation_gives_it_and_staff_read_why(
+    open_action, editor_client
+):
+    from django.urls import reverse
+
+    open_action.writers_wanted, open_action.preferred_languages = 3, "zh, en"
+    open_action.save()
+    member("every@example.org", languages="fr")
+    member("reads-zh@example.org", languages="fr, zh", most=1)
+    member("chose-cn@example.org", languages="fr", most=1, countries="CN")
+    member("other-1@example.org", languages="fr", most=1)
+    member("other-2@example.org", languages="fr", most=1)
+    mailing = draft(open_action)
+    page = editor_client.get(reverse("admin:network_mailing_change", args=[mailing.pk])).content.decode()
+    assert "3 writers wanted" in page  # the plan, explained before sending
+    send_and_queue(mailing)
+    got = {r.member.supporter.email: r.why for r in Recipient.objects.filter(mailing=mailing)}
+    assert got == {
+        "every@example.org": "every case",
+        "reads-zh@example.org": "reads zh",
+        "chose-cn@example.org": "chose CN",
+    }
+    page = editor_client.get(reverse("admin:network_mailing_change", args=[mailing.pk])).content.decode()
+    assert "reads zh" in page and "chose CN" in page

@@ -195,6 +195,8 @@ class MailingAdmin(admin.ModelAdmin):
                 "report": mailings.mailing_report(mailing),
                 "languages": mailings.preview_languages(mailing),
                 "can_send": request.user.has_perm("network.change_mailing"),
+                "plan": mailings.plan_explained(mailing) if mailing.kind == Mailing.Kind.NEW else [],
+                "reasons": mailings.recipient_reasons(mailing),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 

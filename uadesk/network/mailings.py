@@ -197,9 +197,9 @@ def planned(mailing: Mailing) -> Iterator[tuple[int, list[str], str, str]]:
         return
     limited: dict[int, str] = {}  # member id: why the allocation chose them
     if members.filter(most_per_30_days__isnull=False).exists():
-        from .allocate import chosen_for
+        from .allocate import plan_for
 
-        limited = chosen_for(mailing)
+        limited = dict(plan_for(mailing).for_case(mailing.action_id))
     for pk, languages, channel, most in members.iterator(chunk_size=CHUNK):
         if most is None:
             yield pk, codes(languages), channel, "every case"
@@ -330,6 +330,24 @@ def mailings_finish() -> int:
                 status=Mailing.Status.SENT, finished_at=timezone.now()
             )
     return finished
+
+
+def plan_explained(mailing: Mailing) -> list[str]:
+    """The allocation's plan today, a line an open case, in the staff member's language: who gets it,
+    why, and which case will fall short and by how many. Empty when no member chose a limit."""
+    from django.utils.translation import gettext
+
+    from .allocate import plan_for
+
+    if not members_reachable().filter(most_per_30_days__isnull=False).exists():
+        return []
+    return plan_for(mailing).explain(gettext)
+
+
+def recipient_reasons(mailing: Mailing) -> list[tuple[str, int]]:
+    """Why its recipients got it ("every case", "reads zh", "chose CN", "fills"), with how many each."""
+    rows = Recipient.objects.filter(mailing=mailing).values_list("why").annotate(n=models.Count("pk"))
+    return sorted(rows, key=lambda row: -row[1])
 
 
 # The report --------------------------------------------------------------------------------------------
