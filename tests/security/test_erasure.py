@@ -8,8 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from uadesk.api.models import Webhook
-from uadesk.api.services import webhook_deliveries_create
+from uadesk.api.models import Webhook, WebhookDelivery
 from uadesk.appeals import services
 from uadesk.appeals.models import Appeal, EmailConfirmation, Reply
 from uadesk.supporters.models import Supporter
@@ -62,7 +61,7 @@ def test_after_erasure_nothing_of_the_supporter_is_left(client, open_action):
     services.appeals_confirm(token)
     appeal = Appeal.objects.get(submission=posted)
     assert appeal.confirm_sent_by_supporter()
-    assert webhook_deliveries_create(event=Webhook.Event.APPEAL_COUNTED, object_id=appeal.pk)
+    assert WebhookDelivery.objects.filter(event=Webhook.Event.APPEAL_COUNTED, object_id=appeal.pk).exists()
     # The official answered, to the supporter by name and town.
     Reply.objects.create(appeal=appeal, text=f"Dear {NAME} of {TOWN}, as to your wish to {LETTER}: no.")
     compose(client, open_action, ma, "post")  # a second form, never confirmed
