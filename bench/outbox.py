@@ -5,7 +5,8 @@ Each worker is a `uadesk worker` process; the letters go to bench/smtp_sink.py. 
 same letters straight through one SMTP connection: the floor that claims, attempt rows and the task queue
 add to. The benchmark makes a database of its own on the PostgreSQL server (BENCH_DATABASE_URL, by
 default postgres://postgres@127.0.0.1:5432/uadesk_bench_outbox), dropped and made afresh for each run.
---quick (tests/test_bench.py): 30 letters, 1 and 2 workers: that it runs, not how fast.
+--quick (tests/test_bench.py): 30 letters, 1 and 2 workers: that it runs, not how fast; with no PostgreSQL
+server to reach, on SQLite with one worker. It prints which database it used.
 Run: .venv/bin/python -P bench/outbox.py [--quick] [COUNT]
 """
 
@@ -35,28 +36,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def database_afresh() -> None:
-    """Drops and makes the benchmark's own database: never the tests' one."""
+def database_afresh() -> str:
+    """Drops and makes the benchmark's own database (never the tests' one); returns which database the
+    run uses. --quick without a PostgreSQL server to reach runs on SQLite instead, with one worker (SQLite
+    has one writer): the quick mode proves the benchmark runs, and `make test` runs it without one."""
     import psycopg
 
     url = urlsplit(DATABASE_URL)
     name = url.path.lstrip("/")
-    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
+    try:
+        conn = psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        if not QUICK:
+            raise
+        print(f"PostgreSQL unreachable ({str(error).strip().splitlines()[0]}): on SQLite", file=sys.stderr)
+        os.environ.pop("DATABASE_URL", None)
+        return "sqlite"
+    with conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    return "postgresql"
 
 
 PORT = free_port()
-os.environ.pop("SQLITE_PATH", None)
+os.environ.pop("SQLITE_PATH", None)  # on SQLite: its own database in its own folder, never a test's
 os.environ |= {
-    "DATABASE_URL": DATABASE_URL,
     "UADESK_DATA_DIR": tempfile.mkdtemp(prefix="uadesk-bench-"),
     "DJANGO_SETTINGS_MODULE": "uadesk.settings",
     "EMAIL_HOST": "127.0.0.1",
     "EMAIL_PORT": str(PORT),
     "LOG_LEVEL": "WARNING",
 }
-database_afresh()
+DATABASE = database_afresh()
+if DATABASE == "sqlite":
+    WORKERS = [1]
 
 import django  # noqa: E402
 
@@ -142,6 +156,7 @@ def main() -> None:
     finally:
         sink.terminate()
         sink.wait()
+    print(f"database: {DATABASE}")
     print(f"messages: {COUNT}")
     print(f"baseline_smtp_sends_per_second: {baseline:.0f}")
     for workers, rate in rates.items():

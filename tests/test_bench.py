@@ -48,3 +48,18 @@ def test_benchmark_runs_in_quick_mode(script, tmp_path):
     assert run.returncode == 0, report
     missing = [name for name, line in figures.items() if not line.search(run.stdout)]
     assert not missing, f"figures not printed: {missing}\n{report}"
+
+
+def test_the_outbox_benchmark_runs_its_quick_mode_on_sqlite_without_postgresql(tmp_path):
+    # As `make test` on a machine with no PostgreSQL server: a port where nothing listens.
+    from tests.conftest import free_port
+
+    nowhere = f"postgres://postgres@127.0.0.1:{free_port()}/uadesk_bench_outbox"
+    env = os.environ | {"TMPDIR": str(tmp_path), "PYTHONUNBUFFERED": "1", "BENCH_DATABASE_URL": nowhere}
+    run = subprocess.run(
+        [sys.executable, "-P", str(BENCH / "outbox.py"), "--quick"],
+        cwd=BENCH.parent, env=env, capture_output=True, text=True, timeout=HANG_SECONDS,
+    )  # fmt: skip
+    assert run.returncode == 0, f"{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    assert "database: sqlite" in run.stdout.splitlines()
+    assert re.search(r"^outbox_1_workers_per_second: \d+$", run.stdout, re.MULTILINE)

@@ -20,3 +20,11 @@ def test_scheduler_queues_each_periodic_task_and_the_worker_runs_them(uadesk_bin
     assert {row.task_path.rsplit(".", 1)[-1] for row in DBTaskResult.objects.all()} == names
     subprocess.run([uadesk_bin, "worker", "--batch"], env=process_env, capture_output=True, check=True)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_the_outbox_runs_on_the_schedule_at_least_every_minute():
+    # Retries that fell due, and messages whose worker died, go even when no run was queued for them.
+    from uadesk.delivery.tasks import deliver_messages
+
+    periods = [seconds for task, seconds in SCHEDULE if task.name == deliver_messages.name]
+    assert len(periods) == 1 and 0 < periods[0] <= 60

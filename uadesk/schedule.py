@@ -1,7 +1,6 @@
 """Periodic work: which tasks the scheduler queues, and how often. Each is safe to run twice."""
 
 from uadesk.actions.tasks import close_expired_actions
-from uadesk.api.tasks import sweep_webhook_events
 from uadesk.appeals.tasks import expire_unconfirmed_appeals
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.network.tasks import mailings_tick
@@ -20,8 +19,6 @@ SCHEDULE = [
     (expire_unconfirmed_appeals, 3600),
     # Mailings set for a time start; those whose every email went are marked sent.
     (mailings_tick, 60),
-    # Webhooks for appeals and signatures counted without a save signal (links confirmed, tallies).
-    (sweep_webhook_events, 60),
     # The retention rule: supporters inactive for SUPPORTER_RETENTION_MONTHS are erased.
     (forget_inactive_supporters, 24 * 3600),
     # Signing forms the per-second kick missed; then spent challenges and unconfirmed signatures.

@@ -510,12 +510,10 @@ NETWORK_JOIN_EMAILS_PER_EMAIL = envint("NETWORK_JOIN_EMAILS_PER_EMAIL", 3)
 # Items per page at most (?per_page=), and the largest JSON or CSV body the API reads.
 API_PAGE_SIZE_MAX = envint("API_PAGE_SIZE_MAX", 100)
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
-# Webhooks: a failed POST is retried after base, 4 x base, 16 x base ... seconds, this many times in all;
-# the sweep looks this far back for appeals and signatures no signal announced.
+# Webhooks: a failed POST is retried after base, 4 x base, 16 x base ... seconds, this many times in all.
 WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30)
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
-WEBHOOK_SWEEP_HOURS = envint("WEBHOOK_SWEEP_HOURS", 24)
 # Webhooks go to public internet addresses only (uadesk/delivery/webhook.py); on for a receiver on the
 # desk's own network, or in tests on loopback.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)

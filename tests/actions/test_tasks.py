@@ -2,6 +2,7 @@
 emails to supporters (news of an outcome, reminders) refused by the mail server are tried again later."""
 
 import datetime
+import io
 import subprocess
 import time
 import uuid
@@ -115,6 +116,33 @@ def test_outcome_news_refused_once_goes_on_a_later_run_exactly_once(
         scheduler = subprocess.run([uadesk_bin, "scheduler", "--once"], env=env, capture_output=True)
         assert scheduler.returncode == 0, scheduler.stderr.decode()[-2000:]
         run_workers(uadesk_bin, env, 1)
+    assert len(news_to(mailbox, "ada@example.org")) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+
+
+def test_outcome_news_refused_goes_on_the_schedulers_run_when_its_delayed_run_is_lost(
+    open_action, smtp_server, settings
+):
+    from django.core.management import call_command
+
+    mailbox, _ = smtp_server
+    settings.SUPPORTER_EMAIL_RETRY_BASE_SECONDS = 60
+    follow(open_action, "ada@example.org")
+    mailbox.refuse_once["ada@example.org"] = "451 4.3.0 Try again later"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        record_release(open_action)
+        assert deliver_messages.call() == 0
+    message = message_of(OutcomeNotice.objects.get(), "outcome-news")
+    assert (message.status, message.attempts) == ("waiting", 1)
+    runs = DBTaskResult.objects.filter(task_path="uadesk.delivery.tasks.deliver_messages")
+    assert runs.filter(run_after=message.next_attempt_at).exists()  # the run the refusal queued for then
+    runs.delete()  # lost: a worker's database restored, the row cleared by hand
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        call_command("scheduler", "--once", stdout=io.StringIO())
+        [scheduled] = runs.filter(status="READY")
+        scheduled.task.call()  # what the worker does with the row the scheduler queued
     assert len(news_to(mailbox, "ada@example.org")) == 1
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("sent", 2)

@@ -10,12 +10,12 @@ import time
 import uuid
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.api.helpers import Receiver, counted_appeal
 from uadesk.api.models import Webhook, WebhookDelivery
-from uadesk.api.tasks import sweep_webhook_events
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import deliver_messages
 from uadesk.delivery.webhook import is_public
@@ -124,11 +124,9 @@ def test_an_unreachable_receiver_is_logged_as_an_error(open_action, uadesk_bin, 
     assert message.status == "failed" and "refused" in message.last_error.lower()
 
 
-def test_appeals_the_worker_sends_are_announced_by_the_sweep(
-    open_action, receiver, uadesk_bin, worker_env, smtp_server
-):
-    # Appeal.record_sent changes the status with an UPDATE: no post_save, so the end of the delivery run
-    # queues the sweep, which finds the appeal.
+def test_appeals_the_worker_sends_are_announced(open_action, receiver, uadesk_bin, worker_env, smtp_server):
+    # The send is recorded by an UPDATE: the appeals app's appeals_counted signal, inside that transaction,
+    # makes the webhook's message, which the run the commit kicks sends.
     from uadesk.appeals.services import Writer, appeal_submit
 
     mailbox, port = smtp_server
@@ -146,17 +144,50 @@ def test_appeals_the_worker_sends_are_announced_by_the_sweep(
     assert json.loads(body)["data"]["appeal_id"] == appeal.pk
 
 
-def test_the_sweep_finds_what_no_signal_announced(open_action, receiver, uadesk_bin, worker_env):
-    server = receiver()
-    Webhook.objects.create(name="CRM", url=server.url)
-    appeal = counted_appeal(open_action, status="awaiting", channel="mailto")
-    assert appeal.confirm_sent_by_supporter()  # an UPDATE: no signal
-    run_worker(uadesk_bin, worker_env)
-    assert server.requests == []
-    sweep_webhook_events.enqueue()
-    run_worker(uadesk_bin, worker_env)
-    [(_, body)] = server.requests
-    assert json.loads(body)["data"]["appeal_id"] == appeal.pk
+def webhook_messages() -> list[tuple[str, int]]:
+    return [
+        (d.event, d.object_id)
+        for d in WebhookDelivery.objects.all()
+        if Message.objects.filter(kind="webhook", ref=d.pk, status="waiting").exists()
+    ]
+
+
+@pytest.mark.parametrize(("channel", "status"), [("mailto", "sent_by_supporter"), ("post", "posted")])
+def test_an_appeal_the_supporter_sent_has_its_webhook_message_in_the_same_transaction(
+    open_action, channel, status
+):
+    Webhook.objects.create(name="CRM", url="https://crm.example.org/hook")
+    appeal = counted_appeal(open_action, status="awaiting", channel=channel)
+    assert WebhookDelivery.objects.count() == 0
+    DBTaskResult.objects.all().delete()
+    # The change rolled back takes its message with it.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert appeal.confirm_sent_by_supporter()
+        assert webhook_messages() == [("appeal.counted", appeal.pk)]
+        raise RuntimeError("the request fails after counting")
+    appeal.refresh_from_db()
+    assert appeal.status == "awaiting" and WebhookDelivery.objects.count() == Message.objects.count() == 0
+    # Committed: the message is there at once; no task had to run for it.
+    assert appeal.confirm_sent_by_supporter() and appeal.status == status
+    assert webhook_messages() == [("appeal.counted", appeal.pk)]
+    assert not DBTaskResult.objects.exclude(task_path="uadesk.delivery.tasks.deliver_messages").exists()
+
+
+def test_an_appeal_the_desk_sent_has_its_webhook_message_in_the_same_transaction(open_action, smtp_server):
+    from uadesk.appeals.services import Writer, appeal_submit
+
+    Webhook.objects.create(name="CRM", url="https://crm.example.org/hook")
+    xi = open_action.targets.get(name="Xi Jinping")
+    [appeal] = appeal_submit(
+        action=open_action, targets=[xi], channel="email", language="en", subject="Release them",
+        letters={xi.pk: "Dear President Xi Jinping,\n\nRelease them.\n\nAna, Porto"},
+        writer=Writer(name="Ana"), key=uuid.uuid4(),
+    )  # fmt: skip
+    assert deliver_messages.call() == 1
+    appeal.refresh_from_db()
+    assert appeal.status == "sent"
+    # Recorded with the send: the message waits for the next run; no sweep nor fan-out task made it.
+    assert webhook_messages() == [("appeal.counted", appeal.pk)]
 
 
 def test_without_webhooks_no_task_is_queued(open_action):
@@ -173,14 +204,13 @@ def test_webhooks_made_after_an_event_do_not_hear_of_it(open_action, receiver, u
     server = receiver()
     Webhook.objects.create(name="Late", url=server.url)
     appeal.save()
-    sweep_webhook_events.enqueue()
+    appeal.confirm_sent_by_supporter()  # counted already: changes nothing
     run_worker(uadesk_bin, worker_env)
     assert server.requests == [] and not WebhookDelivery.objects.exists()
 
 
 def test_confirmed_signatures_are_announced(open_action, receiver, settings):
-    # In this process: the signal queues the fan-out, which the test then runs itself.
-    from uadesk.api.services import webhook_deliveries_create, webhook_events_missing
+    from uadesk.api.services import webhook_deliveries_create
     from uadesk.petitions.models import Petition, Signature
 
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the receiver is on loopback
@@ -192,9 +222,7 @@ def test_confirmed_signatures_are_announced(open_action, receiver, settings):
     signature = Signature.objects.create(
         petition=petition, name="Ana Lima", country="FR", household_place=1, confirmed_at=timezone.now()
     )
-    queued = DBTaskResult.objects.filter(task_path="uadesk.api.tasks.webhooks_fan_out").get()
-    assert queued.args_kwargs["args"] == ["signature.confirmed", signature.pk]
-    assert webhook_deliveries_create(event="signature.confirmed", object_id=signature.pk) == 1
+    assert webhook_messages() == [("signature.confirmed", signature.pk)]
     assert webhook_deliveries_create(event="signature.confirmed", object_id=signature.pk) == 0  # once
     assert deliver_messages.call() == 1
     [(headers, body)] = server.requests
@@ -207,13 +235,16 @@ def test_confirmed_signatures_are_announced(open_action, receiver, settings):
     )
     assert data["total_signatures"] == 1
     assert data["person"] == {"name": "Ana Lima", "country": "FR"}
-    # Confirmed by its link (an UPDATE, no signal): the sweep finds it.
+    # Confirmed by its link (an UPDATE): its message is written in that transaction, or not at all.
     later = Signature.objects.create(petition=petition, name="Bo Chen", country="FR", household_place=1)
     token = later.new_link_token()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert Signature.confirm(token) is not None
+        assert ("signature.confirmed", later.pk) in webhook_messages()
+        raise RuntimeError("the request fails after confirming")
+    assert not WebhookDelivery.objects.filter(object_id=later.pk).exists()
     assert Signature.confirm(token) is not None
-    assert webhook_events_missing(since=timezone.now() - datetime.timedelta(hours=1)) == [
-        ("signature.confirmed", later.pk)
-    ]
+    assert webhook_messages() == [("signature.confirmed", later.pk)]
 
 
 def test_a_delivery_whose_worker_died_mid_send_goes_on_a_later_run(
@@ -222,16 +253,12 @@ def test_a_delivery_whose_worker_died_mid_send_goes_on_a_later_run(
     server = receiver()
     hook = Webhook.objects.create(name="CRM", url=server.url)
     appeal = counted_appeal(open_action)
-    DBTaskResult.objects.all().delete()  # the queued fan-out is lost, as if the worker's database went away
-    lost = WebhookDelivery.objects.create(
-        webhook=hook, event="appeal.counted", object_id=appeal.pk, payload={"event": "appeal.counted"},
-        created_at=timezone.now() - datetime.timedelta(minutes=5),
-    )  # fmt: skip
+    DBTaskResult.objects.all().delete()  # the queued run is lost, as if the worker's database went away
+    lost = WebhookDelivery.objects.get(webhook=hook, event="appeal.counted", object_id=appeal.pk)
     # Its message taken by a worker that died before its answer: the lease runs out.
-    Message.objects.create(
-        kind="webhook", ref=lost.pk, status="sending", claimed_by="dead",
-        claimed_until=timezone.now() - datetime.timedelta(seconds=1),
-    )  # fmt: skip
+    Message.objects.filter(kind="webhook", ref=lost.pk).update(
+        status="sending", claimed_by="dead", claimed_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
     deliver_messages.enqueue()  # as the scheduler does every minute
     run_worker(uadesk_bin, worker_env)
     assert lost.message().status == "sent" and len(server.requests) == 1

@@ -26,18 +26,20 @@ from uadesk.appeals.services import Writer, appeal_submit
 OPEN_DAY = datetime.date(2022, 9, 1)
 
 
-def dsn(to: str, status: str) -> bytes:
-    """A delivery status notification (RFC 3464) as Postfix writes one, Auto-Submitted header included."""
+def dsn(to: str, status: str, *, action: str = "", auto_submitted: bool = True) -> bytes:
+    """A delivery status notification (RFC 3464) as Postfix writes one, Auto-Submitted header included
+    unless told; its recipient's Action "failed" for a 5.x.x status, "delayed" otherwise, unless given."""
     report = MIMEMultipart("report", report_type="delivery-status")
     report["From"] = "MAILER-DAEMON@mx.example.cn (Mail Delivery System)"
     report["To"] = to
     report["Subject"] = "Undelivered Mail Returned to Sender" if status[0] == "5" else "Delayed Mail"
-    report["Auto-Submitted"] = "auto-replied"
+    if auto_submitted:
+        report["Auto-Submitted"] = "auto-replied"
     report.attach(MIMEText("This is the mail system at host mx.example.cn.\n"))
     per_message, per_recipient = Message(), Message()
     per_message["Reporting-MTA"] = "dns; mx.example.cn"
     per_recipient["Final-Recipient"] = "rfc822; english@mail.gov.cn"
-    per_recipient["Action"] = "failed" if status[0] == "5" else "delayed"
+    per_recipient["Action"] = action or ("failed" if status[0] == "5" else "delayed")
     per_recipient["Status"] = status
     per_recipient["Diagnostic-Code"] = f"smtp; 550 {status} <english@mail.gov.cn>: Recipient address rejected"
     delivery_status = MIMEBase("message", "delivery-status")
@@ -170,6 +172,23 @@ def test_a_delay_report_4_4_1_changes_nothing(bounce_domain, seed_action, monkey
     said = bounce_of(appeal, "4.4.1", day, monkeypatch)
     assert said == f"appeal {appeal.pk}: temporary delay reported; nothing changed"
     assert states(appeal) == ("sent", False)
+
+
+def test_a_temporary_status_reported_as_failed_changes_nothing(bounce_domain, seed_action, monkeypatch):
+    # Some servers say "Action: failed" for a 4.x.x (a full mailbox, a greylisting host) and send the
+    # report without Auto-Submitted: the status decides, and it says the address may take mail again.
+    from uadesk.appeals.models import TargetBounce
+
+    day = datetime.date(2022, 9, 2)
+    appeals = [sent_appeal(seed_action, day) for _ in range(3)]  # as many as would mark the target
+    for appeal in appeals:
+        report = dsn(bounce_address(appeal.pk), "4.2.2", action="failed", auto_submitted=False)
+        assert b"Action: failed" in report and b"Auto-Submitted" not in report
+        with at(day, 12):
+            said = pipe(report, monkeypatch)
+        assert said == f"appeal {appeal.pk}: temporary delay reported; nothing changed"
+        assert states(appeal) == ("sent", False)
+    assert not TargetBounce.objects.exists()
 
 
 def test_a_permanent_failure_marks_the_appeal_bounced_but_not_the_target(

@@ -153,3 +153,58 @@ def test_a_fax_that_comes_back_marks_its_appeal_but_not_the_targets_email(open_a
     appeal.target.refresh_from_db()
     # Supporters are still offered email for this target: it was the fax line that failed.
     assert appeal.target.email_failing_since is None
+
+
+def gateway_failure_report(to: str, number: str) -> bytes:
+    """What an email-to-fax gateway's mail server sends back to the envelope sender when a fax could
+    not be sent: a delivery status notification (RFC 3464) for the number's address at the gateway."""
+    from email.message import Message as Headers
+    from email.mime.base import MIMEBase
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    report = MIMEMultipart("report", report_type="delivery-status")
+    report["From"] = "Fax Gateway <MAILER-DAEMON@fax.example.net>"
+    report["To"] = to
+    report["Subject"] = f"Fax to +{number} failed: no answer"
+    report["Auto-Submitted"] = "auto-replied"
+    report.attach(MIMEText(f"Your fax to +{number} could not be sent after 3 attempts: no answer.\n"))
+    per_message, per_recipient = Headers(), Headers()
+    per_message["Reporting-MTA"] = "dns; fax.example.net"
+    per_recipient["Final-Recipient"] = f"rfc822; {number}@fax.example.net"
+    per_recipient["Action"] = "failed"
+    per_recipient["Status"] = "5.4.0"
+    per_recipient["Diagnostic-Code"] = "X-Fax; no answer after 3 attempts"
+    delivery_status = MIMEBase("message", "delivery-status")
+    delivery_status.set_payload([per_message, per_recipient])
+    report.attach(delivery_status)
+    return report.as_bytes()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_gateways_failure_reports_piped_to_uadesk_bounce_mark_the_faxes_and_not_the_targets_email(
+    open_action, uadesk_bin, worker_env, smtp_server, settings
+):
+    from uadesk.appeals.models import TargetBounce
+
+    mailbox, _ = smtp_server
+    settings.FAX_MIN_SPACING_SECONDS = 0  # the faxes queued here go one after the other
+    env = worker_env | {"FAX_GATEWAY_DOMAIN": "fax.example.net", "BOUNCE_DOMAIN": "bounces.section.example"}
+    faxes = fax_appeals(open_action, settings.TARGET_BOUNCES_TO_FAIL)  # as many as would switch an email off
+    run_worker(uadesk_bin, env)
+    assert len(mailbox.messages) == len(faxes)
+    # Each report goes to the envelope sender the gateway's mail server saw, into the real command.
+    for message in mailbox.messages:
+        [number] = [r.split("@")[0] for r in message.envelope_recipients]
+        report = gateway_failure_report(message.envelope_sender, number)
+        said = subprocess.run([uadesk_bin, "bounce"], input=report, env=env, capture_output=True, timeout=60)
+        assert said.returncode == 0, said.stderr.decode()
+        assert said.stdout.decode().strip().endswith("bounced (5.4.0)")
+    xi = faxes[0].target
+    for appeal in faxes:
+        appeal.refresh_from_db()
+        assert (appeal.channel, appeal.status) == ("fax", "bounced")
+    xi.refresh_from_db()
+    assert xi.email_failing_since is None
+    assert not TargetBounce.objects.filter(target=xi).exists()

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError
 
 from tests.conftest import at
-from tests.events.conftest import EVENT_DAY
+from tests.events.conftest import EVENT_DAY, OPEN_DAY
 from uadesk.appeals.models import Appeal
 from uadesk.appeals.services import appeal_counts
 from uadesk.events.models import Event
@@ -127,3 +127,18 @@ def test_an_event_with_letters_cannot_be_deleted(event, seed_action):
     record(event, {officials(seed_action)["Xi Jinping"]: 1})
     with pytest.raises(ProtectedError):
         event.delete()
+
+
+def test_a_tally_writes_its_webhook_messages_in_its_transaction(event, seed_action):
+    # bulk_create sends no post_save: the appeals_counted signal, inside the tally's transaction, does.
+    from uadesk.api.models import Webhook, WebhookDelivery
+    from uadesk.delivery.models import Message
+
+    with at(OPEN_DAY):
+        Webhook.objects.create(name="CRM", url="https://crm.example.org/hook")
+    xi = officials(seed_action)["Xi Jinping"]
+    assert record(event, {xi: 2}) == 2
+    counted = set(Appeal.objects.filter(event=event).values_list("pk", flat=True))
+    deliveries = WebhookDelivery.objects.filter(event="appeal.counted")
+    assert set(deliveries.values_list("object_id", flat=True)) == counted
+    assert Message.objects.filter(kind="webhook", ref__in=deliveries.values("pk")).count() == 2

@@ -20,7 +20,7 @@ from tests.api.helpers import counted_appeal, send
 from tests.conftest import staff_login
 from uadesk.actions.models import Section
 from uadesk.api.models import ApiToken
-from uadesk.appeals.models import Appeal
+from uadesk.appeals.models import Appeal, Reply
 from uadesk.petitions.models import Signature
 from uadesk.staff import audit
 from uadesk.staff.audited import AuditedAdmin, change_detail
@@ -239,6 +239,45 @@ def test_looking_a_supporter_up_is_logged_without_the_address(staff_client, ana)
         ("uadesk.supporter.searched", "supporters.supporter", {"by": "number", "found": 1}),
     ]
     assert_no_personal_data(EMAIL, "nobody@example.org")
+
+
+def test_opening_a_letter_in_the_desk_is_logged(staff_client, open_action):
+    appeal = counted_appeal(open_action, name=NAME, email=EMAIL)
+    page = staff_client.get(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
+    assert page.status_code == 200 and NAME in page.content.decode()
+    entry = only_entry("uadesk.appeal.viewed")
+    assert (entry.via, entry.actor, entry.object_type, entry.object_id) == (
+        "desk", "editor", "appeals.appeal", str(appeal.pk),
+    )  # fmt: skip
+    assert_no_personal_data(EMAIL, NAME, "Porto")
+
+
+def test_opening_an_officials_reply_in_the_desk_is_logged(staff_client, open_action):
+    appeal = counted_appeal(open_action, name=NAME, email=EMAIL)
+    reply = Reply.objects.create(appeal=appeal, text=f"Dear {NAME}, we have read your letter.")
+    page = staff_client.get(reverse("admin:appeals_reply_change", args=[reply.pk]))
+    assert page.status_code == 200 and NAME in page.content.decode()
+    entry = only_entry("uadesk.reply.viewed")
+    assert (entry.actor, entry.object_type, entry.object_id) == ("editor", "appeals.reply", str(reply.pk))
+    assert_no_personal_data(EMAIL, NAME)
+
+
+def test_the_signature_list_a_search_in_it_and_a_signature_are_logged(staff_client, ana):
+    signature = Signature.objects.get(supporter=ana)
+    changelist = reverse("admin:petitions_signature_changelist")
+    assert NAME in staff_client.get(changelist).content.decode()
+    staff_client.get(changelist, {"q": "Silva"})
+    staff_client.get(changelist, {"q": "Nobody"})
+    page = staff_client.get(reverse("admin:petitions_signature_change", args=[signature.pk]))
+    assert page.status_code == 200 and NAME in page.content.decode()
+    rows = AuditEntry.objects.order_by("pk").values_list("code", "object_type", "object_id", "detail")
+    assert list(rows) == [
+        ("uadesk.signature.viewed", "petitions.signature", "", {"shown": 1}),
+        ("uadesk.signature.searched", "petitions.signature", "", {"found": 1}),
+        ("uadesk.signature.searched", "petitions.signature", "", {"found": 0}),
+        ("uadesk.signature.viewed", "petitions.signature", str(signature.pk), {}),
+    ]
+    assert_no_personal_data(EMAIL, NAME, "Nobody")
 
 
 def test_erasing_in_the_desk_is_logged_as_an_erasure(staff_client, ana):

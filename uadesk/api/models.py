@@ -168,7 +168,7 @@ class WebhookDelivery(models.Model):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         constraints = [
-            # A signal and the sweep may both see the same appeal: the second finds the row and stops.
+            # A second save of a counted appeal finds the row and stops.
             models.UniqueConstraint(fields=["webhook", "event", "object_id"], name="one_delivery_per_event")
         ]
 

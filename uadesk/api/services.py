@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from uadesk.actions.models import Action, Individual, ModelLetter, Target
@@ -273,14 +272,17 @@ def _event_subject(event: str, object_id: int):
 
 def webhook_deliveries_create(*, event: str, object_id: int) -> int:
     """A delivery for each active webhook that wants the event and existed when it happened, each with
-    its message in the outbox; made once however often it is asked for, by the signal and the sweep at
-    once too (the second finds the row, in its own transaction, and queues nothing). Returns how many
-    it made."""
+    its message in the outbox, in the caller's transaction (the one that counted the appeal or
+    confirmed the signature); made once however often it is asked for (a second save finds the row and
+    queues nothing). Returns how many it made."""
+    wants = "appeals" if event == Webhook.Event.APPEAL_COUNTED else "signatures"
+    hooks = Webhook.objects.filter(active=True, **{wants: True})
+    if not hooks.exists():
+        return 0
     subject, happened_at = _event_subject(event, object_id)
     if subject is None:
         return 0
-    wants = "appeals" if event == Webhook.Event.APPEAL_COUNTED else "signatures"
-    hooks = Webhook.objects.filter(active=True, created_at__lte=happened_at, **{wants: True})
+    hooks = hooks.filter(created_at__lte=happened_at)
     build = _appeal_payload if event == Webhook.Event.APPEAL_COUNTED else _signature_payload
     made = 0
     for hook in hooks:
@@ -299,36 +301,6 @@ def webhook_deliveries_create(*, event: str, object_id: int) -> int:
             continue  # made already
         made += 1
     return made
-
-
-def webhook_events_missing(*, since: datetime.datetime) -> list[tuple[str, int]]:
-    """Events since then that some webhook has no delivery for: counted appeals and confirmed
-    signatures whose status changed by an UPDATE, which sends no post_save signal."""
-    found = []
-    for hook in Webhook.objects.filter(active=True):
-        start = max(since, hook.created_at)
-        if hook.appeals:
-            appeals = (
-                Appeal.objects.counted()
-                .annotate(counted_at=Coalesce("sent_at", "created_at"))
-                .filter(counted_at__gte=start)
-                .exclude(
-                    pk__in=hook.deliveries.filter(event=Webhook.Event.APPEAL_COUNTED).values("object_id")
-                )
-            )
-            found += [(Webhook.Event.APPEAL_COUNTED, pk) for pk in appeals.values_list("pk", flat=True)]
-        if hook.signatures:
-            signatures = (
-                Signature.objects.confirmed()
-                .filter(confirmed_at__gte=start)
-                .exclude(
-                    pk__in=hook.deliveries.filter(event=Webhook.Event.SIGNATURE_CONFIRMED).values("object_id")
-                )
-            )
-            found += [
-                (Webhook.Event.SIGNATURE_CONFIRMED, pk) for pk in signatures.values_list("pk", flat=True)
-            ]
-    return sorted(set(found))
 
 
 class WebhookSender(Sender):

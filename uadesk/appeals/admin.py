@@ -68,6 +68,12 @@ class AppealAdmin(admin.ModelAdmin):
             return fields
         return [field for field in fields if field not in self.supporter_fields]
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Who wrote, from where, and what: a read of the supporter's data, as on their own page.
+        if obj is not None and set(self.supporter_fields) & set(self.get_fields(request, obj)):
+            audit.log("uadesk.appeal.viewed", user=request.user, obj=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.action(description=_("Approve the selected held letters: send them"), permissions=["change"])
     def release(self, request, queryset):
         count = appeals_release(appeals=queryset)
@@ -110,6 +116,12 @@ class ReplyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # replies come from supporters
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The official's answer is addressed to the supporter, by name and often address.
+        if obj is not None:
+            audit.log("uadesk.reply.viewed", user=request.user, obj=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Target)

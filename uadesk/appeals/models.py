@@ -6,8 +6,9 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,11 @@ from uadesk.supporters import crypto
 
 from .bounces import bounce_address
 from .letters import letter_html
+
+# Appeals became counted by an UPDATE or a bulk_create (sent by the desk, sent by the supporter, posted,
+# counted at an event), which send no post_save. Sent inside the transaction that counts them, with
+# `appeal_ids`: a receiver's rows (the API's webhook messages) commit, or vanish, with the count.
+appeals_counted = Signal()
 
 
 class AppealQuerySet(models.QuerySet):
@@ -176,9 +182,12 @@ class Appeal(models.Model):
     def confirm_sent_by_supporter(self) -> bool:
         """The supporter says they sent it from their own mail app (or posted it): now it counts, once."""
         status = self.Status.POSTED if self.channel == self.Channel.POST else self.Status.SENT_BY_SUPPORTER
-        done = Appeal.objects.filter(pk=self.pk, status=self.Status.AWAITING_SUPPORTER).update(
-            status=status, sent_at=timezone.now()
-        )
+        with transaction.atomic():
+            done = Appeal.objects.filter(pk=self.pk, status=self.Status.AWAITING_SUPPORTER).update(
+                status=status, sent_at=timezone.now()
+            )
+            if done:
+                appeals_counted.send(sender=Appeal, appeal_ids=[self.pk])
         self.refresh_from_db()
         return bool(done)
 

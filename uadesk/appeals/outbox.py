@@ -13,7 +13,7 @@ from uadesk.delivery.tasks import runs_kick
 from uadesk.ratelimit import allow
 from uadesk.supporters.links import data_url
 
-from .models import Appeal, EmailConfirmation
+from .models import Appeal, EmailConfirmation, appeals_counted
 from .printing import appeal_pdf
 
 KIND = Message.Kind.APPEAL
@@ -49,7 +49,9 @@ class LetterSender(Sender):
     def became(self, status: str, refs: list[int]) -> None:
         appeals = Appeal.objects.filter(pk__in=refs)
         if status == Message.Status.SENT:
+            # In the transaction that records the send (outbox.record_sent).
             appeals.update(status=Appeal.Status.SENT, sent_at=timezone.now())
+            appeals_counted.send(sender=Appeal, appeal_ids=list(refs))
         elif status == Message.Status.FAILED:
             # The reason, for staff reading the appeal (its message keeps every attempt's).
             for ref, error in Message.objects.of(KIND, refs).values_list("ref", "last_error"):

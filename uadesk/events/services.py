@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from uadesk.actions.models import Action, Target, local_today
 from uadesk.actions.templatetags.actions import language_name
-from uadesk.appeals.models import Appeal
+from uadesk.appeals.models import Appeal, appeals_counted
 from uadesk.delivery.printing import SHEETS, Address, PrintError
 from uadesk.languages import for_every_reader
 from uadesk.staff import audit
@@ -248,7 +248,7 @@ def event_tally_record(
         for pk, wanted in letters.items():
             target, present = targets[pk], have.get(pk, 0)
             if wanted > present:
-                Appeal.objects.bulk_create(
+                counted = Appeal.objects.bulk_create(
                     Appeal(
                         action_id=target.action_id,
                         target=target,
@@ -262,6 +262,7 @@ def event_tally_record(
                     )
                     for _row in range(wanted - present)
                 )
+                appeals_counted.send(sender=Appeal, appeal_ids=[a.pk for a in counted])
             elif wanted < present:
                 surplus = Appeal.objects.filter(event=event, target=target).order_by("-pk")[
                     : present - wanted

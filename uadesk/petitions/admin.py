@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from uadesk.staff import audit
 from uadesk.staff.readonly import ReadOnlyAdmin
 
 from .models import Petition, Signature, SignatureExport
@@ -118,6 +119,29 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # The list shows signers' names: each page of it, and each search by name, is in the audit log
+        # (the count, never the term, which may be a name).
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if request.method == "GET" and changelist is not None:
+            if changelist.query:
+                audit.log(
+                    "uadesk.signature.searched", user=request.user, obj=Signature,
+                    found=changelist.result_count,
+                )  # fmt: skip
+            else:
+                audit.log(
+                    "uadesk.signature.viewed", user=request.user, obj=Signature,
+                    shown=len(changelist.result_list),
+                )  # fmt: skip
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            audit.log("uadesk.signature.viewed", user=request.user, obj=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(SignatureExport)

@@ -7,14 +7,19 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.actions.models import Action, Campaign
 from uadesk.supporters.models import Supporter
+
+# A signature was confirmed by its link (an UPDATE, which sends no post_save). Sent inside the transaction
+# that confirms it, with `signature`: a receiver's rows (the API's webhook messages) commit with it.
+signature_confirmed = Signal()
 
 
 def name_key(name: str) -> str:
@@ -228,11 +233,13 @@ class Signature(models.Model):
         signature = cls.objects.filter(token_hash=hashed).select_related("petition", "supporter").first()
         if signature is None or not signature.petition.is_open(now):
             return None
-        if not cls.objects.filter(pk=signature.pk, token_hash=hashed, confirmed_at__isnull=True).update(
-            confirmed_at=now, token_hash=None
-        ):
-            return None  # another click took it a moment ago
-        signature.confirmed_at, signature.token_hash = now, None
+        with transaction.atomic():
+            if not cls.objects.filter(pk=signature.pk, token_hash=hashed, confirmed_at__isnull=True).update(
+                confirmed_at=now, token_hash=None
+            ):
+                return None  # another click took it a moment ago
+            signature.confirmed_at, signature.token_hash = now, None
+            signature_confirmed.send(sender=cls, signature=signature)
         return signature
 
 

@@ -202,11 +202,12 @@ def supporter_data(supporter) -> dict:
 
 
 def forget_supporter(supporter) -> None:
-    """Erasure: confirmed signatures stay as anonymous counts, without a name; unconfirmed ones go."""
+    """Erasure: confirmed signatures stay as anonymous counts, without a name; unconfirmed ones go.
+    The link to the supporter goes with their row (SET_NULL), after every holder has run: the API's
+    holder finds the webhook payloads that named them through it, whichever runs first."""
     mine = Signature.objects.filter(supporter=supporter)
     mine.filter(confirmed_at__isnull=True).delete()
     mine.update(
-        supporter=None,
         name="",
         name_key="",
         consent_case_updates=False,

@@ -33,9 +33,10 @@ class Holder:
 
     - `supporter_data(supporter) -> dict`: everything it holds about them, JSON-ready (datetimes are
       fine), with stable keys: the export prints them as they are and the data page in plain words.
-    - `forget_supporter(supporter) -> None`: blank their personal data (names, towns, addresses, the
-      link to the supporter) but keep the anonymous rows, so counts stay. It runs inside the
-      erasing transaction, just before the supporter row is deleted.
+    - `forget_supporter(supporter) -> None`: blank their personal data (names, towns, addresses) but
+      keep the anonymous rows, so counts stay. It runs inside the erasing transaction, just before the
+      supporter row is deleted; links to that row (SET_NULL) go with it, so that every holder, in any
+      order, still finds the rows that are the supporter's (another app's may name them).
     """
 
     label: str
