@@ -150,12 +150,13 @@ def test_the_welcome_email_leads_to_the_choices_and_the_button_that_confirms(sta
     [email] = mailbox.wait_for(1)
     assert email.envelope_recipients == ["ana@example.org"]
     text = email.get_body(("plain",)).get_content()
-    assert f"Where we have your address from: {ORIGIN}" in text
+    # In the member's first language, French, as every email to them.
+    assert f"D'où nous tenons votre adresse\u00a0: {ORIGIN}" in text
     [choices] = paths_in(email, r"/network/member/[^/]+/$")
     [confirm] = paths_in(email, r"/network/member/[^/]+/confirm/$")
     assert choices.startswith("/fr/") and confirm.startswith("/fr/")
     visitor = Client()
-    assert "You have not confirmed yet" in visitor.get(choices).content.decode()
+    assert "Vous n'avez pas encore confirmé" in visitor.get(choices).content.decode()
     assert visitor.post(confirm).status_code == 200
     ana = Member.objects.get(supporter__email_hash=crypto.email_hash("ana@example.org"))
     assert ana.status == "active" and ana.consented_at is not None and ana.consent_text
