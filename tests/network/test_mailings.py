@@ -277,3 +277,41 @@ def test_members_with_a_limit_get_the_case_where_the_allocation_gives_it_and_sta
     }
     page = editor_client.get(reverse("admin:network_mailing_change", args=[mailing.pk])).content.decode()
     assert "reads zh" in page and "chose CN" in page
+
+
+def test_a_mailing_keeps_a_record_of_each_failed_try_and_no_row_for_those_that_went(open_action, smtp_server):
+    from uadesk.delivery.models import Attempt
+
+    mailbox, _ = smtp_server
+    mailbox.refuse_once["busy@example.org"] = "451 Try again later"
+    for who in ("busy", "fine"):
+        member(f"{who}@example.org")
+    send_and_queue(draft(open_action))
+    deliver_messages.call()
+    busy = Message.objects.get(
+        kind="mailing",
+        ref=Recipient.objects.get(member__supporter__email_hash=crypto.email_hash("busy@example.org")).pk,
+    )
+    assert busy.status == "waiting" and busy.attempts == 1
+    assert [(a.number, a.outcome) for a in busy.attempt_log.all()] == [(1, "retry")]
+    Message.objects.filter(pk=busy.pk).update(next_attempt_at=timezone.now())
+    deliver_messages.call()
+    busy.refresh_from_db()
+    assert busy.status == "sent" and busy.attempts == 2
+    assert [(a.number, a.outcome) for a in busy.attempt_log.all()] == [
+        (1, "retry")
+    ]  # the try that went: no row
+    assert not Attempt.objects.filter(message__kind="mailing", outcome="sent").exists()
+    assert sorted(m["To"] for m in mailbox.messages) == ["busy@example.org", "fine@example.org"]
+
+
+def test_a_recipient_whose_worker_died_after_its_email_went_shows_as_sent_when_the_mailing_ends(open_action):
+    member("m@example.org")
+    mailing = send_and_queue(draft(open_action))
+    # The email went and its message says so; the worker died before telling the recipient row.
+    Message.objects.filter(kind="mailing").update(status="sent", sent_at=timezone.now())
+    assert Recipient.objects.get(mailing=mailing).status == Recipient.Status.QUEUED
+    mailings_tick.call()
+    assert Recipient.objects.get(mailing=mailing).status == Recipient.Status.SENT
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.SENT and mailings.mailing_report(mailing)["sent"] == 1

@@ -168,11 +168,12 @@ def deliver_batch(batch: list[Message], *, token: str, transports: dict[str, Tra
     for kind in {m.kind for m in batch}:
         envelopes |= sender_for(kind).envelopes([m for m in batch if m.kind == kind])
     just_sent = None
+    bulk_sent: dict[str, list[int]] = {}  # kind: refs whose rows learn they were sent at the batch's end
     for message in batch:
         try:
             with transaction.atomic():
                 if just_sent:
-                    record_sent(*just_sent)
+                    record_sent(*just_sent, later=bulk_sent)
                 if not isinstance(envelopes.get(message.pk), Envelope):
                     cancel_gone(message, envelopes.get(message.pk) or "nothing left to send")
                     attempt = None
@@ -191,24 +192,35 @@ def deliver_batch(batch: list[Message], *, token: str, transports: dict[str, Tra
             run.sent += 1
             just_sent = (message, attempt, note)
     if just_sent:
-        record_sent_surely(*just_sent)
+        record_sent_surely(*just_sent, later=bulk_sent)
+    if bulk_sent:
+        with transaction.atomic():
+            for kind, refs in bulk_sent.items():
+                sender_for(kind).became(Message.Status.SENT, refs)
 
 
-def record_sent(message: Message, attempt: Attempt, note: str) -> None:
+def record_sent(message: Message, attempt: Attempt, note: str, *, later: dict | None = None) -> None:
+    """The message went. Its row says so now; a bulk message's own row (a mailing's recipient) is told
+    with the rest of its batch, one statement for all: the message's row is what decides that it is
+    not sent again, and a worker that dies before the batch's end leaves only that report behind (the
+    sender catches up, see network.mailings.mailings_finish)."""
     with transaction.atomic(savepoint=False):
         message.record_sent(attempt, note)
-        sender_for(message.kind).became(Message.Status.SENT, [message.ref])
+        if message.bulk and later is not None:
+            later.setdefault(message.kind, []).append(message.ref)
+        else:
+            sender_for(message.kind).became(Message.Status.SENT, [message.ref])
 
 
-def record_sent_surely(message: Message, attempt: Attempt, note: str) -> None:
+def record_sent_surely(message: Message, attempt: Attempt, note: str, *, later: dict | None = None) -> None:
     """The server took the message: were its record lost with a database connection cut at that
     moment, it would go again once its lease ran out. So once more, on a new connection."""
     try:
-        record_sent(message, attempt, note)
+        record_sent(message, attempt, note, later=later)
     except DatabaseError as error:
         if not connection_lost(error):
             raise
-        record_sent(message, attempt, note)
+        record_sent(message, attempt, note, later=later)
 
 
 def cancel_gone(message: Message, reason: str) -> None:

@@ -322,6 +322,11 @@ def mailings_finish() -> int:
     """Mailings whose every email has gone (sent, bounced or not sent) are done."""
     finished = 0
     for mailing in Mailing.objects.filter(status=Mailing.Status.SENDING, started_at__isnull=False):
+        # A worker that died between an email and the end of its batch left its recipient "queued".
+        sent = _messages_of(mailing).filter(status=Message.Status.SENT).values("ref")
+        Recipient.objects.filter(mailing=mailing, status=Recipient.Status.QUEUED, pk__in=sent).update(
+            status=Recipient.Status.SENT
+        )
         waiting = _messages_of(mailing).filter(
             status__in=[Message.Status.WAITING, Message.Status.SENDING, Message.Status.HELD]
         )

@@ -1,6 +1,9 @@
 """A mailing's email to each member: the case in their language, the officials, "write now", the
 "I have acted" links and the one-click way out; built when it goes, as every outbox message is."""
 
+import functools
+import time
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -22,14 +25,19 @@ class ActedInvalid(Exception):
     """An "I have acted" link forged, mangled, or of a member erased since."""
 
 
-def acted_url(recipient: Recipient, channel: str) -> str:
-    """The link by which a member says they wrote by `channel` on this mailing's case: no login, the
-    recipient row named and signed."""
+def acted_urls(recipient: Recipient) -> dict[str, str]:
+    """The links by which a member says they wrote on this mailing's case, by each channel: no login,
+    the recipient row named and signed (one token for the three)."""
     token = signing.dumps(recipient.pk, salt=ACTED_SALT, compress=False)
-    with translation.override(recipient.language):
-        return (
-            f"{settings.LINK_BASE_URL}{reverse('network:acted', kwargs={'token': token, 'channel': channel})}"
-        )
+    pattern = _acted_pattern(recipient.language, settings.LINK_BASE_URL)
+    return {c: pattern.replace("TOKEN", token).replace("CHANNEL", c) for c in ActedReport.Channel.values}
+
+
+@functools.lru_cache(maxsize=64)
+def _acted_pattern(language: str, site: str) -> str:
+    # Reversed once per language, not three times per member: reverse() is a good part of an email's cost.
+    with translation.override(language):
+        return f"{site}{reverse('network:acted', kwargs={'token': 'TOKEN', 'channel': 'CHANNEL'})}"
 
 
 def acted_read(token: str) -> Recipient:
@@ -108,6 +116,22 @@ def personal(
     )  # fmt: skip
 
 
+# A worker renders each mailing once per language, not once per member: the templates would be most of
+# an email's cost. Kept a minute, so a correction staff make to the case reaches the emails not yet sent.
+_rendered: dict[tuple[int, str], tuple[float, OutgoingLetter]] = {}
+RENDERED_SECONDS = 60
+
+
+def rendered_letter(mailing: Mailing, language: str) -> OutgoingLetter:
+    key, now = (mailing.pk, language), time.monotonic()
+    kept = _rendered.get(key)
+    if kept is None or kept[0] < now:
+        if len(_rendered) > 64:
+            _rendered.clear()
+        kept = _rendered[key] = (now + RENDERED_SECONDS, mailing_letter(mailing, language))
+    return kept[1]
+
+
 class MailingSender(Sender):
     kind = Message.Kind.MAILING
     about = "network.recipient"
@@ -122,8 +146,6 @@ class MailingSender(Sender):
         suppressed = set(
             Suppression.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True)
         )
-        # One rendering per mailing and language, not per member: the templates are most of an email's cost.
-        rendered: dict[tuple[int, str], OutgoingLetter] = {}
         found: dict[int, Envelope | str] = {}
         for m in messages:
             if m.params.get("test"):
@@ -139,23 +161,22 @@ class MailingSender(Sender):
             if member.supporter.email_hash in suppressed:
                 found[m.pk] = "the address is not to be mailed"
                 continue
-            key = (recipient.mailing_id, recipient.language)
-            if key not in rendered:
-                rendered[key] = mailing_letter(recipient.mailing, recipient.language)
+            acted = acted_urls(recipient)
             links = dict(
                 zip(
                     PERSONAL,
                     [
-                        acted_url(recipient, "email"),
-                        acted_url(recipient, "post"),
-                        acted_url(recipient, "fax"),
+                        acted["email"],
+                        acted["post"],
+                        acted["fax"],
                         unsubscribe_url(member, recipient=recipient),
                         data_url(member.supporter),
                     ],
                     strict=True,
                 )
             )
-            letter = personal(rendered[key], links, bounce_address=message_bounce_address(m.pk))
+            letter = rendered_letter(recipient.mailing, recipient.language)
+            letter = personal(letter, links, bounce_address=message_bounce_address(m.pk))
             found[m.pk] = Envelope("email", letter, member.supporter.email)
         return found
 
