@@ -8,6 +8,8 @@ import pytest
 
 from tests.browser.conftest import STAFF_PASSWORD, staff_sign_in, superuser_with_authenticator
 from uadesk.actions.models import Campaign
+from uadesk.network.models import Mailing, Member
+from uadesk.supporters.models import Supporter
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PASSWORD = STAFF_PASSWORD
@@ -89,4 +91,22 @@ def test_the_staff_desk_fits_1280_px(desk, browser_context, administrator, open_
     fits(page)
     page.goto(desk("/staff/reports/"))
     screenshot(page, "reports")
+    fits(page)
+
+    # The case's mailing to the network: its audience, the allocation's plan, previews, the buttons.
+    for n, (languages, most) in enumerate([("en", None), ("fr, zh", 1), ("ar", 2), ("es", 4)]):
+        Member.objects.create(
+            supporter=Supporter.for_email(f"m{n}@example.org"), status="active", languages=languages,
+            most_per_30_days=most,
+        )  # fmt: skip
+    mailing = Mailing.objects.get(action=open_action, kind="new")
+    page.goto(desk(f"/staff/network/mailing/{mailing.pk}/change/"))
+    assert "Its audience today: 4 members." in page.locator(".mailing-desk").inner_text()
+    assert page.get_by_role("heading", name="The allocation today").is_visible()
+    screenshot(page, "mailing")
+    fits(page)
+    page.get_by_role("link", name="fr", exact=True).click()
+    page.get_by_role("heading", name="Plain text").wait_for()
+    assert open_action.title in page.locator("pre.mailing-preview-text").inner_text()
+    screenshot(page, "mailing-preview-fr")
     fits(page)

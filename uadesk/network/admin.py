@@ -1,6 +1,7 @@
 """The network on the staff desk: members (their import, themes, addresses not to mail) and mailings
 (audience, preview, test, send, pause, cancel, print run, report)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -167,19 +168,44 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MailingForm(forms.ModelForm):
+    class Meta:
+        model = Mailing
+        fields = ["languages", "countries", "themes", "channel", "send_at"]
+        widgets = {"themes": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "languages": gettext_lazy(
+                "Members who read one of these, as codes separated by commas (fr, es); empty: all."
+            ),
+            "countries": gettext_lazy(
+                "Members who chose one of these countries, as ISO codes (CN, IR); empty: all."
+            ),
+            "themes": gettext_lazy("Members who chose one of these themes; none ticked: all."),
+            "send_at": gettext_lazy(
+                "Empty: “Send now” sends at once. Save first: the buttons above act on the mailing as saved."
+            ),
+        }
+
+
 @admin.register(Mailing)
 class MailingAdmin(admin.ModelAdmin):
+    form = MailingForm
     list_display = ["action", "kind", "status", "send_at", "started_at", "finished_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["action"]
     search_fields = ["action__title", "action__ua_number"]
     fields = ["action", "kind", "outcome", "status", "languages", "countries", "themes", "channel", "send_at"]
     readonly_fields = ["action", "kind", "outcome", "status"]
-    filter_horizontal = ["themes"]
     change_form_template = "network/admin/mailing_change_form.html"
 
     def has_add_permission(self, request):
         return False  # publishing drafts them
+
+    def has_delete_permission(self, request, obj=None):
+        # A draft nobody wants goes; a mailing that went is the record of who got the case.
+        return (obj is None or obj.status == Mailing.Status.DRAFT) and super().has_delete_permission(
+            request, obj
+        )
 
     def has_change_permission(self, request, obj=None):
         # The audience is chosen before sending; afterwards the page is the mailing's report.
