@@ -3,8 +3,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,10 +18,8 @@ from uadesk.actions.models import Theme
 from uadesk.delivery.models import Message
 from uadesk.delivery.services import message_queue
 from uadesk.formats.sheets import csv_text
-from uadesk.numbers import parse_int
-from uadesk.staff import audit
 from uadesk.staff.readonly import ReadOnlyAdmin
-from uadesk.supporters import crypto
+from uadesk.supporters.admin import exact_address_search
 
 from . import mailings
 from .admin_print import print_urls
@@ -30,27 +27,6 @@ from .forms import MemberImportForm
 from .imports import ImportFileError, import_stash, import_unstash, members_check, members_import
 from .models import Mailing, Member, Suppression
 from .sending import PERSONAL, mailing_letter, personal
-
-
-def exact_address_search(admin_obj, request, queryset, term: str, *, field: str, obj):
-    """An exact address (in any spelling) or a number: the one row or none, never a partial match over
-    a list of addresses; each look-up is written to the audit log, without the address."""
-    term = term.strip()
-    if not term:
-        return queryset, False
-    if (pk := parse_int(term.lstrip("#"))) is not None:
-        found, by = queryset.filter(pk=pk), "number"
-    else:
-        try:
-            validate_email(term)
-        except ValidationError:
-            return queryset.none(), False
-        found, by = queryset.filter(**{field: crypto.email_hash(term)}), "email"
-    if request.method == "GET":
-        audit.log(
-            f"uadesk.{obj._meta.model_name}.searched", user=request.user, obj=obj, by=by, found=found.count()
-        )
-    return found, False
 
 
 @admin.register(Member)

@@ -17,6 +17,29 @@ from .models import Erasure, PrivacyNotice, Supporter
 from .services import erase
 
 
+def exact_address_search(admin_obj, request, queryset, term: str, *, field: str, obj):
+    """An exact address (in any spelling) or a number: the one row or none, never a partial match over
+    a list of addresses (the address is hashed with the desk's key and compared with the stored hash).
+    Whether someone is a supporter or a member is theirs to keep: each look-up is written to the audit
+    log, without the address."""
+    term = term.strip()
+    if not term:
+        return queryset, False
+    if (pk := parse_int(term.lstrip("#"))) is not None:
+        found, by = queryset.filter(pk=pk), "number"
+    else:
+        try:
+            validate_email(term)
+        except ValidationError:
+            return queryset.none(), False
+        found, by = queryset.filter(**{field: crypto.email_hash(term)}), "email"
+    if request.method == "GET":  # a bulk action posted from the results is logged as itself
+        audit.log(
+            f"uadesk.{obj._meta.model_name}.searched", user=request.user, obj=obj, by=by, found=found.count()
+        )
+    return found, False
+
+
 @admin.register(Supporter)
 class SupporterAdmin(ReadOnlyAdmin):
     # No address in the list or on the page: staff who need one for a request use `uadesk supporters show`.
@@ -32,25 +55,7 @@ class SupporterAdmin(ReadOnlyAdmin):
     audit_verbs = {"deleted": "erased"}
 
     def get_search_results(self, request, queryset, search_term):
-        # The address is hashed with the desk's key and compared with the stored hash: the exact
-        # person or nobody, never a partial match over a list of addresses.
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if (pk := parse_int(term.lstrip("#"))) is not None:
-            found, by = queryset.filter(pk=pk), "number"
-        else:
-            try:
-                validate_email(term)
-            except ValidationError:
-                return queryset.none(), False
-            found, by = queryset.filter(email_hash=crypto.email_hash(term)), "email"
-        if request.method == "GET":  # a bulk action posted from the results is logged as itself
-            # Whether someone is a supporter is theirs to keep: each look-up is logged, without the address.
-            audit.log(
-                "uadesk.supporter.searched", user=request.user, obj=Supporter, by=by, found=found.count()
-            )
-        return found, False
+        return exact_address_search(self, request, queryset, search_term, field="email_hash", obj=Supporter)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
