@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from uadesk.actions.models import Action, Outcome
 from uadesk.delivery.models import Message
+from uadesk.delivery.services import messages_cancel, messages_hold, messages_release
 from uadesk.delivery.tasks import runs_kick
+from uadesk.staff import audit
 
 from .models import Mailing, Member, Recipient, Suppression, codes
 
@@ -141,9 +143,7 @@ class NotSendable(Exception):
 
 def mailing_send(mailing: Mailing, *, when: datetime.datetime | None = None, user=None) -> Mailing:
     """Sends the mailing now, or schedules it for `when`. The recipients are written by a task."""
-    from uadesk.staff import audit
-
-    from .tasks import mailing_queue
+    from .tasks import mailing_queue  # which imports this module
 
     now = timezone.now()
     with transaction.atomic():
@@ -267,55 +267,46 @@ def _messages_of(mailing: Mailing) -> QuerySet[Message]:
 
 def mailing_pause(mailing: Mailing, *, user) -> int:
     """Messages not yet sent wait; those a worker is sending right now still go."""
-    from uadesk.delivery.services import messages_hold
-    from uadesk.staff import audit
-
-    with transaction.atomic():
-        if not Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(
-            status=Mailing.Status.PAUSED
-        ):
-            return 0
-        held = messages_hold(messages=_messages_of(mailing))
-        audit.log("uadesk.mailing.paused", user=user, obj=mailing, messages=held)
-    return held
+    return _mailing_change(
+        mailing, user=user, before=[Mailing.Status.SENDING], after=Mailing.Status.PAUSED,
+        messages_change=messages_hold, code="uadesk.mailing.paused",
+    )  # fmt: skip
 
 
 def mailing_resume(mailing: Mailing, *, user) -> int:
-    from uadesk.delivery.services import messages_release
-    from uadesk.staff import audit
-
-    with transaction.atomic():
-        if not Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.PAUSED).update(
-            status=Mailing.Status.SENDING
-        ):
-            return 0
-        released = messages_release(messages=_messages_of(mailing))
-        audit.log("uadesk.mailing.resumed", user=user, obj=mailing, messages=released)
-    return released
+    return _mailing_change(
+        mailing, user=user, before=[Mailing.Status.PAUSED], after=Mailing.Status.SENDING,
+        messages_change=messages_release, code="uadesk.mailing.resumed",
+    )  # fmt: skip
 
 
 def mailing_cancel(mailing: Mailing, *, user) -> int:
     """Nothing more goes; what went stays counted."""
-    from uadesk.delivery.services import messages_cancel
-    from uadesk.staff import audit
+    under_way = [
+        Mailing.Status.DRAFT,
+        Mailing.Status.SCHEDULED,
+        Mailing.Status.SENDING,
+        Mailing.Status.PAUSED,
+    ]
+    return _mailing_change(
+        mailing, user=user, before=under_way, after=Mailing.Status.CANCELLED, messages_change=messages_cancel,
+        code="uadesk.mailing.cancelled", finished_at=timezone.now(),
+    )  # fmt: skip
 
+
+def _mailing_change(mailing: Mailing, *, user, before, after, messages_change, code: str, **fields) -> int:
+    """One of staff's buttons: the mailing's status, then its messages', in one transaction, logged.
+    Returns how many messages changed; 0 and nothing done if the mailing was not in a state it applies to."""
     with transaction.atomic():
-        if not Mailing.objects.filter(
-            pk=mailing.pk,
-            status__in=[
-                Mailing.Status.DRAFT,
-                Mailing.Status.SCHEDULED,
-                Mailing.Status.SENDING,
-                Mailing.Status.PAUSED,
-            ],
-        ).update(status=Mailing.Status.CANCELLED, finished_at=timezone.now()):
+        if not Mailing.objects.filter(pk=mailing.pk, status__in=before).update(status=after, **fields):
             return 0
-        cancelled = messages_cancel(messages=_messages_of(mailing))
-        Recipient.objects.filter(mailing=mailing, status=Recipient.Status.PLANNED).update(
-            status=Recipient.Status.SKIPPED
-        )
-        audit.log("uadesk.mailing.cancelled", user=user, obj=mailing, messages=cancelled)
-    return cancelled
+        changed = messages_change(messages=_messages_of(mailing))
+        if after == Mailing.Status.CANCELLED:  # members by post not printed yet get nothing either
+            Recipient.objects.filter(mailing=mailing, status=Recipient.Status.PLANNED).update(
+                status=Recipient.Status.SKIPPED
+            )
+        audit.log(code, user=user, obj=mailing, messages=changed)
+    return changed
 
 
 def mailings_finish() -> int:
