@@ -170,7 +170,13 @@ def test_the_address_sits_inside_the_envelope_window(mailing, settings, paper, s
         runs = glyph_runs(reader, page)
         # The text set in the address zone, line by line (runs on one baseline, left to right), is the
         # member's name and address, whole.
-        inside = [r for r in runs if ay < top_down(page, r)[2] <= ay + ah and r["text"].strip()]
+        band = [r for r in runs if ay < top_down(page, r)[2] <= ay + ah and r["text"].strip()]
+        inside = [r for r in band if top_down(page, r)[0] < fx + fw]
+        # Beside the window, never in it: the member's "I have posted my letter" code and its words.
+        beside = [r for r in band if r not in inside]
+        if paper == "a4":
+            assert "Posted your letter?" in "".join(r["text"] for r in beside)
+            assert all(top_down(page, r)[0] > fx + fw for r in beside)
         baselines = sorted({round(top_down(page, r)[2], 1) for r in inside})
         set_lines = [
             "".join(r["text"] for r in sorted(inside, key=lambda r: r["x"])
@@ -373,3 +379,21 @@ def test_members_addresses_are_for_staff_who_may_see_members(mailing, django_use
     # Without a second factor, nobody gets in.
     assert client.get(print_urls("network_mailing_print_run", mailing.pk)).status_code == 302
     assert not Recipient.objects.filter(status=Recipient.Status.SENT).exists()
+
+
+def test_each_member_by_post_gets_their_own_code_to_say_the_letter_is_posted(mailing, client):
+    from urllib.parse import urlsplit
+
+    from uadesk.delivery.printing.pack import qr_modules
+    from uadesk.network.models import ActedReport
+    from uadesk.network.printrun import _reader
+
+    recipients = list(Recipient.objects.filter(mailing=mailing, channel="post").select_related("member"))
+    urls = [_reader(r).acted_url for r in recipients[:2]]
+    assert urls[0] != urls[1] and all("/network/acted/" in u and u.endswith("/post/") for u in urls)
+    assert qr_modules(urls[0]) != qr_modules(urls[1])  # one code per member, drawn from their own link
+    path = urlsplit(urls[0]).path
+    assert client.get(path).status_code == 200 and not ActedReport.objects.exists()
+    assert client.post(path).status_code == 200
+    [report] = ActedReport.objects.all()
+    assert (report.member, report.channel, report.mailing) == (recipients[0].member, "post", mailing)

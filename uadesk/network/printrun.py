@@ -19,6 +19,7 @@ from uadesk.languages import for_every_reader
 from uadesk.staff import audit
 
 from .models import Mailing, Member, Recipient
+from .sending import acted_urls
 
 # The papers staff choose from, by the names the staff page uses.
 PAPERS = {"a4": "A4", "letter": "Letter"}
@@ -166,6 +167,7 @@ def print_run_case(mailing: Mailing, language: str, *, today: datetime.date) -> 
                 "write_to": _("Write to"),
                 "salutation": _("Salutation:"),
                 "online": _("Online:"),
+                "acted": _("Posted your letter? Scan this to tell us, so that we count it."),
                 # The footer of each page, for whoever fills the envelopes: the member's place in the run.
                 "footer": _("{number} of {total} · page {page} of {pages}"),
             },
@@ -184,6 +186,7 @@ def _reader(recipient: Recipient) -> RunReader:
         case=_case_language(recipient.language),
         language=languages[0] if languages else "und",
         postcode=member.postcode,
+        acted_url=acted_urls(recipient)["post"],
     )
 
 

@@ -26,6 +26,7 @@ from uadesk.writing import text_direction
 
 from . import _BLANK_LINE, Address, PrintError, _address_data, _clean, _language, _lines, _render
 from .geometry import MM, PAPERS, WINDOWS
+from .pack import qr_modules
 
 # The run's own words in English; the caller passes them translated, per language. In the footer, the
 # template fills in {number} of {total} (the reader's place in the run) and {page} of {pages} (theirs).
@@ -37,6 +38,7 @@ WORDS = {
     "write_to": "Write to",
     "salutation": "Salutation:",
     "online": "Online:",
+    "acted": "Posted your letter? Scan this to tell us, so that we count it.",
     "footer": "{number} of {total} · page {page} of {pages}",
 }
 # The reader's address is set at the largest of these sizes that fits the window's address zone; DIN 5008
@@ -96,6 +98,8 @@ class RunReader:
     case: str  # a key of PrintRun.cases
     language: str = "und"  # BCP 47 of their address, for its fonts and direction
     postcode: str = ""
+    # Their own link to say the letter is posted, printed as a QR code beside the window; "" for none.
+    acted_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,7 @@ def _reader(n: int, reader: RunReader, cases: dict) -> dict:
         "case": reader.case,
         "language": language.as_data(way),
         "postcode": _one(reader.postcode),
+        "acted": {"qr": {"modules": qr_modules(reader.acted_url), "border": 4}} if reader.acted_url else None,
     }
 
 
