@@ -175,7 +175,8 @@ def test_the_address_sits_inside_the_envelope_window(mailing, settings, paper, s
         # Beside the window, never in it: the member's "I have posted my letter" code and its words.
         beside = [r for r in band if r not in inside]
         if paper == "a4":
-            assert "Posted your letter?" in "".join(r["text"] for r in beside)
+            said = "".join(r["text"] for r in beside)  # in the member's language
+            assert "Posted your letter?" in said or "Vous avez posté votre lettre" in said, said
             assert all(top_down(page, r)[0] > fx + fw for r in beside)
         baselines = sorted({round(top_down(page, r)[2], 1) for r in inside})
         set_lines = [
