@@ -190,6 +190,34 @@ def test_an_appeal_the_desk_sent_has_its_webhook_message_in_the_same_transaction
     assert webhook_messages() == [("appeal.counted", appeal.pk)]
 
 
+@pytest.mark.parametrize("hooks", [0, 1])
+def test_a_batch_of_letters_asks_once_whether_a_webhook_wants_them(open_action, smtp_server, hooks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from uadesk.appeals.services import Writer, appeal_submit
+
+    if hooks:
+        Webhook.objects.create(name="CRM", url="https://crm.example.org/hook")
+    xi = open_action.targets.get(name="Xi Jinping")
+    open_action.max_appeals_per_target_per_hour = 10
+    open_action.save()
+    appeals = [
+        appeal_submit(
+            action=open_action, targets=[xi], channel="email", language="en", subject="Release them",
+            letters={xi.pk: f"Dear President Xi Jinping,\n\nRelease them.\n\nWriter {n}"},
+            writer=Writer(name=f"Writer {n}"), key=uuid.uuid4(),
+        )[0]
+        for n in range(5)
+    ]  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        assert deliver_messages.call() == 5
+    asked = [q["sql"] for q in queries.captured_queries if 'FROM "api_webhook"' in q["sql"]]
+    # Without a webhook, one question for the batch; with one, that question and each letter's own.
+    assert len(asked) == 1 + 5 * hooks
+    assert sorted(webhook_messages()) == sorted(("appeal.counted", a.pk) for a in appeals[: 5 * hooks])
+
+
 def test_without_webhooks_no_task_is_queued(open_action):
     before = DBTaskResult.objects.count()
     counted_appeal(open_action)

@@ -18,7 +18,7 @@ from uadesk.actions.models import Action, Individual, ModelLetter, Target
 from uadesk.actions.services import RedirectRefused, action_create_from_document, target_save
 from uadesk.appeals.models import Appeal
 from uadesk.delivery.models import Message
-from uadesk.delivery.outbox import Envelope, Sender
+from uadesk.delivery.outbox import Envelope, Sender, batch_remembered
 from uadesk.delivery.services import message_queue
 from uadesk.delivery.webhook import WebhookRequest
 from uadesk.petitions.models import Signature
@@ -276,16 +276,20 @@ def webhook_deliveries_create(*, event: str, object_id: int) -> int:
     confirmed the signature); made once however often it is asked for (a second save finds the row and
     queues nothing). Returns how many it made."""
     wants = "appeals" if event == Webhook.Event.APPEAL_COUNTED else "signatures"
-    hooks = Webhook.objects.filter(active=True, **{wants: True})
-    if not hooks.exists():
+
+    def hooks():
+        return Webhook.objects.filter(active=True, **{wants: True})
+
+    # In the outbox's worker, asked once per batch of letters: a webhook saved while a batch goes
+    # hears of the letters of the next batch on.
+    if not batch_remembered(("webhooks", wants), lambda: hooks().exists()):
         return 0
     subject, happened_at = _event_subject(event, object_id)
     if subject is None:
         return 0
-    hooks = hooks.filter(created_at__lte=happened_at)
     build = _appeal_payload if event == Webhook.Event.APPEAL_COUNTED else _signature_payload
     made = 0
-    for hook in hooks:
+    for hook in hooks().filter(created_at__lte=happened_at):
         payload = {
             "event": event,
             "created_at": timezone.now().isoformat(),
