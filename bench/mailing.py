@@ -82,6 +82,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from uadesk.delivery.email import EmailTransport  # noqa: E402
 from uadesk.delivery.models import Message  # noqa: E402
@@ -135,9 +136,11 @@ def mailing_fresh(action) -> Mailing:
     Message.objects.all().delete()
     Recipient.objects.all().delete()
     Mailing.objects.all().delete()
-    mailing = Mailing.objects.create(action=action, kind=Mailing.Kind.NEW)
-    mailings.mailing_send(mailing)
-    return mailing
+    # "Send now" as mailings.mailing_send leaves it, without the task it queues to plan the mailing: the
+    # benchmark plans it here, timed, and that task would plan it again in the workers while they send.
+    return Mailing.objects.create(
+        action=action, kind=Mailing.Kind.NEW, status=Mailing.Status.SENDING, started_at=timezone.now()
+    )
 
 
 def planned_seconds(mailing: Mailing) -> float:

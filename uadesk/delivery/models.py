@@ -125,29 +125,42 @@ class Message(models.Model):
         """Records the attempt before the send and renews the lease; None if the claim was lost
         (its lease ran out and another worker took it, or staff held or cancelled it)."""
         now = timezone.now()
+        if (
+            self.bulk
+            and self.claimed_until
+            and now < self.claimed_until - datetime.timedelta(seconds=lease_seconds / 2)
+        ):
+            # A bulk message (a mailing's copy for one member) had its try counted and its lease set by
+            # the claim that took it (outbox.claim_due): while half the lease is left, its try costs no
+            # statement. Staff who pause a mailing stop it after the batch under way (50 at most).
+            return Attempt(message=self, number=self.attempts, worker=worker, started_at=now)
         # No savepoint: inside the run's transaction it would cost two more statements a message.
         with transaction.atomic(savepoint=False):
             # Only the claim's holder counts attempts, so the count read with the claim is current.
+            counted = {} if self.bulk else {"attempts": F("attempts") + 1}
             kept = Message.objects.filter(pk=self.pk, claimed_by=token, status=self.Status.SENDING).update(
-                claimed_until=now + datetime.timedelta(seconds=lease_seconds), attempts=F("attempts") + 1
+                claimed_until=now + datetime.timedelta(seconds=lease_seconds), **counted
             )
             if not kept:
                 return None
-            self.attempts += 1
+            self.attempts += 0 if self.bulk else 1
             attempt = Attempt(message=self, number=self.attempts, worker=worker, started_at=now)
-            # A bulk message (a mailing's copy for one member) counts its try on its own row, just
-            # updated, which is what a takeover needs; its Attempt row is written only if the try fails
-            # (finish()): two statements a message fewer, and no row per member for a mailing that went.
+            # A bulk message counts its try on its own row, which is what a takeover needs; its Attempt
+            # row is written only if the try fails (finish()): no row per member for a mailing that went.
             if not self.bulk:
                 attempt.save(force_insert=True)
             return attempt
 
     def record_sent(self, attempt: "Attempt", note: str = "") -> None:
+        self.sent_at = timezone.now()
+        sent = Message.objects.filter(pk=self.pk)
+        fields = dict(status=self.Status.SENT, sent_at=self.sent_at, claimed_until=None, last_error="")
+        if self.bulk:
+            # One statement, so no transaction: a bulk try that went leaves no Attempt row (begin_attempt).
+            sent.update(**fields)
+            return
         with transaction.atomic(savepoint=False):
-            self.sent_at = timezone.now()
-            Message.objects.filter(pk=self.pk).update(
-                status=self.Status.SENT, sent_at=self.sent_at, claimed_until=None, last_error=""
-            )
+            sent.update(**fields)
             attempt.finish(Attempt.Result.SENT, note)
 
     def record_failure(

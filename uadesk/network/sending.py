@@ -139,8 +139,11 @@ class MailingSender(Sender):
     def envelopes(self, messages):
         from .members import unsubscribe_url
 
-        recipients = Recipient.objects.select_related("member__supporter", "mailing__action").in_bulk(
-            m.ref for m in messages
+        recipients = Recipient.objects.select_related("member__supporter").in_bulk(m.ref for m in messages)
+        # Each mailing and its action once for the batch, not joined to every recipient's row: an
+        # action's texts are long, and most batches hold one mailing.
+        mailings = Mailing.objects.select_related("action").in_bulk(
+            {r.mailing_id for r in recipients.values()}
         )
         hashes = [r.member.supporter.email_hash for r in recipients.values() if r.member is not None]
         suppressed = set(
@@ -175,7 +178,7 @@ class MailingSender(Sender):
                     strict=True,
                 )
             )
-            letter = rendered_letter(recipient.mailing, recipient.language)
+            letter = rendered_letter(mailings[recipient.mailing_id], recipient.language)
             letter = personal(letter, links, bounce_address=message_bounce_address(m.pk))
             found[m.pk] = Envelope("email", letter, member.supporter.email)
         return found
