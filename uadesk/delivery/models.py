@@ -132,7 +132,7 @@ class Message(models.Model):
         ):
             # A bulk message (a mailing's copy for one member) had its try counted and its lease set by
             # the claim that took it (outbox.claim_due): while half the lease is left, its try costs no
-            # statement. Staff who pause a mailing stop it after the batch under way (50 at most).
+            # statement. Staff who pause a mailing stop it after the batch under way (tasks.BULK_BATCH).
             return Attempt(message=self, number=self.attempts, worker=worker, started_at=now)
         # No savepoint: inside the run's transaction it would cost two more statements a message.
         with transaction.atomic(savepoint=False):

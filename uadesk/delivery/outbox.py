@@ -97,14 +97,16 @@ def registered_kinds() -> set[str]:
     return set(_senders)
 
 
-def claim_due(now: datetime.datetime, *, token: str, limit: int) -> list[Message]:
+def claim_due(
+    now: datetime.datetime, *, token: str, limit: int, bulk_limit: int | None = None
+) -> list[Message]:
     """Takes up to `limit` due messages that their pace allows; a message goes to one worker only.
-    Bulk messages (mailings) only fill what the others leave of the batch."""
+    Bulk messages (mailings) only fill what the others leave of the batch, up to `bulk_limit`."""
     lease = now + datetime.timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
     ids: list[int] = []
-    for bulk in (False, True):
-        if len(ids) < limit:
-            ids += _claim(now, token=token, limit=limit - len(ids), lease=lease, bulk=bulk)
+    for bulk, most in ((False, limit), (True, bulk_limit or limit)):
+        if len(ids) < most:
+            ids += _claim(now, token=token, limit=most - len(ids), lease=lease, bulk=bulk)
     return list(
         Message.objects.filter(pk__in=ids, claimed_by=token, status=Message.Status.SENDING).order_by("pk")
     )

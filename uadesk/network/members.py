@@ -21,7 +21,7 @@ from uadesk.delivery.bounces import Kind
 from uadesk.delivery.models import Message
 from uadesk.delivery.services import message_queue
 from uadesk.supporters import crypto
-from uadesk.supporters.links import token_for
+from uadesk.supporters.links import site_link, token_for
 from uadesk.supporters.models import Supporter
 
 from .models import Member, Recipient, Suppression
@@ -174,8 +174,7 @@ def unsubscribe_url(member: Member, *, recipient: Recipient | None = None) -> st
     named = [member.pk, member.supporter_id] + ([recipient.pk] if recipient is not None else [])
     # Not timestamped: the link never expires, and one member's link is the same in every email.
     token = signing.Signer(salt=LEAVE_SALT).sign_object(named)
-    with translation.override(member.supporter.page_language):
-        return f"{settings.LINK_BASE_URL}{reverse('network:leave', kwargs={'token': token})}"
+    return site_link("network:leave", member.supporter.page_language, token=token)
 
 
 def leave_path(member: Member) -> str:

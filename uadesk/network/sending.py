@@ -1,12 +1,10 @@
 """A mailing's email to each member: the case in their language, the officials, "write now", the
 "I have acted" links and the one-click way out; built when it goes, as every outbox message is."""
 
-import functools
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 from django.utils import translation
 
 from uadesk.delivery.bounces import Kind, message_bounce_address
@@ -14,7 +12,7 @@ from uadesk.delivery.email import templated
 from uadesk.delivery.models import Message
 from uadesk.delivery.outbox import Envelope, Sender, sender_register
 from uadesk.delivery.transport import OutgoingLetter
-from uadesk.supporters.links import data_url
+from uadesk.supporters.links import data_url, site_link
 
 from .models import ActedReport, Mailing, Member, Recipient, Suppression
 
@@ -29,15 +27,10 @@ def acted_urls(recipient: Recipient) -> dict[str, str]:
     """The links by which a member says they wrote on this mailing's case, by each channel: no login,
     the recipient row named and signed (one token for the three)."""
     token = signing.dumps(recipient.pk, salt=ACTED_SALT, compress=False)
-    pattern = _acted_pattern(recipient.language, settings.LINK_BASE_URL)
-    return {c: pattern.replace("TOKEN", token).replace("CHANNEL", c) for c in ActedReport.Channel.values}
-
-
-@functools.lru_cache(maxsize=64)
-def _acted_pattern(language: str, site: str) -> str:
-    # Reversed once per language, not three times per member: reverse() is a good part of an email's cost.
-    with translation.override(language):
-        return f"{site}{reverse('network:acted', kwargs={'token': 'TOKEN', 'channel': 'CHANNEL'})}"
+    return {
+        c: site_link("network:acted", recipient.language, token=token, channel=c)
+        for c in ActedReport.Channel.values
+    }
 
 
 def acted_read(token: str) -> Recipient:
