@@ -185,6 +185,7 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message.envelope_recipients = list(envelope.rcpt_tos)
         message.envelope_sender = envelope.mail_from
+        message.raw = envelope.content  # as it came over the wire, before any decoding
         message.peer = session.peer  # one peer per SMTP connection
         self.messages.append(message)
         return "250 OK"

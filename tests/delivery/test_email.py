@@ -54,6 +54,20 @@ def test_no_header_can_be_injected_through_the_subject(smtp_server):
     assert message["Subject"] == "Release them Bcc: everyone@example.org"
 
 
+def test_a_long_unsubscribe_link_goes_as_it_is_for_a_mail_app_to_read(smtp_server):
+    # A mail app reads List-Unsubscribe as <URL>s (RFC 2369, RFC 8058); folded into RFC 2047 encoded
+    # words, as the email package does with a line this long, it is no address at all.
+    mailbox, _ = smtp_server
+    link = "https://desk.example.org/en/network/leave/" + "WzEyMzQ1LDY3ODkwXQ:1vQxYz:" * 4 + "/"
+    with EmailTransport() as transport:
+        transport.send(OutgoingLetter(subject="The case", text="x", unsubscribe_url=link), to="m@example.org")
+    [message] = mailbox.wait_for(1)
+    lines = message.raw.split(b"\r\n")
+    assert f"List-Unsubscribe: <{link}>".encode() in lines
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in lines
+    assert b"=?" not in message.raw.split(b"\r\n\r\n")[0]  # no encoded word in any header
+
+
 def test_a_refused_recipient_is_a_permanent_error(smtp_server):
     mailbox, _ = smtp_server
     mailbox.refuse["gone@example.org"] = "550 5.1.1 No such user"

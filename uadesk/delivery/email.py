@@ -58,15 +58,44 @@ class _RememberingHeaders:
         return getattr(self.factory, name)
 
 
+# Headers that hold <URL>s (RFC 2369), written as they are: the email package would fold a long one
+# into RFC 2047 encoded words, which no mail app reads as an address to unsubscribe by (RFC 8058).
+VERBATIM = frozenset({"list-unsubscribe"})
+
+
+def _verbatim(name: str, value) -> bool:
+    # Only plain ASCII on one line, within RFC 5322's 998 characters; anything else takes the usual way.
+    return (
+        name.lower() in VERBATIM
+        and isinstance(value, str)
+        and value.isascii()
+        and value.isprintable()
+        and len(name) + len(value) < 990
+    )
+
+
 class _RememberingPolicy(email.policy.EmailPolicy):
     """The same policy, folding each distinct header once; header objects are immutable, so one
-    parsed or folded header serves every letter that carries it. The bytes are the same."""
+    parsed or folded header serves every letter that carries it. The bytes are the same, but for
+    the VERBATIM headers, which are not folded at all."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
         object.__setattr__(self, "_folded", functools.lru_cache(maxsize=4096)(super().fold_binary))
 
+    def header_store_parse(self, name, value):
+        if _verbatim(name, value):
+            return (name, str(value))  # kept as the plain string it is, not parsed
+        return super().header_store_parse(name, value)
+
+    def fold(self, name, value):
+        if _verbatim(name, value) and not hasattr(value, "name"):
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
     def fold_binary(self, name, value):
+        if _verbatim(name, value) and not hasattr(value, "name"):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
         return self._folded(name, value)
 
 
