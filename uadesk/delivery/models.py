@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,7 +157,10 @@ class Message(models.Model):
         fields = dict(status=self.Status.SENT, sent_at=self.sent_at, claimed_until=None, last_error="")
         if self.bulk:
             # One statement, so no transaction: a bulk try that went leaves no Attempt row (begin_attempt).
-            sent.update(**fields)
+            # Written out: a mailing records one a copy, and the ORM's building of the same UPDATE each
+            # time was a tenth of a worker's time beside the send (docs/benchmarks.md).
+            with connection.cursor() as cursor:
+                cursor.execute(_sent_sql(connection), [self.Status.SENT, self.sent_at, self.pk])
             return
         with transaction.atomic(savepoint=False):
             sent.update(**fields)
@@ -185,6 +188,14 @@ class Message(models.Model):
             attempt.finish(Attempt.Result.FAILED if give_up else Attempt.Result.RETRY, error)
         self.refresh_from_db()
         return retry_at
+
+
+def _sent_sql(connection) -> str:
+    q = connection.ops.quote_name  # names from the model, no input: nothing to inject
+    return (
+        f"UPDATE {q(Message._meta.db_table)} SET {q('status')} = %s, {q('sent_at')} = %s, "  # noqa: S608
+        f"{q('claimed_until')} = NULL, {q('last_error')} = '' WHERE {q('id')} = %s"
+    )
 
 
 class Attempt(models.Model):
