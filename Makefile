@@ -22,7 +22,7 @@ lint: $(VENV)/.installed-test
 
 # Every benchmark but the helpers they start. `make bench BENCH_FLAGS=--quick`: each small, in seconds,
 # as tests/test_bench.py runs them (that they run; their figures then mean nothing).
-BENCH_HELPERS := bench/smtp_sink.py
+BENCH_HELPERS := bench/smtp_sink.py bench/common.py
 bench: $(VENV)/.installed-bench
 	@for b in $(filter-out $(BENCH_HELPERS),$(wildcard bench/*.py)); do echo "== $$b"; $(BIN)/python -P $$b $(BENCH_FLAGS) || exit 1; done
 

@@ -14,7 +14,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
-
 import os  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
@@ -22,17 +21,13 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
 
+from bench.common import free_port  # noqa: E402
+
 QUICK = "--quick" in sys.argv
 ARGS = [arg for arg in sys.argv[1:] if arg != "--quick"]
 COUNT = int(ARGS[0]) if ARGS else 20 if QUICK else 600
 # "lean": bench/smtp_sink.py; "aiosmtpd": aiosmtpd's Sink, which itself tops out near 300 a second.
 SINK = ARGS[1] if len(ARGS) > 1 else "lean"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 PORT = free_port()

@@ -15,17 +15,16 @@ Run: .venv/bin/python -P bench/mailing.py [--quick] [MEMBERS]
 
 import multiprocessing
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from bench.common import database_afresh, free_port, sink_start  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 ARGS = [arg for arg in sys.argv[1:] if arg != "--quick"]
@@ -35,33 +34,6 @@ MEMBERS = int(ARGS[0]) if ARGS else 600 if QUICK else 100_000
 SEND = 500 if QUICK else int(os.environ.get("BENCH_SEND", 20_000))
 WORKERS = [1, 2] if QUICK else [1, 2, 4]
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/uadesk_bench_mailing")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_afresh() -> str:
-    """Drops and makes the benchmark's own database (never the tests' one); in quick mode with no
-    PostgreSQL here, a SQLite file instead. Returns which."""
-    import psycopg
-
-    url = urlsplit(DATABASE_URL)
-    name = url.path.lstrip("/")
-    try:
-        with psycopg.connect(
-            url._replace(path="/postgres").geturl(), autocommit=True, connect_timeout=3
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError:
-        if not QUICK:
-            raise
-        os.environ.pop("DATABASE_URL")
-        return "sqlite"
-    return "postgresql"
 
 
 PORT = free_port()
@@ -74,7 +46,7 @@ os.environ |= {
     "EMAIL_PORT": str(PORT),
     "LOG_LEVEL": "WARNING",
 }
-DATABASE = database_afresh()
+DATABASE = database_afresh(DATABASE_URL, quick=QUICK)
 
 import django  # noqa: E402
 
@@ -95,19 +67,6 @@ from uadesk.supporters.models import Supporter  # noqa: E402
 
 LANGUAGES = ["en", "en", "en", "fr", "fr,en", "es", "es,en", "ar,en", "zh,en", "de,en"]
 LIMITS = [None, None, None, 1, 1, 2, 2, 2, 4, 4]
-
-
-def sink_start() -> subprocess.Popen:
-    sink = subprocess.Popen([sys.executable, str(HERE / "smtp_sink.py"), str(PORT)])
-    deadline = time.monotonic() + 30
-    while True:  # until the sink listens
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-            return sink
-        except OSError:
-            if time.monotonic() > deadline or sink.poll() is not None:
-                raise
-            time.sleep(0.05)
 
 
 def network_make(count: int) -> None:
@@ -208,7 +167,7 @@ def baseline_per_second(letter, processes: int, count: int) -> float:
 
 
 def main() -> None:
-    sink = sink_start()
+    sink = sink_start(PORT)
     call_command("migrate", verbosity=0)
     action, _ = demo_load()
     network_make(MEMBERS)

@@ -11,52 +11,22 @@ Run: .venv/bin/python -P bench/outbox.py [--quick] [COUNT]
 """
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from bench.common import database_afresh, free_port, sink_start  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 ARGS = [arg for arg in sys.argv[1:] if arg != "--quick"]
 COUNT = int(ARGS[0]) if ARGS else 30 if QUICK else 2000
 WORKERS = [1, 2] if QUICK else [1, 2, 4]
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/uadesk_bench_outbox")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_afresh() -> str:
-    """Drops and makes the benchmark's own database (never the tests' one); returns which database the
-    run uses. --quick without a PostgreSQL server to reach runs on SQLite instead, with one worker (SQLite
-    has one writer): the quick mode proves the benchmark runs, and `make test` runs it without one."""
-    import psycopg
-
-    url = urlsplit(DATABASE_URL)
-    name = url.path.lstrip("/")
-    try:
-        conn = psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        if not QUICK:
-            raise
-        print(f"PostgreSQL unreachable ({str(error).strip().splitlines()[0]}): on SQLite", file=sys.stderr)
-        os.environ.pop("DATABASE_URL", None)
-        return "sqlite"
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    return "postgresql"
 
 
 PORT = free_port()
@@ -68,7 +38,7 @@ os.environ |= {
     "EMAIL_PORT": str(PORT),
     "LOG_LEVEL": "WARNING",
 }
-DATABASE = database_afresh()
+DATABASE = database_afresh(DATABASE_URL, quick=QUICK)
 if DATABASE == "sqlite":
     WORKERS = [1]
 
@@ -83,19 +53,6 @@ from uadesk.appeals.services import Writer, appeal_submit  # noqa: E402
 from uadesk.delivery.email import EmailTransport  # noqa: E402
 from uadesk.delivery.models import Message  # noqa: E402
 from uadesk.ingest.demo import demo_load  # noqa: E402
-
-
-def sink_start() -> subprocess.Popen:
-    sink = subprocess.Popen([sys.executable, str(HERE / "smtp_sink.py"), str(PORT)])
-    deadline = time.monotonic() + 30
-    while True:  # until the sink listens
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-            return sink
-        except OSError:
-            if time.monotonic() > deadline or sink.poll() is not None:
-                raise
-            time.sleep(0.05)
 
 
 def letters_queue(action, target, count: int) -> None:
@@ -134,7 +91,7 @@ def delivered_per_second(workers: int) -> float:
 
 
 def main() -> None:
-    sink = sink_start()
+    sink = sink_start(PORT)
     call_command("migrate", verbosity=0)
     action, _ = demo_load()
     action.max_appeals_per_target_per_hour = COUNT * 10  # one target takes every letter here

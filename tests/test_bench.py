@@ -10,7 +10,7 @@ import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 # What the benchmarks start, not benchmarks. Every other bench/*.py is one and runs here, new ones too.
-HELPERS = {"smtp_sink.py"}
+HELPERS = {"smtp_sink.py", "common.py"}
 BENCHMARKS = sorted(path for path in BENCH.glob("*.py") if path.name not in HELPERS)
 # A figure is printed as print(f"name: {value}"); its name may hold values, as in {db}_intake_per_second.
 FIGURE = re.compile(r'print\(f"((?:\w|\{[^{}"]*\})+): \{')
