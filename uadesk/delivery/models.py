@@ -19,6 +19,21 @@ class MessageQuerySet(models.QuerySet):
             | Q(status=Message.Status.SENDING, claimed_until__lt=now)
         )
 
+    def due_in_order(self, now: datetime.datetime) -> list["MessageQuerySet"]:
+        """due() as its three conditions (retries due, claims run out, new), each in the order of the
+        index message_due: one query of the three ORed sorted every due row for each batch (21 ms with
+        20,000 waiting, docs/benchmarks.md); each of these reads only as many rows as it is asked for."""
+        return [
+            self.filter(status=Message.Status.WAITING, next_attempt_at__lte=now).order_by(
+                "next_attempt_at", "pk"
+            ),
+            self.filter(status=Message.Status.SENDING, claimed_until__lt=now).order_by("pk"),
+            # Ordered by the column it is NULL in as well, so that the index gives the order of its ids.
+            self.filter(status=Message.Status.WAITING, next_attempt_at__isnull=True).order_by(
+                "next_attempt_at", "pk"
+            ),
+        ]
+
     def of(self, kind: str, refs) -> "MessageQuerySet":
         return self.filter(kind=kind, ref__in=list(refs))
 
@@ -113,7 +128,7 @@ class Message(models.Model):
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
         indexes = [
-            models.Index(fields=["bulk", "status", "next_attempt_at"], name="message_due"),
+            models.Index(fields=["bulk", "status", "next_attempt_at", "id"], name="message_due"),
             models.Index(fields=["kind", "ref"], name="message_about"),
             models.Index(fields=["pace", "sent_at"], name="message_pace"),
         ]

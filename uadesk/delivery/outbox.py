@@ -115,7 +115,6 @@ def claim_due(
 def _claim(
     now: datetime.datetime, *, token: str, limit: int, lease: datetime.datetime, bulk: bool
 ) -> list[int]:
-    due = Message.objects.filter(bulk=bulk).due(now).order_by("next_attempt_at", "pk")
     claimed = {"status": Message.Status.SENDING, "claimed_by": token, "claimed_until": lease}
     if bulk:
         # A bulk message's try is counted here, with its claim: it then costs no statement of its own
@@ -124,15 +123,27 @@ def _claim(
     if connection.features.has_select_for_update_skip_locked:
         # PostgreSQL: workers take disjoint rows without waiting for each other's claims.
         with transaction.atomic():
-            candidates = due.select_for_update(skip_locked=True, of=("self",)).only(*PACE_FIELDS)
-            ids = paced(now, list(candidates[: limit * 4]), limit)
+            ids = paced(now, _candidates(now, bulk=bulk, most=limit * 4, lock=True), limit)
             Message.objects.filter(pk__in=ids).update(**claimed)
     else:
-        ids = paced(now, list(due.only(*PACE_FIELDS)[: limit * 4]), limit)
+        ids = paced(now, _candidates(now, bulk=bulk, most=limit * 4, lock=False), limit)
         # The conditions are checked again in the UPDATE itself: a row another worker took meanwhile
         # is left alone (SQLite writes one at a time, so this is the whole claim there).
         Message.objects.due(now).filter(pk__in=ids).update(**claimed)
     return ids
+
+
+def _candidates(now: datetime.datetime, *, bulk: bool, most: int, lock: bool) -> list[Message]:
+    """Up to `most` due messages: retries that are due first, then claims whose lease ran out, then new
+    ones, each oldest first."""
+    found: list[Message] = []
+    for due in Message.objects.filter(bulk=bulk).due_in_order(now):
+        if len(found) >= most:
+            break
+        if lock:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        found += due.only(*PACE_FIELDS)[: most - len(found)]
+    return found
 
 
 PACE_FIELDS = ("pk", "pace", "per_hour", "gap_seconds")
