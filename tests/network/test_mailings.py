@@ -112,6 +112,8 @@ def test_each_member_gets_the_case_in_their_language_and_says_they_acted(open_ac
     assert xi.native_address_lines[0] in body  # the address in its own script
     assert english["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert english["List-Unsubscribe"].strip("<>") in body
+    # As a mail app reads it: the member's own link on the header's one line, not encoded words.
+    assert f"List-Unsubscribe: {english['List-Unsubscribe']}".encode() in english.raw.split(b"\r\n")
     write = next(url for url in links(body) if url.endswith(open_action.get_absolute_url()))
     client = Client()
     assert client.get(urlsplit(write).path).status_code == 200
