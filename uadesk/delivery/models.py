@@ -158,7 +158,8 @@ class Message(models.Model):
             )
             if not kept:
                 return None
-            self.attempts += 0 if self.bulk else 1
+            if not self.bulk:
+                self.attempts += 1
             attempt = Attempt(message=self, number=self.attempts, worker=worker, started_at=now)
             # A bulk message counts its try on its own row, which is what a takeover needs; its Attempt
             # row is written only if the try fails (finish()): no row per member for a mailing that went.
@@ -168,8 +169,6 @@ class Message(models.Model):
 
     def record_sent(self, attempt: "Attempt", note: str = "") -> None:
         self.sent_at = timezone.now()
-        sent = Message.objects.filter(pk=self.pk)
-        fields = dict(status=self.Status.SENT, sent_at=self.sent_at, claimed_until=None, last_error="")
         if self.bulk:
             # One statement, so no transaction: a bulk try that went leaves no Attempt row (begin_attempt).
             # Written out: a mailing records one a copy, and the ORM's building of the same UPDATE each
@@ -178,7 +177,9 @@ class Message(models.Model):
                 cursor.execute(_sent_sql(connection), [self.Status.SENT, self.sent_at, self.pk])
             return
         with transaction.atomic(savepoint=False):
-            sent.update(**fields)
+            Message.objects.filter(pk=self.pk).update(
+                status=self.Status.SENT, sent_at=self.sent_at, claimed_until=None, last_error=""
+            )
             attempt.finish(Attempt.Result.SENT, note)
 
     def record_failure(
