@@ -87,3 +87,21 @@ def test_the_catalogs_hold_every_string_of_the_code(tmp_path, settings, monkeypa
         assert not missing and not stale, (
             f"{code}: run `make messages` and translate: new {missing[:5]}, gone {stale[:5]}"
         )
+
+
+# "usted", its imperatives with a pronoun attached, and its imperatives opening a clause (never third
+# person there: "cada participante que escriba" stays allowed).
+USTED = re.compile(
+    r"\b(?:usted|ustedes|inténtelo|guárdelo|déjelo|díganos|indíquenos|fírmela|márquela|péguelo|pídale|ábralo)\b"
+    r"|(?:^|[.:;!?¿¡]\s*|\n)(?:escriba|elija|consulte|corrija|vuelva|use|confirme|revise|abra|deje)\b",
+    re.IGNORECASE,
+)
+
+
+def test_the_spanish_interface_says_tu_to_its_reader_never_usted():
+    """One register for the reader: supporters, members and staff are addressed as "tú", never "usted"."""
+    formal = []
+    for entry in catalog("es").translated_entries():
+        texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        formal += [(entry.msgid, text) for text in texts if USTED.search(text)]
+    assert not formal, formal[:5]

@@ -181,3 +181,62 @@ def test_staff_read_the_list_counted_by_reason_and_change_nothing(staff_client):
         == 403
     )
     assert Suppression.objects.count() == 4
+
+
+def test_an_editor_mails_a_bounced_address_again_and_never_one_that_left_or_complained(
+    client, editor_client, open_action
+):
+    """A member whose mailbox bounced mends it and asks to be mailed again: an editor finds the address
+    exactly, lifts it, and the next mailing reaches them; those who left or pressed "spam" stay off."""
+    from django.contrib.auth.models import Group
+
+    from tests.conftest import staff_login
+    from uadesk.network import mailings
+    from uadesk.network.models import Mailing
+    from uadesk.staff.models import AuditEntry
+
+    reasons = {"bounced": "hard_bounce", "full": "soft_bounces", "left": "unsubscribed", "spam": "complaint"}
+    for who, reason in reasons.items():
+        member_make(f"{who}@example.org", soft_bounces=3 if who == "full" else 0)
+        Suppression.add(crypto.email_hash(f"{who}@example.org"), reason)
+    changelist = reverse("admin:network_suppression_changelist")
+    found = editor_client.get(changelist, {"q": "Bounced@Example.org"}).content.decode()
+    assert "Mail the selected bounced addresses again" in found
+
+    selected = [s.pk for s in Suppression.objects.all()]
+    response = editor_client.post(changelist, {"action": "lift", "_selected_action": selected}, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        "2 addresses will be mailed again.",
+        "2 kept: people who left come back only by joining again, and addresses marked as spam are never "
+        "mailed again.",
+    ]
+    assert {suppressed(f"{who}@example.org") for who in reasons} == {None, "unsubscribed", "complaint"}
+    assert suppressed("bounced@example.org") is None and suppressed("full@example.org") is None
+    assert Member.objects.get(supporter__email_hash=crypto.email_hash("full@example.org")).soft_bounces == 0
+    entry = AuditEntry.objects.get(code="uadesk.suppression.lifted")
+    assert (entry.actor, entry.detail) == ("mira", {"count": 2, "hard_bounce": 1, "soft_bounces": 1})
+
+    # The next mailing reaches the two mended addresses, and not the two kept.
+    mailing = Mailing.objects.get(action=open_action, kind=Mailing.Kind.NEW)
+    reached = set(mailings.audience(mailing).values_list("supporter__email_hash", flat=True))
+    assert reached == {crypto.email_hash("bounced@example.org"), crypto.email_hash("full@example.org")}
+
+    # A role without the permission (an analyst) is offered no such action, and a forged POST lifts nothing.
+    Suppression.add(crypto.email_hash("bounced@example.org"), "hard_bounce")
+    analyst = django_user("ana", "Analyst")
+    analyst.user_permissions.add(*Group.objects.get(name="Editor").permissions.filter(codename="view_suppression"))
+    other = staff_login(client, analyst)
+    assert "Mail the selected bounced addresses again" not in other.get(changelist).content.decode()
+    one = Suppression.objects.get(reason="hard_bounce")
+    other.post(changelist, {"action": "lift", "_selected_action": [one.pk]})
+    assert suppressed("bounced@example.org") == "hard_bounce"
+
+
+def django_user(name: str, role: str):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(name, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user

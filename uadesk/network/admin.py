@@ -11,13 +11,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from uadesk.actions.models import Theme
 from uadesk.delivery.models import Message
 from uadesk.delivery.services import message_queue
 from uadesk.formats.sheets import csv_text
+from uadesk.staff import audit
 from uadesk.staff.readonly import ReadOnlyAdmin
 from uadesk.supporters.admin import exact_address_search
 
@@ -25,6 +26,7 @@ from . import mailings
 from .admin_print import print_urls
 from .forms import MemberImportForm
 from .imports import ImportFileError, import_stash, import_unstash, members_check, members_import
+from .members import suppressions_lift
 from .models import Mailing, Member, Suppression
 from .sending import PERSONAL, mailing_letter, personal
 
@@ -114,7 +116,8 @@ class MemberAdmin(ReadOnlyAdmin):
 
 @admin.register(Suppression)
 class SuppressionAdmin(ReadOnlyAdmin):
-    """Addresses never to mail, by their keyed hash: no one may add, change or remove one here."""
+    """Addresses never to mail, by their keyed hash: no one may add, change or remove one here. Staff
+    who may (network.lift_suppression) mail a bounced address again, found by its exact address."""
 
     list_display = ["reason", "created_at"]
     list_filter = ["reason"]
@@ -133,6 +136,30 @@ class SuppressionAdmin(ReadOnlyAdmin):
         }
         by_reason = [(label, counts.get(value, 0)) for value, label in Suppression.Reason.choices]
         return super().changelist_view(request, {"by_reason": by_reason, **(extra_context or {})})
+
+    def has_lift_permission(self, request) -> bool:
+        return request.user.has_perm("network.lift_suppression")
+
+    @admin.action(description=gettext_lazy("Mail the selected bounced addresses again"), permissions=["lift"])
+    def lift(self, request, queryset):
+        lifted = suppressions_lift(queryset)
+        count, kept = sum(lifted.values()), queryset.count()
+        audit.log("uadesk.suppression.lifted", user=request.user, obj=Suppression, count=count, **lifted)
+        said = ngettext(
+            "%(count)d address will be mailed again.", "%(count)d addresses will be mailed again.", count
+        )
+        self.message_user(request, said % {"count": count})
+        if kept:
+            said = ngettext(
+                "%(count)d kept: a person who left comes back only by joining again, and an address marked "
+                "as spam is never mailed again.",
+                "%(count)d kept: people who left come back only by joining again, and addresses marked "
+                "as spam are never mailed again.",
+                kept,
+            )
+            self.message_user(request, said % {"count": kept}, messages.WARNING)
+
+    actions = ["lift"]
 
 
 @admin.register(Theme)

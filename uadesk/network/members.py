@@ -6,6 +6,7 @@ header); `suppress(email_hash, reason)` stops all mail to an address; `member_bo
 senders of members' emails do with what comes back to them."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -232,6 +233,23 @@ def suppress(email_hash: str, reason: str) -> None:
             Recipient.objects.filter(
                 member=member, status__in=[Recipient.Status.PLANNED, Recipient.Status.QUEUED]
             ).update(status=Recipient.Status.SKIPPED)
+
+
+def suppressions_lift(suppressions: QuerySet[Suppression]) -> dict[str, int]:
+    """Staff heard that a bounced address works again (its owner mended their mailbox): it is mailed
+    again from the next mailing, its count of temporary failures started afresh. Only bounces are
+    lifted; the other reasons stay. Returns how many were lifted, by reason."""
+    with transaction.atomic():
+        lifted = list(
+            suppressions.select_for_update()
+            .filter(reason__in=Suppression.LIFTABLE)
+            .values_list("pk", "email_hash", "reason")
+        )
+        hashes = [email_hash for _, email_hash, _ in lifted]
+        members = Member.objects.filter(supporter__email_hash__in=hashes)
+        members.update(soft_bounces=0, soft_bounce_message=None)
+        Suppression.objects.filter(pk__in=[pk for pk, _, _ in lifted]).delete()
+    return dict(Counter(reason for _, _, reason in lifted))
 
 
 def member_bounced(*, member: Member, message: Message, kind: str) -> str:

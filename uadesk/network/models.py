@@ -125,9 +125,14 @@ class Suppression(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     created_at = models.DateTimeField(_("since"), default=timezone.now)
 
+    # A bounce says the address failed once; the owner may mend it. Leaving and a spam complaint are the
+    # person's own word: only they undo the first (by joining again), and nobody the second.
+    LIFTABLE = (Reason.HARD_BOUNCE, Reason.SOFT_BOUNCES)
+
     class Meta:
         verbose_name = _("address not to mail")
         verbose_name_plural = _("addresses not to mail")
+        permissions = [("lift_suppression", _("Can mail a bounced address again"))]
 
     def __str__(self) -> str:
         return self.get_reason_display()

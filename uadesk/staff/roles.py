@@ -14,7 +14,7 @@ ROLES: dict[str, list[str]] = {
     ADMINISTRATOR: ["*"],
     # Actions, targets and letters, the import of UA documents, outcomes, and the review queue of letters;
     # the network's members (no addresses: an exact one finds a member, logged), their CSV import (add),
-    # the themes (actions.*) and the count of addresses never to mail.
+    # the themes (actions.*), the count of addresses never to mail, and mailing a bounced one again.
     str(_("Editor")): [
         "actions.*",
         "appeals.view_appeal",
@@ -29,6 +29,7 @@ ROLES: dict[str, list[str]] = {
         "network.view_member",
         "network.add_member",
         "network.view_suppression",
+        "network.lift_suppression",
         "network.view_mailing",
         "network.change_mailing",
     ],
