@@ -225,7 +225,9 @@ def test_an_editor_mails_a_bounced_address_again_and_never_one_that_left_or_comp
     # A role without the permission (an analyst) is offered no such action, and a forged POST lifts nothing.
     Suppression.add(crypto.email_hash("bounced@example.org"), "hard_bounce")
     analyst = django_user("ana", "Analyst")
-    analyst.user_permissions.add(*Group.objects.get(name="Editor").permissions.filter(codename="view_suppression"))
+    analyst.user_permissions.add(
+        *Group.objects.get(name="Editor").permissions.filter(codename="view_suppression")
+    )
     other = staff_login(client, analyst)
     assert "Mail the selected bounced addresses again" not in other.get(changelist).content.decode()
     one = Suppression.objects.get(reason="hard_bounce")
