@@ -86,10 +86,11 @@ def desk(server_env, uadesk_bin, tmp_path):
 
 
 @pytest.fixture
-def desk_worker(server_env, uadesk_bin, smtp_server, tmp_path):
-    """A real task worker process that sends the desk's letters to the test's SMTP server."""
+def desk_worker(desk, server_env, uadesk_bin, smtp_server, tmp_path):
+    """A real task worker process that sends the desk's letters to the test's SMTP server, its emails
+    linking to this desk, as SITE_URL has it in production."""
     mailbox, port = smtp_server
-    env = server_env | {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+    env = server_env | {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "SITE_URL": desk.url}
     worker = Process([uadesk_bin, "worker", "--interval=0.2"], env, tmp_path / "worker.log")
     try:
         yield mailbox

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import Process, wait_until
+from tests.browser.conftest import wait_until
 from uadesk.network.mailings import mailing_send
 from uadesk.network.models import ActedReport, Mailing, Member, Suppression
 from uadesk.supporters import crypto
@@ -23,18 +23,6 @@ def open_action(seed_action):
     seed_action.deadline = timezone.localdate() + datetime.timedelta(days=30)
     seed_action.save()
     return seed_action
-
-
-@pytest.fixture
-def desk_worker(desk, server_env, uadesk_bin, smtp_server, tmp_path):
-    """A task worker whose emails link to this desk, as SITE_URL has it in production."""
-    mailbox, port = smtp_server
-    env = server_env | {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "SITE_URL": desk.url}
-    worker = Process([uadesk_bin, "worker", "--interval=0.2"], env, tmp_path / "worker.log")
-    try:
-        yield mailbox
-    finally:
-        worker.stop()
 
 
 def link_in(message, fragment: str) -> str:
