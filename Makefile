@@ -31,7 +31,7 @@ ci: test
 # After changing a string: gathers every string into the catalogs, which then need translating
 # (tests/test_translations.py fails until they are), and compiles them.
 messages: $(VENV)/.installed-test
-	cd uadesk && ../$(BIN)/uadesk makemessages -l zh_Hans -l ar -l es -l fr --no-obsolete --add-location file
+	cd uadesk && ../$(BIN)/uadesk makemessages -l zh_Hans -l zh_Hant -l ar -l es -l fr -l de -l pt --no-obsolete --add-location file
 	cd uadesk && ../$(BIN)/uadesk compilemessages
 
 $(BIN)/python:

@@ -12,8 +12,11 @@ from django.conf import settings
 from django.core.management import call_command
 
 LOCALE = Path(settings.BASE_DIR) / "uadesk" / "locale"
-# Django's locale names: "zh-hans" is written "zh_Hans" on disk.
-CATALOGS = {code: LOCALE / code.replace("-hans", "_Hans") / "LC_MESSAGES" for code, _ in settings.LANGUAGES}
+# Django's locale names: "zh-hans" is written "zh_Hans" on disk, "zh-hant" "zh_Hant".
+CATALOGS = {
+    code: LOCALE / code.replace("-hans", "_Hans").replace("-hant", "_Hant") / "LC_MESSAGES"
+    for code, _ in settings.LANGUAGES
+}
 TRANSLATED = [code for code in CATALOGS if code != settings.LANGUAGE_CODE]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}|<[^>]+>")
 
@@ -26,8 +29,8 @@ def key(entry: polib.POEntry) -> tuple:
     return (entry.msgctxt, entry.msgid, entry.msgid_plural)
 
 
-def test_the_desk_offers_english_chinese_arabic_spanish_and_french():
-    assert set(CATALOGS) == {"en", "zh-hans", "ar", "es", "fr"}
+def test_the_desk_offers_english_chinese_in_both_scripts_arabic_spanish_french_german_and_portuguese():
+    assert set(CATALOGS) == {"en", "zh-hans", "zh-hant", "ar", "es", "fr", "de", "pt"}
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

@@ -249,9 +249,12 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
     ("ar", _("Arabic")),
     ("es", _("Spanish")),
     ("fr", _("French")),
+    ("de", _("German")),
+    ("pt", _("Portuguese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "uadesk" / "locale"]
 # "23 September 2022" rather than the American default of Django's "en".

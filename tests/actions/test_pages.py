@@ -175,6 +175,9 @@ def test_a_link_without_a_language_follows_the_browser_and_every_page_keeps_it_i
     response = client.get(bare, headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"})
     assert response.status_code == 302 and response["Location"] == f"/zh-hans{bare}"
     assert client.get(bare, headers={"accept-language": "es-MX"})["Location"] == f"/es{bare}"
+    # Readers in Taiwan and Hong Kong get traditional characters; Brazil's and Austria's their language.
+    for accept, prefix in [("zh-TW,zh;q=0.9", "zh-hant"), ("zh-HK", "zh-hant"), ("pt-BR", "pt"), ("de-AT", "de")]:
+        assert client.get(bare, headers={"accept-language": accept})["Location"] == f"/{prefix}{bare}", accept
     # The switch on every page keeps the reader on the same page, now in the language chosen.
     with at(datetime.date(2022, 9, 1)):
         html = page(client, f"/zh-hans{bare}")
@@ -192,7 +195,10 @@ def test_a_link_without_a_language_follows_the_browser_and_every_page_keeps_it_i
         ("fr", "23 septembre 2022"),
         ("es", "23 de septiembre de 2022"),
         ("zh-hans", "2022年9月23日"),
+        ("zh-hant", "2022年9月23日"),
         ("ar", "23 سبتمبر، 2022"),
+        ("de", "23. September 2022"),
+        ("pt", "23 de Setembro de 2022"),
     ],
 )
 def test_deadlines_are_written_for_the_readers_language(client, seed_action, language, deadline):

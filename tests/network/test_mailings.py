@@ -317,3 +317,15 @@ def test_a_recipient_whose_worker_died_after_its_email_went_shows_as_sent_when_t
     assert Recipient.objects.get(mailing=mailing).status == Recipient.Status.SENT
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.SENT and mailings.mailing_report(mailing)["sent"] == 1
+
+
+def test_readers_of_chinese_get_the_case_in_the_characters_they_read(client, open_action):
+    """Both scripts read the officials' Chinese (the allocation's "zh"); each gets the desk in its own."""
+    traditional = member("tw@example.org", languages="zh-hant")
+    simplified = member("cn@example.org", languages="zh")
+    send_and_queue(draft(open_action))
+    languages = dict(Recipient.objects.values_list("member_id", "language"))
+    assert languages == {traditional.pk: "zh-hant", simplified.pk: "zh-hans"}
+    # Joining from the page in traditional characters, that is the language the form offers first.
+    html = client.get("/zh-hant/network/join/").content.decode()
+    assert re.search(r'<option value="zh-hant" selected>', html)

@@ -28,8 +28,12 @@ from uadesk.supporters.models import Supporter
 from .models import Member, Recipient, Suppression
 
 # The languages a member may say they read: the desk's own and a few that many members read. Codes as
-# the actions' letters have them ("zh", not the page's "zh-hans").
-MEMBER_LANGUAGES = ("en", "fr", "es", "ar", "zh", "de", "pt", "it", "nl", "ru", "tr", "fa", "ja", "ko")
+# the actions' letters have them ("zh", not the page's "zh-hans"); "zh-hant" is Chinese too (cases and
+# letters match it as "zh"), read in traditional characters: its emails and pages are the desk's
+# Traditional Chinese.
+MEMBER_LANGUAGES = (
+    "en", "fr", "es", "ar", "zh", "zh-hant", "de", "pt", "it", "nl", "ru", "tr", "fa", "ja", "ko",
+)  # fmt: skip
 _READING = {"zh-hans": "zh"}  # the desk's page languages as languages read
 _PAGES = {"zh": "zh-hans"}  # and back
 # "At most N cases in any 30 days" as the forms offer it; empty is every Urgent Action.
