@@ -176,7 +176,8 @@ def test_a_link_without_a_language_follows_the_browser_and_every_page_keeps_it_i
     assert response.status_code == 302 and response["Location"] == f"/zh-hans{bare}"
     assert client.get(bare, headers={"accept-language": "es-MX"})["Location"] == f"/es{bare}"
     # Readers in Taiwan and Hong Kong get traditional characters; Brazil's and Austria's their language.
-    for accept, prefix in [("zh-TW,zh;q=0.9", "zh-hant"), ("zh-HK", "zh-hant"), ("pt-BR", "pt"), ("de-AT", "de")]:
+    readers = [("zh-TW,zh;q=0.9", "zh-hant"), ("zh-HK", "zh-hant"), ("pt-BR", "pt"), ("de-AT", "de")]
+    for accept, prefix in readers:
         assert client.get(bare, headers={"accept-language": accept})["Location"] == f"/{prefix}{bare}", accept
     # The switch on every page keeps the reader on the same page, now in the language chosen.
     with at(datetime.date(2022, 9, 1)):
