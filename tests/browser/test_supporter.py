@@ -210,3 +210,50 @@ def test_a_supporter_signs_the_petition_and_confirms_by_email(
         return "1 signature" in page.locator(".petition-count").inner_text()
 
     wait_until(counted, message="the count did not move to 1")
+
+
+# "Preview my letter" and "Get my letter to print", as the French and the Arabic reader read them.
+BUTTONS = {
+    "fr": ("Prévisualiser ma lettre", "Obtenir ma lettre à imprimer"),
+    "ar": ("معاينة رسالتي", "احصل على رسالتي للطباعة"),
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "initials", "blank"),
+    [
+        ("fr", "ltr", "Mes initiales et ma ville seulement", "laisser l’adresse de l’expéditeur vide"),
+        ("ar", "rtl", "الأحرف الأولى من اسمي ومدينتي فقط", "اترك عنوان المرسل فارغًا"),
+    ],
+    ids=["fr", "ar"],
+)
+def test_a_writer_at_risk_reads_the_notice_and_posts_a_letter_signed_with_initials_on_a_phone(
+    desk, browser_context, open_action, screenshot, language, direction, initials, blank
+):
+    open_action.risk_notice = "Uyghurs abroad: the authorities have pressured relatives of people who wrote."
+    open_action.save()
+    xi = open_action.targets.get(name="Xi Jinping")
+    page = browser_context(viewport=PHONE, locale=language).new_page()
+    page.goto(desk(f"/{language}/actions/{open_action.slug}/write/?target={xi.pk}"))
+    notice = page.locator("aside.notice.risk")
+    assert notice.locator("h2").inner_text() != "Writing about this case can put you or your family at risk."
+    staff_words = notice.locator(".risk-text")
+    assert (staff_words.get_attribute("lang"), staff_words.get_attribute("dir")) == ("en", "ltr")
+    assert page.locator("html").get_attribute("dir") == direction
+    # The notice comes before the form, where the writer reads it first.
+    assert notice.evaluate("n => !!(n.compareDocumentPosition(document.querySelector('main form')) & 4)")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.locator(f'input[name="channel_{xi.pk}"][value="post"]').check()
+    page.locator('input[name="name"]').fill("Zoë Martin")
+    page.locator('input[name="town"]').fill("Lyon")
+    page.get_by_label(initials).check()
+    page.get_by_label(blank, exact=False).check()
+    screenshot(page, f"at-risk-{language}")
+    page.get_by_role("button", name=BUTTONS[language][0]).click()
+    assert "Z. M." in page.locator("main").inner_text() and "Zoë" not in page.locator("main").inner_text()
+    page.get_by_role("button", name=BUTTONS[language][1]).click()  # a letter to post is not sent
+    with page.expect_download() as download:
+        page.get_by_role("link", name="A4 + DL").click()
+    text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert "Z. M." in text and "Zoë" not in text and "Martin" not in text
+    assert Appeal.objects.get(channel="post").supporter_name == "Z. M."

@@ -311,6 +311,7 @@ class ActionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Writers at risk"), {"fields": ["risk_notice"]}),
         (_("History"), {"fields": ["published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     actions = ["close_actions"]

@@ -200,6 +200,15 @@ class Action(models.Model):
     delivery_notes = models.TextField(
         _("delivery advice"), blank=True, help_text=_("One piece of advice per line.")
     )
+    # Writing about their own country's government can put a supporter, or their family there, at risk:
+    # the pages where they write and sign show this after the desk's own advice on writing unnamed.
+    risk_notice = models.TextField(
+        _("notice to writers at risk"), blank=True,
+        help_text=_(
+            "For instance for the country's diaspora. Shown before the letter form and the petition, after "
+            "the desk's own advice on signing with initials and a town (in every language). Empty: no notice."
+        ),
+    )  # fmt: skip
     previous_ua_urls = models.TextField(
         _("links to previous UAs"), blank=True, help_text=_("One address per line.")
     )

@@ -177,10 +177,11 @@ def petition_data(request, petition, count: int) -> dict:
 
 
 def signature_data(signature) -> dict:
-    supporter = signature.supporter
+    # A signature counted without its name goes without the address too, which names its owner as well.
+    supporter = None if signature.name_withheld else signature.supporter
     return {
         "id": signature.pk,
-        "name": signature.name,
+        "name": signature.name_shown,
         "country": signature.country,
         "email": supporter.email if supporter else None,
         "language": signature.language,
@@ -192,7 +193,8 @@ def signature_data(signature) -> dict:
 
 
 def appeal_data(appeal) -> dict:
-    supporter = appeal.supporter
+    # A letter signed with initials or no name keeps the writer's address from everyone, as its name.
+    supporter = appeal.supporter if appeal.shows_writer() else None
     return {
         "id": appeal.pk,
         "target_id": appeal.target_id,

@@ -253,7 +253,7 @@ def _signature_payload(signature, *, personal: bool) -> dict:
         "total_signatures": petition.signatures.confirmed().count(),
     }
     if personal:
-        data["person"] = {"name": signature.name, "country": signature.country}
+        data["person"] = {"name": signature.name_shown, "country": signature.country}
     return data
 
 

@@ -33,8 +33,8 @@ class AppealAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [
         "submission", "action", "target", "channel", "language", "subject", "body", "supporter_name",
-        "supporter_town", "supporter_country", "supporter", "status", "last_error", "delivery",
-        "created_at", "sent_at",
+        "supporter_town", "supporter_country", "signed_as", "sender_blank", "supporter", "status",
+        "last_error", "delivery", "created_at", "sent_at",
     ]  # fmt: skip
     actions = ["release", "hold", "requeue"]
     # Who wrote, from where, and what: shown to editors only on the held letters they review.

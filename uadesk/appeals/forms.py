@@ -58,16 +58,30 @@ class ComposeForm(forms.Form):
         widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text=_("For a letter that goes by email. Empty: the campaign's subject."),
     )  # fmt: skip
+    # Needed unless the letter goes without a name (clean()).
     name = forms.CharField(
-        label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"dir": "auto"})
+        label=_("Your name"), max_length=120, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
     town = forms.CharField(
         label=_("Your town"), max_length=120, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
+    # Not required: a form or script that sends no choice signs with the name, as the form always did.
+    signed_as = forms.ChoiceField(
+        label=_("What the officials see of you"), choices=Appeal.Signing.choices, required=False,
+        initial=Appeal.Signing.NAME, widget=forms.RadioSelect,
+        help_text=_(
+            "If writing about this case could put you or your family at risk, sign with your initials or "
+            "no name: the officials then get neither your name nor your email address."
+        ),
+    )  # fmt: skip
     country = CountryField(
         label=_("Your country"), required=False,
         help_text=_("Optional. Printed under your town on a letter you post."),
     )  # fmt: skip
+    sender_blank = forms.BooleanField(
+        label=_("On a letter I print and post, leave the sender's address blank: I fill it in by hand"),
+        required=False,
+    )
     email = forms.EmailField(
         label=_("Your email"), required=False,
         help_text=_(
@@ -157,8 +171,13 @@ class ComposeForm(forms.Form):
     def clean_body(self) -> str:
         return letter_clean(self.cleaned_data["body"])
 
+    def clean_signed_as(self) -> str:
+        return self.cleaned_data["signed_as"] or Appeal.Signing.NAME
+
     def clean(self):
         data = super().clean()
+        if data.get("signed_as") != Appeal.Signing.NO_NAME and not data.get("name", "").strip():
+            self.add_error("name", self.fields["name"].error_messages["required"])
         data["channels"] = {}
         for target in data.get("targets") or []:
             name = channel_field(target)
@@ -179,12 +198,16 @@ class ComposeForm(forms.Form):
     def channel_for(self, target: Target) -> str:
         return self.cleaned_data["channels"][target.pk]
 
+    def signed_name(self) -> str:
+        """The name as the letter is signed: whole, as initials, or none, as the supporter chose."""
+        return Appeal.Signing(self.cleaned_data["signed_as"]).name_shown(self.cleaned_data["name"])
+
     def letter_for(self, target) -> str:
         """The whole letter one target receives: their salutation, the supporter's text, name and town."""
         data = self.cleaned_data
         return letter_prefill(
             salutation=target.salutation_for(self.letters.get(data["language"])),
-            model_body=data["body"], model_closing="", name=data["name"], town=data["town"],
+            model_body=data["body"], model_closing="", name=self.signed_name(), town=data["town"],
             language="" if data["language"] == OWN_LANGUAGE else data["language"],
         )  # fmt: skip
 

@@ -19,7 +19,7 @@ from uadesk.delivery.transport import OutgoingLetter
 from uadesk.supporters import crypto
 
 from .bounces import bounce_address
-from .letters import letter_html
+from .letters import initials, letter_html
 
 # Appeals became counted by an UPDATE or a bulk_create (sent by the desk, sent by the supporter, posted,
 # counted at an event), which send no post_save. Sent inside the transaction that counts them, with
@@ -55,6 +55,20 @@ class Appeal(models.Model):
         # Never to be sent, and never retried: erased, over the supporter's limit, or not confirmed.
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class Signing(models.TextChoices):
+        """What the officials see of who wrote: networks advise writers at risk to sign with initials."""
+
+        NAME = "name", _("My name and town")
+        INITIALS = "initials", _("My initials and town only")
+        NO_NAME = "none", _("No name: only my town, if I give it")
+
+        def name_shown(self, name: str) -> str:
+            """The name as the letter is signed with it: whole, as initials, or none."""
+            kind = type(self)
+            if self == kind.NAME:
+                return " ".join(name.split())
+            return initials(name) if self == kind.INITIALS else ""
+
     COUNTED = [Status.SENT, Status.SENT_BY_SUPPORTER, Status.POSTED]
     # The desk sends these itself, on the task worker.
     DESK_CHANNELS = [Channel.EMAIL, Channel.FAX]
@@ -70,9 +84,18 @@ class Appeal(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("letter"))
+    # As the letter is signed: the desk keeps no more of the name than the officials see (Signing).
     supporter_name = models.CharField(_("supporter's name"), max_length=200)
     supporter_town = models.CharField(_("supporter's town"), max_length=200, blank=True)
     supporter_country = models.CharField(_("supporter's country"), max_length=2, blank=True)
+    signed_as = models.CharField(
+        _("signed with"), max_length=10, choices=Signing.choices, default=Signing.NAME,
+        help_text=_("With initials or no name, the officials get no reply address either."),
+    )  # fmt: skip
+    sender_blank = models.BooleanField(
+        _("sender's address left blank on the printed letter"), default=False,
+        help_text=_("The supporter fills it in by hand, or not at all."),
+    )  # fmt: skip
     # The supporter, once they confirmed the email they gave (EmailConfirmation): the target's reply
     # goes to them, and one supporter writes once to a target per action. Their address is kept
     # sealed there, not in this row.
@@ -129,13 +152,19 @@ class Appeal(models.Model):
             subject=self.subject,
             text=self.body,
             html=letter_html(self.body),
-            reply_to=self.supporter.email if self.supporter_id else None,
+            # Only a letter signed with the whole name says where to reply: an address often names its
+            # owner, and a writer at risk keeps it from the officials with their name.
+            reply_to=self.supporter.email if self.supporter_id and self.shows_writer() else None,
             message_id=self.message_id,
             attachments=attachments,
             # A fax goes as an email to the gateway, whose failure reports ("busy", "no answer") come
             # back to the envelope sender like any bounce: without it they would reach nobody.
             bounce_address=bounce_address(self.pk) if self.channel in self.DESK_CHANNELS else None,
         )
+
+    def shows_writer(self) -> bool:
+        """The officials may learn who wrote: the letter is signed with the whole name."""
+        return self.signed_as == self.Signing.NAME
 
     def is_counted(self) -> bool:
         return self.status in self.COUNTED

@@ -14,6 +14,7 @@ def appeal_print_letter(appeal: Appeal) -> PrintLetter:
     # read an address's country line.
     sender_country = country_name(appeal.supporter_country).upper()
     salutation, _, rest = appeal.body.partition("\n\n")
+    sender_lines = [line for line in (appeal.supporter_name, appeal.supporter_town, sender_country) if line]
     return PrintLetter(
         recipient=Address(
             name=target.display_name,
@@ -21,9 +22,10 @@ def appeal_print_letter(appeal: Appeal) -> PrintLetter:
             native_lines=target.native_address_block,
             native_language=target.native_language or None,
         ),
-        sender_lines=[
-            line for line in (appeal.supporter_name, appeal.supporter_town, sender_country) if line
-        ],
+        # The writer left it blank to fill in by hand; a letter signed with no name and no town has
+        # nothing to put there either.
+        sender_lines=[] if appeal.sender_blank else sender_lines,
+        sender_blank=appeal.sender_blank or not sender_lines,
         date=timezone.localdate(appeal.created_at),
         salutation=salutation,
         body=rest,

@@ -33,6 +33,9 @@ class Writer:
     country: str = ""
     email: str = ""
     wants_updates: bool = False
+    # What the officials see of them (Appeal.Signing), and a printed letter's sender's address left blank.
+    signed_as: str = Appeal.Signing.NAME
+    sender_blank: bool = False
 
 
 def appeal_submit(
@@ -63,6 +66,8 @@ def appeal_submit(
     if existing := list(Appeal.objects.filter(submission=key)):
         return existing  # the same form posted again: a double click or a reload
     channels = {t.pk: (channels or {}).get(t.pk, channel) for t in targets}
+    # The desk keeps no more of the name than the officials see: initials or none stay so everywhere.
+    signing = Appeal.Signing(writer.signed_as)
     desk = [t for t in targets if channels[t.pk] in Appeal.DESK_CHANNELS]
     if writer.email:
         desk_status = Appeal.Status.UNCONFIRMED
@@ -81,9 +86,12 @@ def appeal_submit(
                     language=language,
                     subject=subject,
                     body=letters[target.pk],
-                    supporter_name=writer.name,
+                    supporter_name=signing.name_shown(writer.name),
                     supporter_town=writer.town,
                     supporter_country=writer.country,
+                    signed_as=signing,
+                    # Only paper has a sender's address to leave blank.
+                    sender_blank=writer.sender_blank and channels[target.pk] == Appeal.Channel.POST,
                     localisation=localisation,
                     # News of the case goes only to a supporter, so only once they confirmed.
                     wants_updates=writer.wants_updates and bool(writer.email),

@@ -98,6 +98,8 @@ def compose(request, slug):
                 country=data["country"],
                 email=data["email"],
                 wants_updates=data["wants_updates"],
+                signed_as=data["signed_as"],
+                sender_blank=data["sender_blank"],
             ),  # fmt: skip
             key=data["key"],
             localisation=localisation,
@@ -121,9 +123,14 @@ def _writer_cookie() -> str:
     return "__Host-uadesk-writer" if settings.PRODUCTION else "uadesk-writer"
 
 
+# How the last letter was signed is kept with it: the next letter of a writer at risk is signed alike.
+WRITER_FIELDS = ("name", "town", "country", "email", "signed_as")
+
+
 def writer_remember(response, data) -> None:
-    writer = {key: data[key] for key in ("name", "town", "country", "email")} | {
-        "until": time.time() + WRITER_SECONDS
+    writer = {key: data[key] for key in WRITER_FIELDS} | {
+        "sender_blank": bool(data["sender_blank"]),
+        "until": time.time() + WRITER_SECONDS,
     }
     sealed = base64.urlsafe_b64encode(crypto.seal(json.dumps(writer))).decode()
     response.set_cookie(
@@ -141,7 +148,10 @@ def writer_remembered(request) -> dict:
         return {}
     if writer["until"] < time.time():
         return {}
-    return {key: str(writer.get(key, "")) for key in ("name", "town", "country", "email")}
+    # A cookie from before a field was kept lacks it: the form's own initial value stands.
+    return {key: str(writer[key]) for key in WRITER_FIELDS if writer.get(key)} | {
+        "sender_blank": writer.get("sender_blank") is True
+    }
 
 
 def _appeals_of(slug, key) -> list[Appeal]:

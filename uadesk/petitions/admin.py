@@ -86,7 +86,7 @@ class PetitionAdmin(admin.ModelAdmin):
 class SignatureAdmin(admin.ModelAdmin):
     # No email here: staff who need addresses export them, and that is logged.
     list_display = [
-        "name",
+        "shown_name",
         "petition",
         "country",
         "consent_case_updates",
@@ -97,13 +97,15 @@ class SignatureAdmin(admin.ModelAdmin):
     list_filter = [
         "petition",
         ("confirmed_at", admin.EmptyFieldListFilter),
+        "name_withheld",
         "consent_case_updates",
         "consent_org_news",
     ]
     search_fields = ["name"]
     fields = [
         "petition",
-        "name",
+        "shown_name",
+        "name_withheld",
         "country",
         "consent_case_updates",
         "consent_org_news",
@@ -113,6 +115,19 @@ class SignatureAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     list_select_related = ["petition"]
+
+    # A signature counted without its name shows none here either, and a search by name does not find
+    # it: staff pages answer "who signed" as the exports do.
+    # Not ordered by name: the order would tell of the names withheld.
+    @admin.display(description=_("name"))
+    def shown_name(self, signature):
+        return signature.name_shown or _("(counted without the name)")
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            found = found.exclude(name_withheld=True)
+        return found, duplicates
 
     def has_add_permission(self, request):
         return False

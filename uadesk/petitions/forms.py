@@ -13,6 +13,13 @@ class SignForm(forms.Form):
         help_text=_("We send you a link to confirm your signature. It is stored encrypted."),
     )  # fmt: skip
     country = CountryField(label=_("Your country"))
+    name_withheld = forms.BooleanField(
+        label=_("Count my signature without my name"), required=False,
+        help_text=_(
+            "It counts all the same. Your name is left out of everything we hand over, export or show; "
+            "it stays only in the emails we send you."
+        ),
+    )  # fmt: skip
     consent_case_updates = forms.BooleanField(label=_("Email me updates on this case"), required=False)
     consent_org_news = forms.BooleanField(label=_("Email me the organisation's other news"), required=False)
     # The honeypot: hidden from people by CSS and from screen readers; bots fill every field.

@@ -159,6 +159,10 @@ class Signature(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     name_key = models.CharField(max_length=120, editable=False)
+    # The signer asked to be counted without their name (a writer at risk): it still counts, and the
+    # name stays for them alone (their emails, their data page, one signature per name and address);
+    # no export, API answer or webhook carries it (name_shown).
+    name_withheld = models.BooleanField(_("counted without the name"), default=False)
     country = models.CharField(_("country"), max_length=2)
     consent_case_updates = models.BooleanField(_("updates on this case"), default=False)
     consent_org_news = models.BooleanField(_("the organisation's other news"), default=False)
@@ -200,7 +204,8 @@ class Signature(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.petition})"
+        # Staff pages title a signature with this, and an admin log entry keeps it.
+        return f"{self.name_shown or f'#{self.pk}'} ({self.petition})"
 
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
@@ -209,6 +214,11 @@ class Signature(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def name_shown(self) -> str:
+        """The name as anyone but the signer sees it: none for a signature counted without it."""
+        return "" if self.name_withheld else self.name
 
     def new_link_token(self) -> str:
         """A fresh confirmation token; only its hash is kept, and any earlier link stops working."""
@@ -253,6 +263,7 @@ class Submission(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
     nonce = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=120, blank=True)
+    name_withheld = models.BooleanField(default=False)
     email_sealed = models.BinaryField(blank=True)
     country = models.CharField(max_length=2, blank=True)
     consent_case_updates = models.BooleanField(default=False)

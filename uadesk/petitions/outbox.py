@@ -62,6 +62,9 @@ class PetitionEmailSender(Sender):
         mail = params.get("mail")
         if mail == "confirm" and signature.is_confirmed:
             mail = "already"
+        # The email greets the signer by the name they typed even when it is counted without it: it goes
+        # to their own inbox alone, where the petition's title already says what they signed, and a
+        # greeting by another name would be the one sign that someone else used their address.
         context = {"petition": petition, "data_url": data_url(supporter), "signature": signature}
         language = (signature.language if signature else "") or supporter.language or settings.LANGUAGE_CODE
         with translation.override(language):

@@ -36,6 +36,7 @@ class Signer:
     consent_case_updates: bool = False
     consent_org_news: bool = False
     language: str = ""
+    name_withheld: bool = False
 
 
 # One writer per web process: the forms of concurrent requests share one INSERT and one commit.
@@ -50,6 +51,7 @@ def submission_take(*, petition: Petition, signer: Signer, nonce: str, expires_a
         petition=petition,
         nonce=nonce,
         name=signer.name,
+        name_withheld=signer.name_withheld,
         email_sealed=crypto.seal(signer.email.strip()),
         country=signer.country,
         consent_case_updates=signer.consent_case_updates,
@@ -82,6 +84,11 @@ def signature_make(*, petition: Petition, supporter: Supporter, signer: Signer) 
     mine = Signature.objects.filter(petition=petition, supporter=supporter)
     for _ in range(settings.PETITION_SIGNATURES_PER_EMAIL + 2):
         if existing := mine.filter(name_key=key).first():
+            # Signing again can withhold the name, never show it again: anyone may type anyone's
+            # name and address, and must not make a signature counted without it public.
+            if signer.name_withheld and not existing.name_withheld:
+                Signature.objects.filter(pk=existing.pk).update(name_withheld=True)
+                existing.name_withheld = True
             return Signed("already" if existing.is_confirmed else "confirm", existing)
         taken = set(mine.values_list("household_place", flat=True))
         free = [p for p in range(1, settings.PETITION_SIGNATURES_PER_EMAIL + 1) if p not in taken]
@@ -90,7 +97,8 @@ def signature_make(*, petition: Petition, supporter: Supporter, signer: Signer) 
         try:
             with transaction.atomic():
                 signature = Signature.objects.create(
-                    petition=petition, supporter=supporter, name=signer.name, country=signer.country,
+                    petition=petition, supporter=supporter, name=signer.name,
+                    name_withheld=signer.name_withheld, country=signer.country,
                     consent_case_updates=signer.consent_case_updates,
                     consent_org_news=signer.consent_org_news, language=signer.language,
                     household_place=free[0],
@@ -126,7 +134,8 @@ def submissions_process(*, limit: int = 200) -> int:
                 petition=submission.petition,
                 supporter=supporter,
                 signer=Signer(
-                    name=submission.name, email=email, country=submission.country,
+                    name=submission.name, name_withheld=submission.name_withheld, email=email,
+                    country=submission.country,
                     consent_case_updates=submission.consent_case_updates,
                     consent_org_news=submission.consent_org_news, language=submission.language,
                 ),
@@ -159,18 +168,21 @@ EXPORT_COLUMNS = ["name", "country", "consent_case_updates", "consent_org_news",
 
 
 def signatures_export(*, petition: Petition, user, with_emails: bool) -> str:
-    """The confirmed signatures as CSV, written to the audit log in the same transaction."""
+    """The confirmed signatures as CSV, written to the audit log in the same transaction. A signature
+    counted without its name is a row without name or email: the export is what goes to the petition's
+    addressee and to partners, and an address names its owner as well as a name does."""
     if with_emails and not user.has_perm("petitions.export_signature_emails"):
         raise PermissionError("export_signature_emails")
     signatures = petition.signatures.confirmed().select_related("supporter").order_by("confirmed_at", "pk")
     rows = [EXPORT_COLUMNS + (["email"] if with_emails else [])]
     for signature in signatures.iterator(chunk_size=2000):
         row = [
-            signature.name, signature.country, int(signature.consent_case_updates),
+            signature.name_shown, signature.country, int(signature.consent_case_updates),
             int(signature.consent_org_news), signature.confirmed_at.isoformat(),
         ]  # fmt: skip
         if with_emails:
-            row.append(signature.supporter.email if signature.supporter else "")
+            shown = signature.supporter and not signature.name_withheld
+            row.append(signature.supporter.email if shown else "")
         rows.append(row)
     text = csv_text(rows)  # every cell made safe there: a name starting with = would run as a formula
     SignatureExport.objects.create(
@@ -190,6 +202,7 @@ def supporter_data(supporter) -> dict:
             {
                 "petition": s.petition.title,
                 "name": s.name,
+                "name_withheld": s.name_withheld,
                 "country": s.country,
                 "consent_case_updates": s.consent_case_updates,
                 "consent_org_news": s.consent_org_news,

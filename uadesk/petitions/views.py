@@ -119,7 +119,7 @@ def sign(request, slug):
         )
         return _page(request, petition, form, status=429)
     signer = Signer(
-        name=data["name"], email=data["email"], country=data["country"],
+        name=data["name"], name_withheld=data["name_withheld"], email=data["email"], country=data["country"],
         consent_case_updates=data["consent_case_updates"], consent_org_news=data["consent_org_news"],
         language=get_language() or "",
     )  # fmt: skip

@@ -46,6 +46,13 @@ class PrintLetter:
     closing: str
     signature: str  # the supporter's name
     language: str  # BCP 47 of the letter body (sets direction and fonts)
+    # The sender's block left empty, its lines' space kept, for the writer to fill in by hand (a writer at
+    # risk); `sender_lines` are then not printed, on the letter or on its envelope.
+    sender_blank: bool = False
+
+
+# A blank sender's block keeps room for a name, a street, a town and a country.
+SENDER_BLANK_LINES = 4
 
 
 # Control characters other than line breaks have no place on paper, and Typst would show them as boxes.
@@ -148,8 +155,8 @@ def letter_pdf(
         return {"lines": lines, "dir": paragraph_direction(" ".join(lines), way)}
 
     recipient = _address_data(letter.recipient, "the recipient")
-    sender_lines = _lines(letter.sender_lines)
-    if not sender_lines:
+    sender_lines = [] if letter.sender_blank else _lines(letter.sender_lines)
+    if not sender_lines and not letter.sender_blank:
         raise PrintError("the letter has no sender: give at least the supporter's name and town")
     e = ENVELOPES.get(envelope) if envelope else None
     data = {
@@ -158,6 +165,7 @@ def letter_pdf(
         "letter": {
             "language": language.as_data(way),
             "sender_lines": sender_lines,
+            "sender_blank_lines": SENDER_BLANK_LINES if letter.sender_blank else 0,
             "date": date_text(letter.date, language),
             "salutation": paragraph(_one_line(letter.salutation)),
             "paragraphs": [paragraph(p) for p in paragraphs],
