@@ -151,6 +151,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, which then counts the page's Content-Length with the font link added.
+    "uadesk.webfonts.WebFontMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -430,6 +432,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "django.request": {"filters": ["no_paths"]},
         "django.security.csrf": {"filters": ["no_paths"]},
+        # The font subsetter (uadesk/webfonts.py) tells every table it prunes at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

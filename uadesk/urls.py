@@ -4,7 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, webfonts
 from .ingest import views as ingest_views
 from .petitions import views as petition_views
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("staff/reports/", include("uadesk.reports.urls")),
     path("staff/", admin.site.urls),
     path("health/", views.health, name="health"),
+    path("fonts/<str:token>.css", webfonts.stylesheet, name="webfonts_stylesheet"),
+    path("fonts/<str:token>.woff2", webfonts.face, name="webfonts_face"),
     path("api/", include("uadesk.api.urls")),
     # Numbers for other sites' scripts: no language, and no redirect that their CORS would refuse.
     path("petitions/<slug:slug>/count.json", petition_views.count, name="petition_count"),

@@ -96,14 +96,14 @@ def test_the_audience_is_who_chose_the_case_and_may_be_mailed(open_action):
 def test_each_member_gets_the_case_in_their_language_and_says_they_acted(open_action, smtp_server):
     mailbox, _ = smtp_server
     member("en@example.org", languages="en")
-    member("fr@example.org", languages="de,fr")
+    member("fr@example.org", languages="it,fr")
     mailing = send_and_queue(draft(open_action))
     assert mailing.status == Mailing.Status.SENDING and mailing.queued_all_at
     assert deliver_messages.call() == 2
     received = {m["To"]: m for m in mailbox.wait_for(2)}
     french = received["fr@example.org"]
     english = received["en@example.org"]
-    # She reads German first, which the desk does not speak: French, her next.
+    # She reads Italian first, which the desk does not speak: French, her next.
     assert '<html lang="fr"' in french.get_body(("html",)).get_content()
     assert french["Subject"] == f"Action urgente : {open_action.title}"
     assert english["Subject"] == f"Urgent Action: {open_action.title}"
