@@ -49,6 +49,7 @@ def action_form(*, targets=None, letters=None, **fields) -> dict:
     data |= inline("individuals", [])
     data |= inline("targets", [TARGET] if targets is None else targets)
     data |= inline("letters", [LETTER] if letters is None else letters)
+    data |= inline("translations", [])
     data |= inline("outcomes", [])
     return data
 

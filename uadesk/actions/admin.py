@@ -27,6 +27,7 @@ from .models import (
     Outcome,
     Section,
     Target,
+    Translation,
 )
 from .services import outcome_record, target_save
 from .templatetags.actions import language_name
@@ -252,6 +253,81 @@ class ModelLetterInline(admin.StackedInline):
         return super().get_queryset(request).filter(localisation__isnull=True)
 
 
+class TranslationForm(forms.ModelForm):
+    """A translation of the case, with a position and a salutation field for each of the action's
+    officials (stored together in Translation.officials); `targets` is set per action (for_targets)."""
+
+    targets: list[Target] = []
+
+    class Meta:
+        model = Translation
+        fields = [
+            "language",
+            "title",
+            "summary",
+            "asks",
+            "additional_information",
+            "delivery_notes",
+            "risk_notice",
+        ]
+
+    @classmethod
+    def for_targets(cls, targets: list[Target]) -> type["TranslationForm"]:
+        fields = {}
+        for target in targets:
+            name = target.display_name
+            fields[f"official_{target.pk}_title"] = forms.CharField(
+                label=_("Position of %(name)s") % {"name": name}, required=False, max_length=300,
+                help_text=target.title,
+            )  # fmt: skip
+            fields[f"official_{target.pk}_salutation"] = forms.CharField(
+                label=_("Salutation to %(name)s") % {"name": name}, required=False, max_length=200,
+                help_text=target.salutation,
+            )  # fmt: skip
+        return type("TranslationForm", (cls,), {**fields, "targets": targets})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for target in self.targets:
+            for part, value in self.instance.official(target).items():
+                self.fields[f"official_{target.pk}_{part}"].initial = value
+
+    def clean(self):
+        cleaned = super().clean()
+        officials = {}
+        for target in self.targets:
+            parts = {
+                part: cleaned.get(f"official_{target.pk}_{part}", "").strip()
+                for part in ("title", "salutation")
+            }
+            if any(parts.values()):
+                officials[str(target.pk)] = parts
+        # Officials a section added, or translated before a target was removed, stay as they were.
+        shown = {str(t.pk) for t in self.targets}
+        kept = {k: v for k, v in (self.instance.officials or {}).items() if k not in shown}
+        self.instance.officials = kept | officials
+        return cleaned
+
+
+class TranslationInline(admin.StackedInline):
+    """The case in more languages: the page shows each reader theirs (Action.text_in)."""
+
+    model = Translation
+    fk_name = "action"
+    extra = 0
+    classes = ["collapse"]
+
+    def officials(self, obj) -> list[Target]:
+        return [t for t in obj.targets.all() if t.localisation_id is None] if obj else []
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = TranslationForm.for_targets(self.officials(obj))
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(localisation__isnull=True)
+
+
 class OutcomeInline(admin.StackedInline):
     model = Outcome
     extra = 0
@@ -284,7 +360,7 @@ class ActionAdmin(admin.ModelAdmin):
     date_hierarchy = "deadline"
     form = ActionForm
     formfield_overrides = {models.DateField: {"widget": DateWidget}}
-    inlines = [IndividualInline, TargetInline, ModelLetterInline, OutcomeInline]
+    inlines = [IndividualInline, TargetInline, ModelLetterInline, TranslationInline, OutcomeInline]
     autocomplete_fields = ["earlier"]
     readonly_fields = ["source_language_name", "published_at", "created_at", "updated_at"]
     fieldsets = [
@@ -404,7 +480,33 @@ class SectionTargetInline(CompactTargetFields, admin.StackedInline):
     model = Target
     fk_name = "localisation"
     extra = 1
-    fieldsets = TargetInline.fieldsets
+    fieldsets = [
+        (None, {"fields": ["replaces"]}),
+        *TargetInline.fieldsets,
+    ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only what the action copies its letters to can be replaced (Target.clean says why).
+        copies = (
+            Target.objects.filter(action=obj.action, localisation=None, role=Target.Role.COPY)
+            if obj
+            else None
+        )
+        formset.form.base_fields["replaces"].queryset = (
+            copies if copies is not None else Target.objects.none()
+        )
+        return formset
+
+
+class SectionTranslationInline(TranslationInline):
+    fk_name = "localisation"
+
+    def officials(self, obj) -> list[Target]:
+        return [t for t in obj.action.targets_for(obj) if t.localisation_id is None] if obj else []
+
+    def get_queryset(self, request):
+        return Translation.objects.filter(localisation__isnull=False)
 
 
 class SectionLetterInline(admin.StackedInline):
@@ -423,7 +525,7 @@ class LocalisationAdmin(admin.ModelAdmin):
     list_filter = ["section"]
     autocomplete_fields = ["action"]
     fields = ["action", "section", "deadline", "introduction"]
-    inlines = [SectionTargetInline, SectionLetterInline]
+    inlines = [SectionTargetInline, SectionLetterInline, SectionTranslationInline]
 
     def save_formset(self, request, form, formset, change):
         # What the section adds belongs to the action too, so that counts and prints take it in.

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -366,10 +367,47 @@ class Action(models.Model):
         self.save()
 
     def targets_for(self, localisation: "Localisation | None" = None) -> list["Target"]:
-        """The action's own targets, then those a section added for its readers."""
-        own = [t for t in self.targets.all() if t.localisation_id is None]
+        """The action's own targets, then those a section added for its readers; a section's target that
+        replaces one of the action's (its country's embassy for the original's) takes its place."""
         added = list(localisation.targets.all()) if localisation else []
-        return own + added
+        instead = {t.replaces_id: t for t in added if t.replaces_id}
+        own = [instead.get(t.pk, t) for t in self.targets.all() if t.localisation_id is None]
+        return own + [t for t in added if t.replaces_id is None or t not in own]
+
+    def text_in(self, language: str, localisation: "Localisation | None" = None) -> "CaseText":
+        """The case for a reader of `language`: the section's translation first (on its page), then the
+        office's, part by part, and the original for what neither translated."""
+        original = self.case_language
+        translations = [
+            t
+            for t in self.translations.all()
+            if t.localisation_id is None
+            or (localisation is not None and t.localisation_id == localisation.pk)
+        ]
+        # The section's before the office's; an exact code ("zh-hant") before a near one ("zh").
+        sources = sorted(
+            (t for t in translations if same_language(t.language, language)),
+            key=lambda t: (t.localisation_id is None, t.language.lower() != language.lower()),
+        )
+        parts = {}
+        for name in Translation.PARTS:
+            found = next((s for s in sources if getattr(s, name).strip()), None)
+            source = found or self
+            parts[name] = Part(getattr(source, name), found.language if found else original)
+        languages = [original]
+        for t in sorted(translations, key=lambda t: t.language.lower()):
+            if not same_language(t.language, original) and t.language.lower() not in map(
+                str.lower, languages
+            ):
+                languages.append(t.language)
+        return CaseText(
+            language=sources[0].language if sources else original,
+            asked=language,
+            found=bool(sources) or same_language(language, original),
+            parts=parts,
+            sources=tuple(sources),
+            languages=tuple(languages),
+        )
 
     def letters_for(self, localisation: "Localisation | None" = None) -> list["ModelLetter"]:
         """The section's translations first, then the action's letters in languages it did not translate."""
@@ -588,6 +626,12 @@ class Target(models.Model):
         on_delete=models.CASCADE, related_name="targets",
         help_text=_("Empty: a target of the action itself, shown everywhere."),
     )  # fmt: skip
+    replaces = models.ForeignKey(
+        "self", verbose_name=_("instead of"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="replaced_by",
+        help_text=_("A section's official shown instead of one the action copies its letters to, e.g. "
+                    "the embassy in the section's country instead of the original's."),
+    )  # fmt: skip
     email_failing_since = models.DateTimeField(
         _("email bouncing since"), null=True, blank=True,
         help_text=_(
@@ -720,8 +764,16 @@ class Target(models.Model):
         ]
 
     def salutation_for(self, letter: "ModelLetter | None") -> str:
-        """How a letter to this target opens: its own salutation; else, for a primary target, the model
-        letter's (which is written to the primary target); else “Dear” and the name."""
+        """How a letter to this target opens: its salutation translated into the letter's language, where
+        the action (or the letter's section) has it; else its own salutation; else, for a primary target,
+        the model letter's (which is written to the primary target); else “Dear” and the name."""
+        translated = letter is not None and self.action_id is not None
+        if translated and not same_language(letter.language, self.action.case_language):
+            for translation in self.action.translations.all():
+                ours = translation.localisation_id in (None, letter.localisation_id)
+                salutation = translation.official(self).get("salutation")
+                if ours and salutation and same_language(translation.language, letter.language):
+                    return salutation
         if self.salutation:
             return self.salutation
         if letter is not None and letter.salutation and self.role == self.Role.PRIMARY:
@@ -758,6 +810,23 @@ class Target(models.Model):
                 errors.setdefault("country", []).append(_("Use the two-letter ISO code, e.g. CN or GB."))
         if self.native_language and not LANGUAGE_CODE_RE.match(self.native_language):
             errors.setdefault("native_language", []).append(_("Use a language code such as “zh” or “ar”."))
+        if self.replaces_id is not None:
+            replaced = self.replaces
+            # On the section's form the target learns its action only when saved (LocalisationAdmin).
+            action_id = self.action_id or (self.localisation.action_id if self.localisation_id else None)
+            if self.localisation_id is None:
+                errors.setdefault("replaces", []).append(
+                    _("Only a section's official can replace one of the action's.")
+                )
+            elif replaced.action_id != action_id or replaced.localisation_id is not None:
+                errors.setdefault("replaces", []).append(
+                    _("Choose an official of this action itself, not one a section added.")
+                )
+            elif replaced.role != self.Role.COPY:
+                errors.setdefault("replaces", []).append(
+                    _("A section can replace an official the action copies its letters to, not one it is "
+                      "addressed to.")
+                )  # fmt: skip
         if errors:
             raise ValidationError(errors)
 
@@ -818,6 +887,140 @@ class ModelLetter(models.Model):
             raise ValidationError({"body": EMPTY_LETTER})
         if not LANGUAGE_CODE_RE.match(self.language or ""):
             raise ValidationError({"language": _("Use a language code such as “en” or “zh”.")})
+
+
+def same_language(a: str, b: str) -> bool:
+    """Two language codes name the same language for a reader: equal, or one is the other with a region
+    or script ("fr" and "fr-CH", "zh" and "zh-hans"); "zh-hans" and "zh-hant" are not."""
+    a, b = (a or "").strip().lower(), (b or "").strip().lower()
+    return bool(a and b) and (a == b or a.startswith(b + "-") or b.startswith(a + "-"))
+
+
+class Translation(models.Model):
+    """The case told in one more language: by the office beside the original, or by a section for its
+    page. A part left empty is shown from the original, in the original's language."""
+
+    # The parts of the case a translation holds, in the order the page shows them.
+    PARTS = ("title", "summary", "asks", "additional_information", "delivery_notes", "risk_notice")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="translations")
+    localisation = models.ForeignKey(
+        "Localisation", verbose_name=_("translated by the section"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="translations",
+    )  # fmt: skip
+    language = models.CharField(
+        _("language"), max_length=20, help_text=_("Language code, e.g. fr or zh-Hant.")
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    asks = models.TextField(_("asks"), blank=True, help_text=_("One demand per line."))
+    additional_information = models.TextField(_("additional information"), blank=True)
+    delivery_notes = models.TextField(
+        _("delivery advice"), blank=True, help_text=_("One piece of advice per line.")
+    )
+    risk_notice = models.TextField(_("notice to writers at risk"), blank=True)
+    # The officials' positions and salutations in this language, by target id: {"12": {"title": …,
+    # "salutation": …}}. A salutation here opens letters written in this language.
+    officials = models.JSONField(_("officials"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language", "id"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "language"],
+                condition=Q(localisation__isnull=True),
+                name="one_translation_per_language",
+                violation_error_message=_("This action already has a translation in this language."),
+            ),
+            models.UniqueConstraint(
+                fields=["localisation", "language"],
+                condition=Q(localisation__isnull=False),
+                name="one_section_translation_per_language",
+                violation_error_message=_("This section already has a translation in this language."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.language})"
+
+    def official(self, target: "Target") -> dict[str, str]:
+        """The target's position and salutation in this language, where translated."""
+        found = self.officials.get(str(target.pk)) if isinstance(self.officials, dict) else None
+        return {key: str(found.get(key) or "") for key in ("title", "salutation")} if found else {}
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        self.language = (self.language or "").strip()
+        if not LANGUAGE_CODE_RE.match(self.language):
+            errors.setdefault("language", []).append(_("Use a language code such as “fr” or “zh-Hant”."))
+        elif (
+            self.action_id
+            and self.localisation_id is None
+            and same_language(self.language, self.action.case_language)
+        ):
+            errors.setdefault("language", []).append(
+                _("The action itself is written in this language: correct it there.")
+            )
+        one_line_errors(self, ("title",), errors)
+        if not any(getattr(self, part).strip() for part in self.PARTS) and not self.officials:
+            errors.setdefault("title", []).append(_("A translation needs at least its title."))
+        if not isinstance(self.officials, dict) or not all(
+            isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
+            for v in self.officials.values()
+        ):
+            errors.setdefault("officials", []).append(_("Each official's position and salutation are text."))
+        elif any(CONTROL_RE.search(x) for v in self.officials.values() for x in v.values()):
+            errors.setdefault("officials", []).append(ONE_LINE)
+        if errors:
+            raise ValidationError(errors)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of the case as shown to a reader, with the language it is written in."""
+
+    text: str
+    language: str
+
+    @property
+    def lines(self) -> list[str]:
+        return lines(self.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class CaseText:
+    """The case as one reader reads it: each part in the language asked for where it is translated,
+    else in the original's; `found` says whether the reader's language was there at all."""
+
+    language: str  # the language most of it is in
+    asked: str
+    found: bool
+    parts: dict[str, Part]
+    sources: tuple["Translation", ...]  # most specific first: the section's, then the office's
+    languages: tuple[str, ...]  # every language the case can be read in here, the original first
+
+    def __getattr__(self, name: str) -> Part:
+        try:
+            return self.parts[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def official(self, target: "Target", part: str) -> Part:
+        """A target's position or salutation in the reader's language where translated, else as written."""
+        for source in self.sources:
+            if text := source.official(target).get(part):
+                return Part(text, source.language)
+        return Part(getattr(target, part), target.text_language)
 
 
 class Outcome(models.Model):

@@ -3,20 +3,21 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from .models import Action, Localisation, local_today
 
 
 def action_list(request):
     today = local_today()
+    open_actions = list(Action.objects.open_on(today).prefetch_related("translations"))
+    closed_actions = list(Action.objects.closed_on(today).prefetch_related("translations")[:50])
+    for action in open_actions + closed_actions:
+        action.case = action.text_in(get_language())
     return render(
         request,
         "actions/action_list.html",
-        {
-            "open_actions": Action.objects.open_on(today),
-            "closed_actions": Action.objects.closed_on(today)[:50],
-            "today": today,
-        },
+        {"open_actions": open_actions, "closed_actions": closed_actions, "today": today},
     )
 
 
@@ -32,7 +33,7 @@ def _ways(targets) -> dict[str, bool]:
 
 
 def action_detail(request, slug, section=None):
-    action = get_object_or_404(Action, slug=slug)
+    action = get_object_or_404(Action.objects.prefetch_related("translations"), slug=slug)
     # Staff who may see actions preview a draft once past their second factor (a password alone is not
     # enough, as on the staff desk); nobody else learns that it exists.
     if action.status == Action.Status.DRAFT and not _may_preview(request.user):
@@ -46,7 +47,14 @@ def action_detail(request, slug, section=None):
     )
     version = localisation or action  # whose deadline holds on this page
     today = local_today()
+    # The case in the language the reader picked from the page's list, else in the page's own.
+    case = action.text_in(request.GET.get("text") or get_language(), localisation)
+    if not case.found and request.GET.get("text"):
+        case = action.text_in(get_language(), localisation)
     targets = action.targets_for(localisation)
+    for target in targets:
+        target.shown_title = case.official(target, "title")
+        target.shown_salutation = case.official(target, "salutation")
     letters = action.letters_for(localisation)
     chain = action.chain() if action.earlier_id or action.updates.exists() else [action]
     position = next(i for i, ua in enumerate(chain) if ua.pk == action.pk)
@@ -55,6 +63,7 @@ def action_detail(request, slug, section=None):
         "actions/action_detail.html",
         {
             "action": action,
+            "case": case,
             "localisation": localisation,
             "deadline": version.effective_deadline,
             "is_open": version.is_open(today),

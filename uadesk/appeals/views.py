@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -41,7 +42,11 @@ def compose(request, slug):
     if not (localisation or action).is_open():
         page = {"action": action, "ending_outcomes": action.ending_outcomes()}
         return render(request, "appeals/closed.html", page, status=410)
-    page = {"action": action, "localisation": localisation}
+    page = {
+        "action": action,
+        "localisation": localisation,
+        "case": action.text_in(get_language(), localisation),
+    }
     if request.method != "POST":
         initial = writer_remembered(request)
         if target_id := request.GET.get("target", ""):

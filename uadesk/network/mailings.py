@@ -36,8 +36,14 @@ def desk_language(code: str) -> str | None:
 
 
 def action_languages(action: Action) -> list[str]:
-    """The languages the case can be read in: the one it is told in, then its model letters'."""
-    return list(dict.fromkeys([action.case_language, *(letter.language for letter in action.letters_for())]))
+    """The languages the case can be read in: the one it is told in, its translations', then its model
+    letters'."""
+    translated = [t.language for t in action.translations.all() if t.localisation_id is None]
+    return list(
+        dict.fromkeys(
+            [action.case_language, *translated, *(letter.language for letter in action.letters_for())]
+        )
+    )
 
 
 def reader_language(member_languages: list[str], action_languages: list[str]) -> str:

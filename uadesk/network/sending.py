@@ -69,9 +69,14 @@ def mailing_context(mailing: Mailing, language: str) -> dict:
     channels = {c for t in targets for c in t.channels_offered()}
     with translation.override(language):
         write_url = f"{settings.LINK_BASE_URL}{action.get_absolute_url()}"
+    case = action.text_in(language)
+    for target in targets:
+        target.shown_title = case.official(target, "title")
+        target.shown_salutation = case.official(target, "salutation")
     return {
         "mailing": mailing,
         "action": action,
+        "case": case,
         "outcome": mailing.outcome,
         "individuals": [i for i in action.individuals.all() if i.is_named],
         "targets": targets,

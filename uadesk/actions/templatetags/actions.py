@@ -28,6 +28,26 @@ def language_name(code: str) -> str:
         return code
 
 
+# The bare codes' names in their own language, as a list of languages to read in shows them.
+_OWN_NAMES = {"zh": "中文", "pt": "Português", "sr": "Српски"}
+
+
+@register.filter
+def language_own_name(code: str) -> str:
+    """The language's name in itself ("Français", "العربيّة"), which its reader finds whatever the page's
+    language; the name in the page's language when Django does not know it."""
+    code = (code or "").strip().lower()
+    if code in _OWN_NAMES:
+        return _OWN_NAMES[code]
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        try:
+            return get_language_info(code.split("-")[0])["name_local"]
+        except KeyError:
+            return language_name(code)
+
+
 @register.simple_tag
 def language_attrs(code: str | None) -> str:
     """` lang="xx" dir="ltr|rtl"` for text written in that language, to put in its element's tag: the
