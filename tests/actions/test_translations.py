@@ -16,6 +16,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def action(db):
+    return case_in_english()
+
+
+def case_in_english() -> Action:
     """A made-up case, told in English, with a minister to write to and an embassy to copy to."""
     action = Action.objects.create(
         slug="river-defenders",
@@ -310,3 +314,16 @@ def client_for():
     from django.test import Client
 
     return Client()
+
+
+def test_the_api_gives_each_translation_with_the_officials_by_their_target_id(client, action):
+    french(action)
+    minister, _embassy = action.targets.order_by("position")
+    data = client.get(f"/api/advocacy_campaigns/{action.slug}").json()
+    assert data["language"] == "en"
+    [fr] = data["translations"]
+    assert fr["language"] == "fr" and fr["title"].startswith("Deux défenseurs")
+    assert fr["asks"] == ["Libérez-les immédiatement", "Laissez-les voir leurs avocats et leurs familles"]
+    assert fr["targets"] == [
+        {"id": minister.pk, "title": "Ministre de l’Intérieur", "salutation": "Madame la Ministre"}
+    ]

@@ -3,8 +3,12 @@
 import pytest
 
 from tests.network.test_mailings import draft, member, send_and_queue
+from tests.network.test_print_run import member as member_by_post
+from tests.network.test_print_run import read
 from uadesk.actions.models import Translation
 from uadesk.delivery.tasks import deliver_messages
+from uadesk.network.models import Mailing, Member, Recipient
+from uadesk.network.printrun import print_run_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +45,19 @@ def test_a_member_gets_the_case_translated_and_one_without_a_translation_gets_th
     assert '<html lang="ar" dir="rtl"' in html
     assert f'<h1 lang="en" dir="auto">{open_action.title}</h1>' in html
     assert "Detenidos" not in html
+
+
+def test_the_print_run_gives_a_member_by_post_the_case_in_their_language(open_action):
+    Translation.objects.create(
+        action=open_action, language="fr", title="Disparus et détenus arbitrairement",
+        summary="Un résumé du cas en français.", asks="Libérez-les",
+    )  # fmt: skip
+    reader = member_by_post("Alain Dupont", ["12 rue des Lilas", "75011 Paris"], "75011", "fr")
+    other = member_by_post("Clara Weiss", ["Lindenstraße 4", "10117 Berlin"], "10117", "de")
+    mailing = Mailing.objects.create(action=open_action, kind=Mailing.Kind.NEW)
+    for m, language in ((reader, "fr"), (other, "de")):
+        Recipient.objects.create(mailing=mailing, member=m, language=language, channel=Member.Channel.POST)
+    text = " ".join(" ".join(p.extract_text().split()) for p in read(print_run_pdf(mailing)).pages)
+    assert "Disparus et détenus arbitrairement" in text and "Un résumé du cas en français." in text
+    # Clara reads German, which the case is not translated into: her pages tell it as the UA does.
+    assert " ".join(open_action.summary.split()[:6]) in text

@@ -115,6 +115,21 @@ CAMPAIGN = {
     },
     "targets": {"type": "array", "items": ref("Target")},
     "letters": {"type": "array", "items": ref("Letter")},
+    "language": STR,
+    "translations": {
+        "type": "array",
+        "items": obj(
+            {
+                "language": STR,
+                "title": STR,
+                "description": STR,
+                "additional_information": STR,
+                "asks": STR_LIST,
+                "delivery_notes": STR_LIST,
+                "targets": {"type": "array", "items": obj({"id": INT, "title": STR, "salutation": STR})},
+            }
+        ),
+    },
     "total_outreaches": INT,
     "created_date": DATETIME,
     "modified_date": DATETIME,

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db.models import Q
 from django.urls import reverse
 
-from uadesk.actions.models import Action, ModelLetter, Target
+from uadesk.actions.models import Action, ModelLetter, Target, Translation, lines
 
 from .http import ApiError
 
@@ -65,9 +65,23 @@ def letter_data(letter: ModelLetter) -> dict:
     }
 
 
+def translation_data(translation: Translation, targets: list[Target]) -> dict:
+    """The case in one more language, in the campaign's own names; the officials by their target id."""
+    return {
+        "language": translation.language,
+        "title": translation.title,
+        "description": translation.summary,
+        "additional_information": translation.additional_information,
+        "asks": lines(translation.asks),
+        "delivery_notes": lines(translation.delivery_notes),
+        "targets": [{"id": t.pk, **translation.official(t)} for t in targets if translation.official(t)],
+    }
+
+
 def campaign_data(request, action: Action) -> dict:
     """An action as an OSDI advocacy campaign; its own targets and letters (not a section's) inline."""
     base = reverse("api:campaign", kwargs={"slug": action.slug})
+    own_targets = [t for t in action.targets.all() if t.localisation_id is None]
     return {
         "identifiers": [f"uadesk:{action.slug}"],
         "slug": action.slug,
@@ -92,8 +106,12 @@ def campaign_data(request, action: Action) -> dict:
         "individuals": [
             {"name": i.name, "pronoun": i.pronoun, "status": i.status} for i in action.individuals.all()
         ],
-        "targets": [target_data(t) for t in action.targets.all() if t.localisation_id is None],
+        "targets": [target_data(t) for t in own_targets],
         "letters": [letter_data(m) for m in action.letters.all() if m.localisation_id is None],
+        "language": action.case_language,
+        "translations": [
+            translation_data(t, own_targets) for t in action.translations.all() if t.localisation_id is None
+        ],
         "total_outreaches": action.total_outreaches,
         "created_date": action.created_at,
         "modified_date": action.updated_at,

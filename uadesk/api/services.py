@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from uadesk.actions.models import Action, Individual, ModelLetter, Target
+from uadesk.actions.models import Action, Individual, ModelLetter, Target, Translation
 from uadesk.actions.services import RedirectRefused, action_create_from_document, target_save
 from uadesk.appeals.models import Appeal
 from uadesk.delivery.models import Message
@@ -43,6 +43,7 @@ def actions_queryset(*, drafts: bool) -> models.QuerySet:
             Prefetch("targets", queryset=Target.objects.filter(localisation__isnull=True)),
             Prefetch("letters", queryset=ModelLetter.objects.filter(localisation__isnull=True)),
             Prefetch("individuals", queryset=Individual.objects.all()),
+            Prefetch("translations", queryset=Translation.objects.filter(localisation__isnull=True)),
         )
         .order_by("-updated_at", "-pk")
     )

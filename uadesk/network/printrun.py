@@ -134,17 +134,18 @@ def print_run_case(mailing: Mailing, language: str, *, today: datetime.date) -> 
             if translation_letter
             else ""
         )
+        case = action.text_in(language)
         return RunCase(
             language=language,
             kind=mailing.get_kind_display(),
             date=date_format(today),
-            title=action.title,
+            title=case.title.text,
             reference=_reference(action),
             deadline=deadline,
             intro="\n\n".join(intro),
-            summary=action.summary,
+            summary=case.summary.text,
             individuals=[_individual(p) for p in action.individuals.all() if p.is_named],
-            asks=action.ask_list,
+            asks=case.asks.lines,
             url=url,
             letter=_run_letter(letter, "") if writing else None,
             translation=_run_letter(translation_letter, translation_heading) if writing else None,
@@ -158,7 +159,7 @@ def print_run_case(mailing: Mailing, language: str, *, today: datetime.date) -> 
             ]
             if writing
             else [],
-            case_language=action.case_language,
+            case_language=case.summary.language,
             words={
                 "deadline": _("Deadline:"),
                 "who": _("Who"),
