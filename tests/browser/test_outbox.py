@@ -45,7 +45,7 @@ def test_staff_send_a_failed_letter_again_from_the_outbox(
     page.locator("select[name=action]").select_option("retry")
     page.get_by_role("button", name="Run").click()
     page.locator(".messagelist").wait_for()
-    assert "1 messages queued again." in page.locator(".messagelist").inner_text()
+    assert "1 message queued again." in page.locator(".messagelist").inner_text()
 
     wait_until(lambda: len(mailbox.messages) == 1, message="the letter sent again never arrived")
     assert mailbox.messages[0]["Message-ID"] == appeal.message_id

@@ -102,8 +102,8 @@ def test_confirming_imports_the_good_rows(staff_client, desk):
     done = staff_client.post(IMPORT, {"key": key_of(upload(staff_client, CSV))}, follow=True)
     assert done.status_code == 200
     assert (
-        "2 members added and 1 updated: 2 members now, 1 waiting for their confirmation (1 welcome emails); "
-        "9 not imported." in done.content.decode()
+        "2 members added and 1 updated: 2 members now, 1 waiting for their confirmation; 9 not imported. "
+        "1 welcome email queued." in done.content.decode()
     )
     ana = Member.objects.get(supporter__email_hash=crypto.email_hash("ana@example.org"))
     assert (ana.status, ana.source, ana.consent_origin, ana.languages) == (

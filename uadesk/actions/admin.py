@@ -468,7 +468,8 @@ class ActionAdmin(admin.ModelAdmin):
         for action in closing:
             action.close()
             self.log_change(request, action, "Closed")  # the audit log sees bulk actions too
-        self.message_user(request, _("%(count)d actions closed.") % {"count": len(closing)})
+        closed = ngettext("%(count)d action closed.", "%(count)d actions closed.", len(closing))
+        self.message_user(request, closed % {"count": len(closing)})
 
 
 @admin.register(Section)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from uadesk.staff import audit
 
@@ -78,32 +79,49 @@ class MessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the record of what went out stays; cancel what should not go
 
-    def apply_change(self, request, queryset, service, code: str, done: str) -> None:
-        """One of staff's changes to the selected messages, in the audit log, and said back to them."""
+    def apply_change(self, request, queryset, service, code: str, done) -> None:
+        """One of staff's changes to the selected messages, in the audit log, and said back to them;
+        `done(count)` is the sentence, for one message or for several."""
         count = service(messages=queryset)
         audit.log(code, user=request.user, obj=Message, count=count)
-        self.message_user(request, done % {"count": count})
+        self.message_user(request, done(count) % {"count": count})
 
     @admin.action(description=_("Hold the selected messages"), permissions=["change"])
     def hold(self, request, queryset):
         self.apply_change(
-            request, queryset, messages_hold, "uadesk.message.held", _("%(count)d messages held.")
+            request,
+            queryset,
+            messages_hold,
+            "uadesk.message.held",
+            lambda n: ngettext("%(count)d message held.", "%(count)d messages held.", n),
         )
 
     @admin.action(description=_("Release the selected held messages"), permissions=["change"])
     def release(self, request, queryset):
         self.apply_change(
-            request, queryset, messages_release, "uadesk.message.released", _("%(count)d messages released.")
+            request,
+            queryset,
+            messages_release,
+            "uadesk.message.released",
+            lambda n: ngettext("%(count)d message released.", "%(count)d messages released.", n),
         )
 
     @admin.action(description=_("Try the selected failed messages again"), permissions=["change"])
     def retry(self, request, queryset):
         self.apply_change(
-            request, queryset, messages_retry, "uadesk.message.retried", _("%(count)d messages queued again.")
+            request,
+            queryset,
+            messages_retry,
+            "uadesk.message.retried",
+            lambda n: ngettext("%(count)d message queued again.", "%(count)d messages queued again.", n),
         )
 
     @admin.action(description=_("Cancel the selected messages"), permissions=["change"])
     def cancel(self, request, queryset):
         self.apply_change(
-            request, queryset, messages_cancel, "uadesk.message.cancelled", _("%(count)d messages cancelled.")
+            request,
+            queryset,
+            messages_cancel,
+            "uadesk.message.cancelled",
+            lambda n: ngettext("%(count)d message cancelled.", "%(count)d messages cancelled.", n),
         )

@@ -94,9 +94,14 @@ class MemberAdmin(ReadOnlyAdmin):
                 request,
                 _(
                     "%(created)d members added and %(updated)d updated: %(active)d members now, %(pending)d "
-                    "waiting for their confirmation (%(welcomed)d welcome emails); %(skipped)d not imported."
+                    "waiting for their confirmation; %(skipped)d not imported."
                 )
-                % (vars(done) | {"skipped": done.skipped + len(checked.bad)}),
+                % (vars(done) | {"skipped": done.skipped + len(checked.bad)})
+                + " "
+                + ngettext(
+                    "%(welcomed)d welcome email queued.", "%(welcomed)d welcome emails queued.", done.welcomed
+                )
+                % {"welcomed": done.welcomed},
                 messages.SUCCESS,
             )
             return redirect(reverse("admin:network_member_changelist"))
