@@ -1,6 +1,7 @@
 """The one settings module of uadesk, read from the environment."""
 
 import datetime
+import ipaddress
 import os
 import re
 import secrets
@@ -136,6 +137,7 @@ INSTALLED_APPS = [
     "uadesk.network",
     "uadesk.reports",
     "uadesk.api",
+    "uadesk.operations",
     # Last: its roles take in the permissions of every app above.
     "uadesk.staff",
 ]
@@ -209,7 +211,11 @@ if os.environ.get("DATABASE_URL"):
     # Kept connections are not checked with a SELECT 1 before each request (a round trip on every
     # signature): one the server dropped meanwhile (a restart, a failover) fails its first statement,
     # is closed, and the view runs again on a new one (uadesk/database.py); the worker reconnects.
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    try:
+        DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    except ValueError as error:
+        # One line and exit status 2 (uadesk/cli.py), not a traceback; the URL may hold a password.
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
 else:
     DATABASES = {
         "default": {
@@ -359,6 +365,28 @@ else:
     }
 # How many proxies of our own stand before the desk (each adds one X-Forwarded-For entry).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# Monitoring (uadesk/operations): /metrics answers a scraper that sends "Authorization: Bearer
+# METRICS_TOKEN", or one from these networks (comma-separated CIDRs; the client's address as found
+# through TRUSTED_PROXY_COUNT); anyone else gets 403 and no figure.
+METRICS_TOKEN = envsecret("METRICS_TOKEN") or ""
+METRICS_ALLOWED_NETWORKS = []
+for _net in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128").split(","):
+    try:
+        if _net.strip():
+            METRICS_ALLOWED_NETWORKS.append(str(ipaddress.ip_network(_net.strip(), strict=False)))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_NETWORKS must be CIDRs separated by commas (10.0.0.0/8), not {_net.strip()!r}"
+        ) from None
+# `uadesk status` says unhealthy when a message has been due this long with no worker taking it (mailing
+# copies aside: a big mailing takes hours), when no task started for this long (workers or the scheduler
+# stopped) or a due task waited this long, or when more messages than this failed among those queued in
+# the last day.
+STATUS_MAX_DUE_SECONDS = envint("STATUS_MAX_DUE_SECONDS", 15 * 60)
+STATUS_WORKER_SILENCE_SECONDS = envint("STATUS_WORKER_SILENCE_SECONDS", 5 * 60)
+STATUS_MAX_TASK_LAG_SECONDS = envint("STATUS_MAX_TASK_LAG_SECONDS", 5 * 60)
+STATUS_MAX_FAILED_MESSAGES = envint("STATUS_MAX_FAILED_MESSAGES", 10)
 # Reminders go this many days before an action's deadline, to supporters who asked and have not acted.
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 REMINDER_RATE_PER_ADDRESS = envint("REMINDER_RATE_PER_ADDRESS", 10)

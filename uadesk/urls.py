@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from . import views, webfonts
 from .ingest import views as ingest_views
+from .operations import views as operations_views
 from .petitions import views as petition_views
 
 admin.site.site_header = "uadesk"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("staff/reports/", include("uadesk.reports.urls")),
     path("staff/", admin.site.urls),
     path("health/", views.health, name="health"),
+    # For Prometheus, at the path it asks by default (a token or an allowed network: uadesk/operations).
+    path("metrics", operations_views.metrics, name="metrics"),
     path("fonts/<str:token>.css", webfonts.stylesheet, name="webfonts_stylesheet"),
     path("fonts/<str:token>.woff2", webfonts.face, name="webfonts_face"),
     path("api/", include("uadesk.api.urls")),

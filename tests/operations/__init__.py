@@ -1,0 +1,1 @@
+"""Tests of uadesk/operations: /metrics and `uadesk status`."""
