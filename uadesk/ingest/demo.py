@@ -19,7 +19,7 @@ def demo_load(*, reopen: bool = True) -> tuple[Action, bool]:
     The seed's own deadline (23 September 2022) has passed, so by default the demo
     extends it, with that reason shown on the page, so the desk can be tried out.
     """
-    result = action_ingest(text=SEED.read_text(encoding="utf-8"))
+    result = action_ingest(text=SEED.read_text(encoding="utf-8"), as_new=True)
     action = result.action
     if not result.created:
         return action, False

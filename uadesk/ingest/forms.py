@@ -1,9 +1,11 @@
-"""The form staff use to bring in an Urgent Action document."""
+"""The forms staff use to bring in an Urgent Action document, and to choose the action a translation joins."""
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from uadesk.actions.models import Action
 
 from .errors import DocumentTooComplex, IngestError
 from .readers import SUPPORTED
@@ -53,3 +55,14 @@ class IngestForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         data["source_text"] = text
         return data
+
+
+GONE = _("The action this document was to be added to is no longer on the desk: import the document again.")
+
+
+class TranslationChoiceForm(forms.Form):
+    """The action staff chose to add a translated document to, from the page that asked them."""
+
+    action = forms.ModelChoiceField(
+        queryset=Action.objects.all(), error_messages={"required": GONE, "invalid_choice": GONE}
+    )

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             if as_json:
                 self.print_json(document_parse(text=text))
                 return
-            result = action_ingest(text=text)
+            # A translation of a UA the desk holds is a draft of its own here, as it always was: the choice
+            # to add it as the action's translation is the staff desk's (views.same_ua).
+            result = action_ingest(text=text, as_new=True)
         except IngestError as error:
             raise CommandError(f"{file}: {error}", returncode=2) from None
         except OSError as error:
