@@ -143,6 +143,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every line logged while answering, and the answer itself, carry the request's id.
+    "uadesk.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so the static files it answers carry the policies too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -447,19 +449,35 @@ FILE_UPLOAD_HANDLERS = [
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Lines about a request name its view and status, not its path: a data page's path is its key
-# (uadesk/logs.py). The filter sits on Django's request loggers, so any handler gets the clean
+# One line an event, with the request's id (also on the lines of the tasks it queued), and no personal
+# data: lines about a request name its view and status, not its path, since a data page's path is its
+# key (uadesk/logs.py). That filter sits on Django's request loggers, so any handler gets the clean
 # record, and on our handler, which also hears the loggers Django names after each exception.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or "text"
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_paths": {"()": "uadesk.logs.RequestPathFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_paths"]}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {
+        "no_paths": {"()": "uadesk.logs.RequestPathFilter"},
+        "ids": {"()": "uadesk.logs.ContextFilter"},
+        "task_routine": {"()": "uadesk.logs.TaskRoutineFilter"},
+    },
+    "formatters": {
+        "text": {"()": "uadesk.logs.TextFormatter"},
+        "json": {"()": "uadesk.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_paths", "ids"], "formatter": LOG_FORMAT}
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").strip().upper()},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.request": {"filters": ["no_paths"]},
         "django.security.csrf": {"filters": ["no_paths"]},
+        # Each task's start and success (the worker sets this logger to INFO itself).
+        "django.tasks": {"filters": ["task_routine"]},
         # The font subsetter (uadesk/webfonts.py) tells every table it prunes at INFO.
         "fontTools": {"level": "WARNING"},
     },

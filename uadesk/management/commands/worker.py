@@ -8,6 +8,8 @@ from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands import db_worker
 
 from uadesk.database import connection_lost
+from uadesk.logs import task_outcome
+from uadesk.requestid import task_context
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,12 @@ class Worker(db_worker.Worker):
                 for db in connections.all(initialized_only=True):
                     db.close()
                 time.sleep(self.interval or 1)
+
+    def run_task(self, db_task_result) -> None:
+        # Its lines carry the id of the request that queued it; one line if it did something.
+        with task_context(db_task_result):
+            super().run_task(db_task_result)
+            task_outcome(db_task_result)
 
 
 class Command(db_worker.Command):
