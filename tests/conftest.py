@@ -79,10 +79,16 @@ def confirm_links(messages) -> list[str]:
 
 def desk_callbacks(callbacks) -> list:
     """The work a test's commit queued, without the lost-connection guard's own bookkeeping (it notes
-    each commit of a request, uadesk/database.py: RequestWrites)."""
+    each commit of a request, uadesk/database.py: RequestWrites) and the page cache's (a change to what
+    the public pages show starts a new generation of them, uadesk/pagecache.py)."""
+    from uadesk import pagecache
     from uadesk.database import RequestWrites
 
-    return [c for c in callbacks if not isinstance(getattr(c, "__self__", None), RequestWrites)]
+    return [
+        c
+        for c in callbacks
+        if not isinstance(getattr(c, "__self__", None), RequestWrites) and c is not pagecache._new_generation
+    ]
 
 
 def totp_code(device, at: datetime.datetime) -> str:

@@ -9,6 +9,8 @@ class UadeskConfig(AppConfig):
     verbose_name = "uadesk"
 
     def ready(self):
+        from . import pagecache
         from .database import install_close_when_lost
 
         connection_created.connect(install_close_when_lost)
+        pagecache.watch_changes()

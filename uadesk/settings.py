@@ -203,6 +203,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # After Django's own csrf processor, which it replaces on a page kept for all visitors.
+                "uadesk.pagecache.csrf_slot",
             ],
         },
     },
@@ -365,6 +367,11 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "uadesk_cache"}
     }
+# The public pages a surge lands on (an action, the list, the letter form's first view, a petition's
+# count) are kept rendered in the cache above for at most this long, and dropped at once when staff
+# change what they show (uadesk/pagecache.py); a count on them is that much older than
+# PETITION_COUNT_SECONDS says. A few seconds already serve almost every view of a surge. 0: none kept.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 5)
 # How many proxies of our own stand before the desk (each adds one X-Forwarded-For entry).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 

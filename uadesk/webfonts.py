@@ -181,9 +181,22 @@ def face(request, token: str):
     return _cached(HttpResponse(face_subset(value[0], value[1]), content_type="font/woff2"))
 
 
+def with_faces(html: str) -> str:
+    """The HTML page with the link to the stylesheet of the faces it needs in its <head>, if any."""
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    language = re.search(r'<html lang="([^"]*)"', html)
+    path = stylesheet_path(_SELECT.sub("", html), language.group(1) if language else "")
+    if path is None:
+        return html
+    return html[:head_end] + f'<link rel="stylesheet" href="{path}">\n' + html[head_end:]
+
+
 class WebFontMiddleware:
     """Links the stylesheet of the faces a public HTML page needs into its <head>. The staff desk is
-    left out: its pages use the admin's own fonts."""
+    left out: its pages use the admin's own fonts; so is a page kept by uadesk/pagecache.py, linked when
+    it was kept."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -193,19 +206,15 @@ class WebFontMiddleware:
         if (
             response.status_code != 200
             or response.streaming
+            or getattr(response, "faces_linked", False)
             or not response.get("Content-Type", "").startswith("text/html")
             or request.path.startswith("/staff/")
         ):
             return response
         html = response.content.decode(response.charset)
-        head_end = html.find("</head>")
-        if head_end < 0:
-            return response
-        language = re.search(r'<html lang="([^"]*)"', html)
-        path = stylesheet_path(_SELECT.sub("", html), language.group(1) if language else "")
-        if path is not None:
-            link = f'<link rel="stylesheet" href="{path}">\n'
-            response.content = (html[:head_end] + link + html[head_end:]).encode(response.charset)
+        linked = with_faces(html)
+        if linked is not html:
+            response.content = linked.encode(response.charset)
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
         return response

@@ -664,7 +664,11 @@ class Target(models.Model):
     def email_take_again(cls, targets, now) -> int:
         """Staff corrected or checked these targets' email: supporters may write to it again, and the
         bounces so far no longer count towards marking it failing."""
-        return targets.update(email_failing_since=None, email_bounces_cleared_at=now)
+        from uadesk import pagecache  # it imports the models' apps
+
+        taken = targets.update(email_failing_since=None, email_bounces_cleared_at=now)
+        pagecache.pages_changed()  # an update() sends no signal; the pages offer email again
+        return taken
 
     @property
     def address_lines(self) -> list[str]:

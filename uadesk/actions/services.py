@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from uadesk import pagecache
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import runs_kick
 
@@ -131,7 +132,12 @@ def action_create_from_document(
 def actions_close_expired(*, today: datetime.date) -> int:
     """Closes every published action whose deadline (extension included) has passed; safe to run twice."""
     expired = Q(deadline_extended_to__lt=today) | Q(deadline_extended_to__isnull=True, deadline__lt=today)
-    return Action.objects.filter(expired, status=Action.Status.PUBLISHED).update(status=Action.Status.CLOSED)
+    closed = Action.objects.filter(expired, status=Action.Status.PUBLISHED).update(
+        status=Action.Status.CLOSED
+    )
+    if closed:
+        pagecache.pages_changed()  # an update() sends no signal
+    return closed
 
 
 def outcome_notices_queue(outcome: Outcome) -> int:

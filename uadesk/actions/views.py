@@ -5,9 +5,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
+from uadesk import pagecache
+
 from .models import Action, Localisation, local_today
 
 
+@pagecache.shared()
 def action_list(request):
     today = local_today()
     open_actions = list(Action.objects.open_on(today).prefetch_related("translations"))
@@ -32,6 +35,7 @@ def _ways(targets) -> dict[str, bool]:
     return {"email": bool(offered & {"email", "mailto"}), "fax": "fax" in offered, "post": "post" in offered}
 
 
+@pagecache.shared(query=("text",))
 def action_detail(request, slug, section=None):
     action = get_object_or_404(Action.objects.prefetch_related("translations"), slug=slug)
     # Staff who may see actions preview a draft once past their second factor (a password alone is not

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from uadesk import pagecache
 from uadesk.actions.models import Action, Target
 from uadesk.delivery.models import Message
 from uadesk.delivery.services import message_queue
@@ -348,6 +349,7 @@ def appeal_bounced(*, bounce: Bounce, now: datetime.datetime | None = None) -> B
             failing = letters >= settings.TARGET_BOUNCES_TO_FAIL and not target.email_failing_since
             if failing:
                 Target.objects.filter(pk=target.pk).update(email_failing_since=now)
+                pagecache.pages_changed()  # the pages stop offering its email
     appeal.refresh_from_db()
     return BounceRecorded("bounced", appeal, target_failing=failing)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from uadesk import pagecache
 from uadesk.actions.models import Action, Localisation
 from uadesk.database import rerun_safe
 from uadesk.numbers import parse_int
@@ -35,7 +36,13 @@ def _localisation(action, request):
     )
 
 
+def _writer_known(request) -> bool:
+    return _writer_cookie() in request.COOKIES
+
+
 @rerun_safe  # appeal_submit finds the appeals of the form's key (`key`) and makes no new ones
+# The first view of the form is the same for every new writer; one the desk remembers sees their own.
+@pagecache.shared(query=("target", "section"), bypass=_writer_known)
 def compose(request, slug):
     action = get_object_or_404(Action.objects.public(), slug=slug)
     localisation = _localisation(action, request)
@@ -48,7 +55,7 @@ def compose(request, slug):
         "case": action.text_in(get_language(), localisation),
     }
     if request.method != "POST":
-        initial = writer_remembered(request)
+        initial = writer_remembered(request) | {"key": pagecache.one_time_key(request)}
         if target_id := request.GET.get("target", ""):
             initial["targets"] = [n] if (n := parse_int(target_id)) is not None else []
         return render(

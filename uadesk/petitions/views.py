@@ -15,6 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 
+from uadesk import pagecache
 from uadesk.database import rerun_safe
 from uadesk.languages import for_every_reader
 from uadesk.numbers import parse_int
@@ -190,6 +191,7 @@ def widget(request, slug):
     return response
 
 
+@pagecache.shared()
 def count(request, slug):
     petition = _petition(slug)
     number = petition.count()

@@ -1,0 +1,223 @@
+"""The public pages a surge lands on are kept rendered for everyone (uadesk/pagecache.py): a change by
+staff shows at the next view, and nothing of one visitor's own reaches another."""
+
+import datetime
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests.appeals.test_compose import OPEN_DAY, compose_url, form_data
+from tests.conftest import at, staff_login
+from uadesk import pagecache
+from uadesk.actions.models import Action, Translation
+from uadesk.actions.services import actions_close_expired
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def html(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def retitle_unseen(action, title: str) -> None:
+    """Changes the title as no staff form does (an update() sends no signal): a kept page still shows
+    the old one, which is how a test tells a kept page from a fresh one."""
+    Action.objects.filter(pk=action.pk).update(title=title)
+
+
+def test_a_kept_page_is_served_until_staff_change_the_action_and_the_next_view_shows_the_change(
+    client, seed_action
+):
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        for page in (url, reverse("actions:list")):
+            assert "MISSING AND ARBITRARILY DETAINED IN XINJIANG" in html(client, page)
+        retitle_unseen(seed_action, "A TITLE NOBODY SAVED")
+        for page in (url, reverse("actions:list")):
+            assert "MISSING AND ARBITRARILY DETAINED IN XINJIANG" in html(Client(), page), "kept"
+
+        seed_action.refresh_from_db()
+        seed_action.title = "FREE THE 48 OF XINJIANG"
+        seed_action.save()
+        assert "FREE THE 48 OF XINJIANG" in html(client, url)
+        assert "FREE THE 48 OF XINJIANG" in html(client, reverse("actions:list"))
+
+
+def test_a_change_to_an_official_or_a_new_translation_shows_at_the_next_view(client, seed_action):
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        assert "Ma Xingrui" in html(client, url)
+        ma = seed_action.targets.get(name="Ma Xingrui")
+        ma.name = "Chen Xiaojiang"
+        ma.save()
+        page = html(client, url)
+        assert "Chen Xiaojiang" in page and "Ma Xingrui" not in page
+
+        french = html(client, "/fr" + url.removeprefix("/en"))
+        assert "Ce dossier n'a pas été traduit" in french or "Ce dossier n&#x27;a pas été traduit" in french
+        Translation.objects.create(action=seed_action, language="fr", title="DISPARUS AU XINJIANG")
+        assert "DISPARUS AU XINJIANG" in html(client, "/fr" + url.removeprefix("/en"))
+
+
+def test_each_language_and_chosen_text_is_kept_apart_and_other_addresses_are_rendered_afresh(
+    client, seed_action
+):
+    Translation.objects.create(action=seed_action, language="fr", title="DISPARUS AU XINJIANG")
+    url = seed_action.get_absolute_url()
+    french_url = "/fr" + url.removeprefix("/en")
+    with at(OPEN_DAY):
+        assert '<html lang="en"' in html(client, url)
+        assert "DISPARUS AU XINJIANG" in html(client, french_url)
+        assert "MISSING AND ARBITRARILY DETAINED IN XINJIANG" in html(client, french_url + "?text=en")
+        assert '<html lang="en"' in html(client, url), "the French page is not the English one"
+        retitle_unseen(seed_action, "A TITLE NOBODY SAVED")
+        # An address with a parameter the page does not read is never kept nor served from the cache.
+        assert "A TITLE NOBODY SAVED" in html(client, url + "?utm_source=newsletter")
+        assert "A TITLE NOBODY SAVED" not in html(client, url)
+
+
+def test_each_visitor_gets_their_own_csrf_token_on_a_kept_page_and_it_works(seed_action):
+    url = seed_action.get_absolute_url()
+    tokens = []
+    with at(OPEN_DAY):
+        for _ in range(2):
+            visitor = Client(enforce_csrf_checks=True)
+            page = html(visitor, url)
+            assert pagecache.SLOT not in page
+            [token] = set(TOKEN.findall(page))
+            tokens.append(token)
+            # The language switch of the kept page, posted with this visitor's token and cookie.
+            switched = visitor.post(
+                reverse("set_language"), {"language": "fr", "next": url, "csrfmiddlewaretoken": token}
+            )
+            assert switched.status_code == 302 and switched["Location"].startswith("/fr/")
+    assert tokens[0] != tokens[1]
+    intruder = Client(enforce_csrf_checks=True)
+    html(intruder, url)
+    refused = intruder.post(
+        reverse("set_language"), {"language": "fr", "next": url, "csrfmiddlewaretoken": tokens[0]}
+    )
+    assert refused.status_code == 403, "another visitor's token is not this one's"
+
+
+def test_a_writer_the_form_remembers_sees_their_own_details_and_nobody_else_does(client, seed_action):
+    with at(OPEN_DAY):
+        stranger_first = html(Client(), compose_url(seed_action))  # kept for new writers
+        assert client.post(compose_url(seed_action), form_data(seed_action, step="send")).status_code == 302
+        own = html(client, compose_url(seed_action))
+        stranger = html(Client(), compose_url(seed_action))
+    assert re.search(r'name="name"[^>]*value="Ada Lovelace"', own)
+    assert "Ada Lovelace" not in stranger and "ada@example.org" not in stranger
+    fresh = re.compile(r'name="(csrfmiddlewaretoken|key)" value="[^"]+"')  # new in each answer
+    assert fresh.sub("", stranger) == fresh.sub("", stranger_first)
+
+
+def test_staff_signed_in_see_fresh_pages_and_their_preview_of_a_draft_is_never_kept(
+    client, seed_action, django_user_model
+):
+    seed_action.status = Action.Status.DRAFT
+    seed_action.save()
+    user = django_user_model.objects.create_user("editor", password="a long staff password", is_staff=True)
+    user.is_superuser = True
+    user.save()
+    staff = staff_login(client, user)
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        assert "MISSING AND ARBITRARILY DETAINED IN XINJIANG" in html(staff, url)
+        html(Client(), url, status=404)
+        retitle_unseen(seed_action, "A TITLE NOBODY SAVED")
+        assert "A TITLE NOBODY SAVED" in html(staff, url)
+
+
+def test_an_error_page_rendered_for_the_cache_holds_the_visitors_token_not_the_slot(client, seed_action):
+    page = html(client, reverse("actions:detail", kwargs={"slug": "no-such-action"}), status=404)
+    assert pagecache.SLOT not in page and TOKEN.search(page)
+
+
+def test_closing_the_expired_actions_shows_at_once(client, seed_action):
+    url = seed_action.get_absolute_url()
+    with at(datetime.date(2022, 9, 24)):
+        assert "This action is closed" in html(client, url)  # the day after its deadline
+        assert actions_close_expired(today=datetime.date(2022, 9, 24)) == 1
+        assert "This action is closed" in html(client, url)
+    with at(OPEN_DAY):
+        assert "This action is closed" in html(client, url)
+        seed_action.refresh_from_db()
+        seed_action.status = Action.Status.PUBLISHED
+        seed_action.save()
+        assert "This action is closed" not in html(client, url)
+
+
+def test_a_kept_page_links_the_faces_of_its_scripts_once(client, seed_action):
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        pages = [html(Client(), url) for _ in range(2)]
+    for page in pages:
+        assert len(re.findall(r'<link rel="stylesheet" href="/fonts/[^"]+\.css">', page)) == 1
+
+
+def test_the_petition_count_keeps_its_headers_and_a_signature_does_not_empty_the_cache(client, petition):
+    url = reverse("petition_count", kwargs={"slug": petition.slug})
+    first = client.get(url)
+    generation = cache.get(pagecache.GENERATION)
+    petition.signatures.create(name="Bo Chen", country="FR", household_place=1)
+    again = client.get(url)
+    assert cache.get(pagecache.GENERATION) == generation
+    assert json.loads(again.content) == json.loads(first.content)
+    assert again["Access-Control-Allow-Origin"] == "*" and again["Cache-Control"].startswith("public")
+    petition.goal = 20
+    petition.save()
+    assert json.loads(client.get(url).content)["goal"] == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_starts_a_new_generation_again_after_the_commit(client, seed_action):
+    """A view that read the old rows while the change was being written kept its page under the
+    generation set at the save; the commit sets another, so that page is never served."""
+    with transaction.atomic():
+        seed_action.title = "FREE THE 48 OF XINJIANG"
+        seed_action.save()
+        during = cache.get(pagecache.GENERATION)
+    after = cache.get(pagecache.GENERATION)
+    assert during and after and during != after
+    with at(OPEN_DAY):
+        assert "FREE THE 48 OF XINJIANG" in html(client, seed_action.get_absolute_url())
+
+
+def test_no_page_is_kept_when_the_desk_keeps_none(client, seed_action, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        html(client, url)
+        retitle_unseen(seed_action, "A TITLE NOBODY SAVED")
+        assert "A TITLE NOBODY SAVED" in html(client, url)
+
+
+def test_each_new_writer_gets_a_form_key_of_their_own_and_both_letters_are_taken(seed_action):
+    """The letter form's first view is kept, but its one-time key is new in each answer: two writers
+    given the same key would send one letter between them."""
+    from uadesk.appeals.models import Appeal
+
+    keys = []
+    with at(OPEN_DAY):
+        for name in ("Ada Lovelace", "Grace Hopper"):
+            writer = Client()
+            page = html(writer, compose_url(seed_action))
+            assert pagecache.KEY_SLOT not in page
+            [key] = re.findall(r'name="key" value="([^"]+)"', page)
+            keys.append(key)
+            sent = writer.post(
+                compose_url(seed_action), form_data(seed_action, key=key, name=name, step="send")
+            )
+            assert sent.status_code == 302
+    assert keys[0] != keys[1]
+    assert Appeal.objects.values("submission").distinct().count() == 2
