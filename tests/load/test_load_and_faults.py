@@ -25,10 +25,8 @@ writer holds the database for a few seconds instead, as a long write would. UADE
 the time under load (25 s).
 """
 
-import http.cookies
 import json
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -41,12 +39,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.api.helpers import Receiver
-from tests.conftest import StallOnce, free_port, request, web_server
+from tests.conftest import StallOnce, free_port, web_server
+from tests.load.helpers import Load, apart, twice
 from uadesk.actions.models import Outcome, OutcomeNotice, Reminder
 from uadesk.actions.services import outcome_record
 from uadesk.api.models import Webhook
@@ -55,7 +53,6 @@ from uadesk.delivery.models import Message
 from uadesk.management.commands.run import web_server_args, worker_args
 from uadesk.network.mailings import mailing_send
 from uadesk.network.models import Mailing, Member
-from uadesk.petitions import pow
 from uadesk.petitions.models import Signature, Submission
 from uadesk.supporters.models import Supporter
 
@@ -66,172 +63,6 @@ WRITERS = SIGNERS = 8  # client threads, each one supporter after another
 MEMBERS = 400  # the network's members, who each get the mailing of the case
 LOCK_SECONDS = 3
 DATA_LINK_SUBJECT = "Your link to the data we hold about you"
-
-
-@pytest.fixture
-def desk_env(worker_env):
-    return worker_env | {
-        "LOG_LEVEL": "WARNING",
-        # Short leases, so the killed worker's letter and task are taken over within the test.
-        "DELIVERY_LEASE_SECONDS": "5",
-        "APPEAL_RETRY_BASE_SECONDS": "1",
-        "APPEAL_MAX_ATTEMPTS": "5",
-        "TASK_LEASE_SECONDS": "8",
-        "PETITION_POW_MAX_NUMBER": "50",
-        # On, as in production, but far above what one loopback address sends here.
-        "APPEAL_RATE_PER_ADDRESS": "1000000",
-        "APPEAL_RATE_PER_NETWORK": "1000000",
-        "PETITION_RATE_PER_ADDRESS": "1000000",
-        "PETITION_RATE_PER_NETWORK": "1000000",
-        "SUPPORTER_LINK_RATE_PER_ADDRESS": "1000000",
-        "SUPPORTER_LINK_RATE_PER_NETWORK": "1000000",
-        # The webhook's receiver is on loopback; a refused POST is tried again a second later.
-        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "1",
-        "WEBHOOK_RETRY_BASE_SECONDS": "1",
-        # The action's deadline is ten days off: every reminder asked for is due at once.
-        "REMINDER_DAYS_BEFORE": "30",
-        "REMINDER_RATE_PER_ADDRESS": "1000000",
-        "REMINDER_RATE_PER_NETWORK": "1000000",
-    }
-
-
-class Load:
-    """What the supporters did and what the desk answered: every request, and what was acknowledged."""
-
-    def __init__(self, port: int, until: float):
-        self.port, self.until = port, until
-        self.lock = threading.Lock()
-        self.answers: Counter = Counter()  # (kind, status or error name)
-        self.appeals: list[str] = []  # form keys of appeals the supporter saw confirmed
-        self.signers: list[str] = []  # emails of signatures the supporter saw thanked for
-        self.writers: list[str] = []  # emails of the writers of those appeals
-        self.confirmed: set[str] = set()  # Message-IDs of "Confirm your letters" emails whose link was opened
-        self.linked: set[str] = set()  # writers who asked for the link to their data, once each
-        self.reminded: set[str] = set()  # supporters who asked for a reminder and were told it is set
-
-    def ask(self, kind: str, method: str, path: str, form=None, headers=None):
-        try:
-            answer = request(method, self.port, path, form, headers)
-        except OSError as error:
-            with self.lock:
-                self.answers[kind, type(error).__name__] += 1
-            return None
-        with self.lock:
-            self.answers[kind, answer.status] += 1
-        return answer if answer.status < 400 else None
-
-    def write_appeals(self, n: int, action) -> None:
-        page, compose = action.get_absolute_url(), reverse("appeals:compose", kwargs={"slug": action.slug})
-        i = 0
-        while time.monotonic() < self.until:
-            i += 1
-            if not self.ask("page", "GET", page) or not (form_page := self.ask("page", "GET", compose)):
-                continue
-            html = form_page.body.decode()
-            cookies = http.cookies.SimpleCookie("\n".join(form_page.headers.get_all("Set-Cookie", [])))
-            cookie = cookies["csrftoken"].value
-            key = re.search(r'name="key" value="([^"]+)"', html).group(1)
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-            form = {
-                "csrfmiddlewaretoken": token,
-                "key": key, "targets": re.search(r'name="targets" value="(\d+)"[^>]*checked', html).group(1),
-                "language": "en", "channel": "email", "step": "send", "name": f"Writer {n}-{i}",
-                "town": "Lyon", "country": "FR", "email": f"writer.{n}.{i}@example.org",
-                "wants_updates": "on",
-                "body": f"Please release everyone detained in Xinjiang.\n\nLetter {n}-{i}.",
-            }  # fmt: skip
-            sent = self.ask("appeal", "POST", compose, form, {"Cookie": f"csrftoken={cookie}"})
-            if sent and sent.status == 302:
-                with self.lock:
-                    self.appeals.append(key)
-                    self.writers.append(form["email"])
-                self.ask("page", "GET", sent.headers["Location"])
-
-    def confirm_letters(self, mailbox, stop: threading.Event) -> None:
-        """The writers open the "Confirm your letters" email and press its button: their letters go then."""
-        while not stop.is_set():
-            for message in list(mailbox.messages):
-                if message["Subject"] != "Confirm your letters" or message["Message-ID"] in self.confirmed:
-                    continue
-                [link] = re.findall(
-                    r"(/[\w-]+/appeals/confirm/[^/\s]+/)", message.get_body(("plain",)).get_content()
-                )
-                try:
-                    answer = request("POST", self.port, link)
-                except OSError as error:
-                    with self.lock:
-                        self.answers["confirm", type(error).__name__] += 1
-                    continue
-                with self.lock:
-                    self.answers["confirm", answer.status] += 1
-                if answer.status < 500:  # 410: a link sent twice, confirmed from its newer copy
-                    self.confirmed.add(message["Message-ID"])
-                if answer.status == 200 and message["To"] not in self.linked:
-                    self.ask_data_link(message["To"])
-            stop.wait(0.2)
-
-    def ask_data_link(self, email: str) -> None:
-        """Then the writer asks for the link to their data, once, with the form of its page."""
-        path = reverse("supporters:link")
-        if not (form_page := self.ask("page", "GET", path)):
-            return
-        cookies = http.cookies.SimpleCookie("\n".join(form_page.headers.get_all("Set-Cookie", [])))
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.body.decode()).group(1)
-        form = {"csrfmiddlewaretoken": token, "email": email}
-        asked = self.ask("link", "POST", path, form, {"Cookie": f"csrftoken={cookies['csrftoken'].value}"})
-        if (
-            asked
-            and asked.status == 302
-            and asked.headers["Location"].endswith(reverse("supporters:link_sent"))
-        ):
-            with self.lock:
-                self.linked.add(email)
-
-    def ask_reminders(self, action) -> None:
-        """Supporters who will write later ask for one reminder, from the form on the action's page."""
-        page, i = action.get_absolute_url(), 0
-        while time.monotonic() < self.until:
-            i += 1
-            if not (form_page := self.ask("page", "GET", page)):
-                continue
-            cookies = http.cookies.SimpleCookie("\n".join(form_page.headers.get_all("Set-Cookie", [])))
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.body.decode()).group(1)
-            email = f"reminder.{i}@example.org"
-            form = {"csrfmiddlewaretoken": token, "email": email}
-            path = reverse("supporters:remind", args=[action.slug])
-            asked = self.ask(
-                "remind", "POST", path, form, {"Cookie": f"csrftoken={cookies['csrftoken'].value}"}
-            )
-            if asked and asked.status == 200 and b"We will remind you" in asked.body:
-                with self.lock:
-                    self.reminded.add(email)
-
-    def sign(self, n: int, petition) -> None:
-        path, i = petition.get_absolute_url(), 0
-        while time.monotonic() < self.until:
-            i += 1
-            if not (page := self.ask("page", "GET", path)):
-                continue
-            challenge = re.search(r'name="challenge" value="([^"]+)"', page.body.decode()).group(1)
-            email = f"signer.{n}.{i}@example.org"
-            form = {
-                "name": f"Signer {n}-{i}", "email": email, "country": "FR", "challenge": challenge,
-                "work": str(pow.solve(challenge)), "website": "",
-            }  # fmt: skip
-            thanked = self.ask("signature", "POST", path, form)
-            if thanked and thanked.status == 302:
-                with self.lock:
-                    self.signers.append(email)
-                self.ask("page", "GET", thanked.headers["Location"])
-
-
-def twice(counts: Counter) -> int:
-    return sum(n - 1 for n in counts.values())
-
-
-def apart(found, expected) -> tuple[set, set]:
-    """What was found but not expected, and what was expected but not found."""
-    return set(found) - set(expected), set(expected) - set(found)
 
 
 class LetterSentTwice(AssertionError):
