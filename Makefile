@@ -47,7 +47,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) -e '.[test]'
 	@# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own here.
 	@# GNU gettext: the test that every string of the code is in the catalogs gathers them afresh.
-	(command -v chromium && command -v xgettext) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext)
+	@# wrk: bench/action_page.py loads the web server over HTTP harder than a Python client could.
+	(command -v chromium && command -v xgettext && command -v wrk) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext wrk)
 	@touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test

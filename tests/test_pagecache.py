@@ -221,3 +221,31 @@ def test_each_new_writer_gets_a_form_key_of_their_own_and_both_letters_are_taken
             assert sent.status_code == 302
     assert keys[0] != keys[1]
     assert Appeal.objects.values("submission").distinct().count() == 2
+
+
+def test_a_page_served_in_front_of_the_stack_has_the_headers_of_one_rendered_and_its_own_length(seed_action):
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        rendered, served = Client().get(url), Client().get(url)
+    assert served.status_code == 200 and served.content != b""
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language", "Content-Type", "Vary"):
+        assert served[header] == rendered[header], header
+    assert served["Content-Length"] == str(len(served.content))
+    assert served["X-Request-ID"] != rendered["X-Request-ID"]
+
+
+def test_a_visitor_keeps_the_csrf_secret_of_their_cookie_and_a_newcomer_gets_one(seed_action, settings):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        Client().get(url)  # kept
+        newcomer = Client()
+        first = newcomer.get(url)
+        secret = first.cookies[settings.CSRF_COOKIE_NAME].value
+        again = newcomer.get(url)
+    # Django sends the cookie again with each token (its expiry renewed), with the same secret.
+    assert again.cookies[settings.CSRF_COOKIE_NAME].value == secret
+    for response in (first, again):
+        [token] = set(TOKEN.findall(response.content.decode()))
+        assert _unmask_cipher_token(token) == secret

@@ -16,9 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def view_label(request: HttpRequest) -> str:
-    """The resolved URL name ("supporters:erase"), or a word saying no route matched."""
+    """The resolved URL name ("supporters:erase"), the kept page's (uadesk/pagecache.py, served before
+    the URLs are read), or a word saying no route matched."""
     match = getattr(request, "resolver_match", None)
-    return (match.view_name or match._func_path) if match else "(no route)"
+    if match:
+        return match.view_name or match._func_path
+    return getattr(request, "kept_page_of", None) or "(no route)"
 
 
 class RequestPathFilter(logging.Filter):

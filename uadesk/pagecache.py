@@ -6,28 +6,31 @@ change to what those pages show replaces, when its transaction commits, so the n
 on every web machine (`pages_changed`). Each entry also lives at most PAGE_CACHE_SECONDS, which bounds
 how old the counts on a page can be.
 
-Nothing personal is kept: only visitors who are not signed in are served from the cache (staff preview
-drafts), a page that reads the supporter's own cookie is not cached for them (`bypass`), and the CSRF
-token, which differs per visitor, is rendered as a slot and filled in for each response.
+The views say which pages are kept (`shared`); PageCacheMiddleware keeps and serves them. Nothing
+personal is kept: a page is served from the cache only to a visitor with no cookie but their CSRF
+secret and language (not signed in, not a remembered writer), and the CSRF token and each form's
+one-time key, which differ per visitor, are rendered as slots and filled in for each response.
 """
 
+import contextlib
 import functools
 import hashlib
 import secrets
+import time
 import uuid
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.test.signals import setting_changed
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from uadesk import webfonts
+from uadesk.logs import view_label
 
 GENERATION = "pages:generation"
 # What `{% csrf_token %}` renders on a page being kept (see `csrf_slot`), replaced per response.
@@ -110,81 +113,132 @@ def one_time_key(request):
     return KEY_SLOT if getattr(request, "page_kept", False) else uuid.uuid4()
 
 
-def _key(request) -> str:
-    address = f"{request.get_full_path()}|{get_language()}|{timezone.localdate()}|{_settings_version}"
+def _key(request) -> str | None:
+    """The kept page's key for this request, or None when no kept page may answer it: not a GET, a
+    visitor with a cookie of their own (a session: maybe staff; a remembered writer), the desk's files.
+    The address holds the page's language (its prefix) and section; the date and the settings count too."""
+    if request.method not in ("GET", "HEAD") or request.path_info.startswith(_NOT_PAGES):
+        return None
+    if any(name not in _ANYONES_COOKIES for name in request.COOKIES):
+        return None
+    address = f"{request.get_full_path()}|{timezone.localdate()}|{_settings_version}"
     return "pages:" + hashlib.sha256(address.encode()).hexdigest()
 
 
+_NOT_PAGES = ("/static/", "/staff/", "/api/", "/fonts/", "/health/", "/metrics")
+# Cookies that say nothing of who the visitor is: their CSRF secret (filled in below) and the language
+# they chose, which the page's address already holds.
+_ANYONES_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+
+
 def shared(*, query: tuple[str, ...] = (), bypass=None):
-    """Keeps the view's GET answers in the shared cache. `query` names the parameters the view reads
-    (an address with any other is answered afresh, so nobody fills the cache with made-up addresses);
-    `bypass(request)` is true when the answer holds something of this visitor's own."""
+    """Renders the view's GET answers to be kept for every visitor: with slots for the CSRF token and
+    form keys, which PageCacheMiddleware keeps and fills in. `query` names the parameters the view reads
+    (an address with any other is rendered as usual and not kept, so nobody fills the cache with
+    made-up addresses); `bypass(request)` is true when the answer holds something of this visitor's own."""
 
     def decorate(view):
         @functools.wraps(view)
         def kept(request, *args, **kwargs):
-            lifetime = settings.PAGE_CACHE_SECONDS
             if (
-                lifetime <= 0
-                or request.method not in ("GET", "HEAD")
+                request.method not in ("GET", "HEAD")
                 or any(name not in query for name in request.GET)
                 or request.user.is_authenticated
                 or (bypass is not None and bypass(request))
             ):
                 return view(request, *args, **kwargs)
-            key = _key(request)
-            found = cache.get_many([GENERATION, key])
-            generation = _generation(found)
-            entry = found.get(key)
-            if entry is not None and entry[0] == generation:
-                return _answer(request, entry)
             request.page_kept = True
             try:
                 response = view(request, *args, **kwargs)
             finally:  # an error page is rendered with the visitor's own token
                 request.page_kept = False
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return _filled(request, response)
-            # The headers the view set (its type, a public count's Cache-Control); the middleware add theirs
-            # to each answer.
-            headers = {k: v for k, v in response.items() if k.lower() != "content-length"}
-            entry = (generation, headers, _with_faces(response))
-            cache.set(key, entry, lifetime)
-            return _answer(request, entry)
+            response.slotted = True
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                response.keep = True
+                if response["Content-Type"].startswith("text/html"):
+                    # Its characters read once for the faces they need, not at every view.
+                    response.content = webfonts.with_faces(response.content.decode(response.charset))
+                    response.faces_linked = True
+            return response
 
         return kept
 
     return decorate
 
 
-def _with_faces(response: HttpResponse) -> str:
-    """The page's text with the link to the faces its scripts need, so a kept page is read for its
-    characters once, not at every view (WebFontMiddleware then leaves it)."""
-    text = response.content.decode(response.charset)
-    if response["Content-Type"].startswith("text/html"):
-        text = webfonts.with_faces(text)
-    return text
+# Each web process also holds the pages it served last, so that a view of one reads only the generation
+# from the shared cache (a few bytes), not the whole page (15 KB to unpickle): half of what a kept page
+# cost (docs/benchmarks.md). A held page lasts no longer than its shared copy.
+_held: dict[str, tuple] = {}
+HELD_MOST = 500
 
 
-def _answer(request, entry) -> HttpResponse:
-    _, headers, text = entry
-    response = HttpResponse(_filled_in(request, text), headers=headers)
-    response.faces_linked = True
-    return response
+def _kept(key: str) -> tuple[tuple | None, str]:
+    """The page kept under this key, if any, and the current generation."""
+    held = _held.get(key)
+    if held is not None and held[1] > time.time():
+        return held, _generation(cache.get_many([GENERATION]))
+    found = cache.get_many([GENERATION, key])
+    entry = found.get(key)
+    if entry is not None:
+        if len(_held) >= HELD_MOST:
+            _held.clear()
+        _held[key] = entry
+    return entry, _generation(found)
 
 
-def _filled(request, response: HttpResponse) -> HttpResponse:
-    """A page rendered for the cache but not kept (an error, a cookie): its slot filled all the same."""
-    if not response.streaming:
-        response.content = _filled_in(request, response.content.decode(response.charset))
-    return response
+class PageCacheMiddleware:
+    """Answers a kept page before the rest of the stack (sessions, locale, CSRF, authentication, the
+    URLs), as Django's own FetchFromCacheMiddleware does: a kept page costs a cache read and its slots
+    filled in, which is what lets one core serve a surge (docs/benchmarks.md, "Action page"). The page
+    is kept here too, on its way out, with the headers the inner middleware gave it: the same for every
+    visitor. It stands after SecurityMiddleware (its redirect to HTTPS) and the policies' headers."""
 
+    # Headers of one visitor's answer, not the page's.
+    VISITORS = {"content-length", "x-request-id", "set-cookie"}
 
-def _filled_in(request, text: str) -> str:
-    """The page with this visitor's CSRF token and a new key for each form in their slots."""
-    if SLOT in text:
-        # get_token also has CsrfViewMiddleware send this visitor's token cookie, as rendering it would.
-        text = text.replace(SLOT, get_token(request))
-    while KEY_SLOT in text:
-        text = text.replace(KEY_SLOT, str(uuid.uuid4()), 1)
-    return text
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Only its request and response hooks: what reads and sets the visitor's CSRF cookie.
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        lifetime = settings.PAGE_CACHE_SECONDS
+        key = _key(request) if lifetime > 0 else None
+        if key is not None:
+            try:
+                entry, generation = _kept(key)
+            except DatabaseError:
+                # The cache's table and its lost connection (a database restart): the stack below
+                # answers on a new one (uadesk/database.py), the page not kept this time.
+                entry, key = None, None
+            if entry is not None and entry[0] == generation:
+                _, _, status, headers, text, view = entry
+                request.kept_page_of = view  # for its line in the log
+                self.csrf.process_request(request)
+                return self._filled(request, HttpResponse(text, status=status, headers=headers))
+        response = self.get_response(request)
+        if not getattr(response, "slotted", False):
+            return response
+        text = response.content.decode(response.charset)
+        if key is not None and getattr(response, "keep", False) and request.method == "GET":
+            headers = {k: v for k, v in response.items() if k.lower() not in self.VISITORS}
+            view = f"{view_label(request)} (kept)"
+            entry = (generation, time.time() + lifetime, response.status_code, headers, text, view)
+            with contextlib.suppress(DatabaseError):  # else kept at a next view, on a new connection
+                cache.set(key, entry, lifetime)
+                _held[key] = entry
+        response.content = text
+        return self._filled(request, response)
+
+    def _filled(self, request, response: HttpResponse) -> HttpResponse:
+        """The page with this visitor's CSRF token (their cookie's, else a new one sent with it) and a
+        new key for each form in their slots."""
+        text = response.content.decode(response.charset)
+        if SLOT in text:
+            text = text.replace(SLOT, get_token(request))
+        while KEY_SLOT in text:
+            text = text.replace(KEY_SLOT, str(uuid.uuid4()), 1)
+        response.content = text
+        response["Content-Length"] = str(len(response.content))
+        return self.csrf.process_response(request, response)

@@ -151,6 +151,8 @@ MIDDLEWARE = [
     "uadesk.security.PermissionsPolicyMiddleware",
     # Before anything reads a form: one in another charset than UTF-8 is refused here (400).
     "uadesk.security.FormCharsetMiddleware",
+    # Before the rest: a kept public page is answered here, without sessions, locale or URLs.
+    "uadesk.pagecache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
