@@ -52,7 +52,6 @@ def prepare(env: dict) -> str:
         "import django; django.setup()\n"
         "from django.core.management import call_command\n"
         "call_command('migrate', verbosity=0)\n"
-        "call_command('createcachetable')\n"
         "from uadesk.ingest.demo import demo_load\n"
         "action, _ = demo_load()\n"
         "print(action.get_absolute_url())\n"

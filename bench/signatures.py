@@ -114,7 +114,6 @@ def prepare(env: dict) -> tuple[str, list[bytes], list[bytes]]:
         "import django; django.setup()\n"
         "from django.core.management import call_command\n"
         "call_command('migrate', verbosity=0)\n"
-        "call_command('createcachetable')\n"
         "from uadesk.actions.models import Campaign\n"
         "from uadesk.petitions.models import Petition\n"
         "from uadesk.petitions import pow\n"

@@ -366,3 +366,15 @@ def machine_lost(process: subprocess.Popen, port: int) -> None:
             return
         time.sleep(0.01)
     raise AssertionError(f"port {port} still takes connections after its web server was killed")
+
+
+def crashed_outputs(processes, *, killed) -> dict[str, str]:
+    """The end of the output of each process but the one killed that did not stop with status 0 when
+    asked, by its command; closes their logs."""
+    crashed = {}
+    for process, log in processes:
+        log.seek(0)
+        if process is not killed and process.returncode != 0:
+            crashed[" ".join(process.args[1:3])] = log.read().decode(errors="replace")[-3000:]
+        log.close()
+    return crashed

@@ -44,7 +44,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.api.helpers import Receiver
 from tests.conftest import StallOnce, free_port, web_server
-from tests.load.helpers import Load, apart, twice
+from tests.load.helpers import Load, apart, crashed_outputs, twice
 from uadesk.actions.models import Outcome, OutcomeNotice, Reminder
 from uadesk.actions.services import outcome_record
 from uadesk.api.models import Webhook
@@ -201,12 +201,7 @@ def test_under_load_a_killed_worker_and_a_cut_database_lose_nothing_and_send_not
         second.stop()
         receiver.close()
 
-    crashed = {}  # every process but the killed worker stops when asked, with status 0
-    for process, log in processes:
-        log.seek(0)
-        if process is not workers[stall.port] and process.returncode != 0:
-            crashed[" ".join(process.args[1:3])] = log.read().decode(errors="replace")[-3000:]
-        log.close()
+    crashed = crashed_outputs(processes, killed=workers[stall.port])
 
     appeals = {str(a.submission): a for a in Appeal.objects.all()}
     letters = Counter(m["Message-ID"] for m in mailbox.messages if m["Message-ID"].startswith("<appeal-"))

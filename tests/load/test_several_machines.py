@@ -39,7 +39,16 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import StallOnce, confirm_links, free_port, request
-from tests.load.helpers import Load, Proxy, apart, machine_lost, request_from, twice, web_process
+from tests.load.helpers import (
+    Load,
+    Proxy,
+    apart,
+    crashed_outputs,
+    machine_lost,
+    request_from,
+    twice,
+    web_process,
+)
 from uadesk.appeals.models import Appeal
 from uadesk.delivery.models import Message
 from uadesk.management.commands.run import web_server_args, worker_args
@@ -234,12 +243,7 @@ def test_a_web_machine_and_a_worker_lost_under_load_lose_nothing_and_send_nothin
             controller.stop()
         proxy.close()
 
-    crashed = {}  # every process but the killed worker stops when asked, with status 0
-    for process, log in processes:
-        log.seek(0)
-        if process is not workers[stall.port] and process.returncode != 0:
-            crashed[" ".join(process.args[1:3])] = log.read().decode(errors="replace")[-3000:]
-        log.close()
+    crashed = crashed_outputs(processes, killed=workers[stall.port])
 
     appeals = {str(a.submission): a for a in Appeal.objects.all()}
     signatures = {s.supporter.email: s for s in Signature.objects.select_related("supporter")}
