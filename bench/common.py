@@ -41,9 +41,9 @@ def database_afresh(database_url: str, *, quick: bool) -> str:
     return "postgresql"
 
 
-def sink_start(port: int) -> subprocess.Popen:
-    """bench/smtp_sink.py on `port`, once it listens."""
-    sink = subprocess.Popen([sys.executable, str(HERE / "smtp_sink.py"), str(port)])
+def sink_start(port: int, command: list[str] | None = None) -> subprocess.Popen:
+    """bench/smtp_sink.py on `port` (or another sink: Python's arguments), once it listens."""
+    sink = subprocess.Popen([sys.executable, *(command or [str(HERE / "smtp_sink.py"), str(port)])])
     deadline = time.monotonic() + 30
     while True:
         try:

@@ -15,13 +15,12 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 import os  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
 
-from bench.common import free_port  # noqa: E402
+from bench.common import free_port, sink_start  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 ARGS = [arg for arg in sys.argv[1:] if arg != "--quick"]
@@ -58,17 +57,8 @@ def main() -> None:
     if SINK == "aiosmtpd":
         command = ["-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{PORT}", "-c", "aiosmtpd.handlers.Sink"]
     else:
-        command = [str(HERE / "smtp_sink.py"), str(PORT)]
-    sink = subprocess.Popen([sys.executable, *command])
-    deadline = time.monotonic() + 30
-    while True:  # until the sink listens
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or sink.poll() is not None:
-                raise
-            time.sleep(0.05)
+        command = None  # bench/smtp_sink.py
+    sink = sink_start(PORT, command)
     # Stopped whatever happens: a sink left behind holds the output of whoever ran this (the test's pipe).
     try:
         call_command("migrate", verbosity=0)

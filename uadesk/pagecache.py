@@ -216,7 +216,7 @@ class PageCacheMiddleware:
                 _, _, status, headers, text, view = entry
                 request.kept_page_of = view  # for its line in the log
                 self.csrf.process_request(request)
-                return self._filled(request, HttpResponse(text, status=status, headers=headers))
+                return self._filled(request, HttpResponse(status=status, headers=headers), text)
         response = self.get_response(request)
         if not getattr(response, "slotted", False):
             return response
@@ -228,13 +228,11 @@ class PageCacheMiddleware:
             with contextlib.suppress(DatabaseError):  # else kept at a next view, on a new connection
                 cache.set(key, entry, lifetime)
                 _held[key] = entry
-        response.content = text
-        return self._filled(request, response)
+        return self._filled(request, response, text)
 
-    def _filled(self, request, response: HttpResponse) -> HttpResponse:
-        """The page with this visitor's CSRF token (their cookie's, else a new one sent with it) and a
-        new key for each form in their slots."""
-        text = response.content.decode(response.charset)
+    def _filled(self, request, response: HttpResponse, text: str) -> HttpResponse:
+        """The response with the page's text, this visitor's CSRF token (their cookie's, else a new one
+        sent with it) and a new key for each form in their slots."""
         if SLOT in text:
             text = text.replace(SLOT, get_token(request))
         while KEY_SLOT in text:
