@@ -92,6 +92,10 @@ if not SECRET_KEY:
     SECRET_KEY = _development_secret("secret-key", 50)
 
 
+# This desk's Ed25519 key for what it sends other desks (uadesk/federation): 32 random bytes, base64url.
+# Unset: derived from SECRET_KEY.
+DESK_SIGNING_KEY = envsecret("DESK_SIGNING_KEY")
+
 # Supporters' email addresses are encrypted, and looked up by a keyed hash, with keys drawn from
 # this one secret. Keep it apart from the database and its backups: together they reveal the list.
 SUPPORTER_KEY = envsecret("SUPPORTER_KEY")
@@ -138,6 +142,7 @@ INSTALLED_APPS = [
     "uadesk.reports",
     "uadesk.api",
     "uadesk.operations",
+    "uadesk.federation",
     # Last: its roles take in the permissions of every app above.
     "uadesk.staff",
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("fonts/<str:token>.css", webfonts.stylesheet, name="webfonts_stylesheet"),
     path("fonts/<str:token>.woff2", webfonts.face, name="webfonts_face"),
     path("api/", include("uadesk.api.urls")),
+    path("federation/", include("uadesk.federation.urls")),
     # Numbers for other sites' scripts: no language, and no redirect that their CORS would refuse.
     path("petitions/<slug:slug>/count.json", petition_views.count, name="petition_count"),
 ]
