@@ -197,7 +197,25 @@ def _error_summary(form, inline_admin_formsets) -> list[str]:
     return summary
 
 
-class IndividualInline(admin.TabularInline):
+class OfficeReadOnly:
+    """An inline shown, not edited, on an action from an office desk's feed: the office's people,
+    officials, letters and translations come from its feed, and the next change there would undo an
+    edit here. The section adds its own in its localisation."""
+
+    def _from_office(self, obj) -> bool:
+        return obj is not None and obj.from_office()
+
+    def has_add_permission(self, request, obj=None):
+        return not self._from_office(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._from_office(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._from_office(obj) and super().has_delete_permission(request, obj)
+
+
+class IndividualInline(OfficeReadOnly, admin.TabularInline):
     model = Individual
     form = ReviewForm
     formset = IndividualFormSet
@@ -216,7 +234,7 @@ class CompactTargetFields:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class TargetInline(CompactTargetFields, admin.StackedInline):
+class TargetInline(OfficeReadOnly, CompactTargetFields, admin.StackedInline):
     model = Target
     form = ReviewForm
     formset = TargetFormSet
@@ -242,7 +260,7 @@ class ModelLetterForm(ReviewForm):
         error_messages = {"body": {"required": EMPTY_LETTER}}
 
 
-class ModelLetterInline(admin.StackedInline):
+class ModelLetterInline(OfficeReadOnly, admin.StackedInline):
     model = ModelLetter
     form = ModelLetterForm
     formset = LetterFormSet
@@ -309,7 +327,7 @@ class TranslationForm(forms.ModelForm):
         return cleaned
 
 
-class TranslationInline(admin.StackedInline):
+class TranslationInline(OfficeReadOnly, admin.StackedInline):
     """The case in more languages: the page shows each reader theirs (Action.text_in)."""
 
     model = Translation
@@ -391,9 +409,41 @@ class ActionAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ["published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     actions = ["close_actions"]
+    # What an office desk wrote, on an action from its feed (Action.from_office): the section localises
+    # it instead (its deadline, officials and translations), and the office's next change comes by the feed.
+    FROM_OFFICE = [
+        "title", "kind", "ua_number", "index_number", "issued_on", "earlier", "previous_ua_urls", "summary",
+        "asks", "additional_information", "deadline", "preferred_languages", "delivery_notes",
+    ]  # fmt: skip
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_effective_deadline()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "office_original", *self.FROM_OFFICE] if obj and obj.from_office() else fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug follows the title while typing only; a read-only title has no field to follow.
+        return {} if obj and obj.from_office() else super().get_prepopulated_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj and obj.from_office():
+            return [(_("From the office desk"), {"fields": ["office_original"]}), *fieldsets]
+        return fieldsets
+
+    @admin.display(description=_("original"))
+    def office_original(self, action: Action) -> str:
+        entry = action.feed_entry
+        localisations = reverse("admin:actions_localisation_changelist") + f"?action__id__exact={action.pk}"
+        changed = ", ".join(entry.changed_fields) or _("nothing yet")
+        return format_html(
+            '<a href="{}" rel="noreferrer">{}</a><br>{}<br><a href="{}">{}</a>',
+            entry.document.get("url") or "", entry.subscription.name,
+            _("Changed by the office since it came: %(fields)s") % {"fields": changed},
+            localisations, _("Localise it: the section's deadline, officials and translations"),
+        )  # fmt: skip
 
     @admin.display(description=_("deadline"), ordering="effective_deadline_db")
     def deadline_shown(self, action: Action) -> str:

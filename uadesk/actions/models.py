@@ -453,6 +453,10 @@ class Action(models.Model):
         summary by script and commonest small words, the desk's own language when they give no sign."""
         return text_language(f"{self.title}\n{self.summary}", default=settings.LANGUAGE_CODE)
 
+    def from_office(self) -> bool:
+        """It came from an office desk's feed (uadesk/federation): the office's text is read-only here."""
+        return self.pk is not None and hasattr(self, "feed_entry")
+
     def email_subject(self, letter: "ModelLetter | None" = None) -> str:
         """The subject a letter by email carries unless the supporter changes it: the one staff set on
         the model letter of its language, else the title as a sentence (a UA's title is often in

@@ -34,11 +34,11 @@ def access_grant(*, section: Section, desk_key: str, user=None) -> tuple[Section
     return access, token
 
 
-def subscription_create(
-    *, name: str, feed_url: str, token: str, office_key: str, section: Section, user=None
+def subscription_checked(
+    *, name: str, feed_url: str, token: str, office_key: str, section: Section
 ) -> Subscription:
-    """The subscription, once a first signed page of the feed proves the address, token and key right;
-    nothing is kept otherwise."""
+    """The subscription, not yet saved, once a first signed page of the feed proves its address, token
+    and key right; a ValidationError on the field that is wrong otherwise."""
     try:
         URLValidator(schemes=["http", "https"])(feed_url)
     except ValidationError:
@@ -54,7 +54,15 @@ def subscription_create(
         feed_get(subscription, "")
     except PullError as error:
         raise ValidationError({"feed_url": f"The feed could not be read: {error}."}) from None
+    return subscription
+
+
+def subscription_saved(subscription: Subscription, *, user=None) -> Subscription:
     with transaction.atomic():
         subscription.save()
         audit.log("uadesk.federation.subscribe", user=user, via=_via(user), obj=subscription)
     return subscription
+
+
+def subscription_create(*, user=None, **fields) -> Subscription:
+    return subscription_saved(subscription_checked(**fields), user=user)
