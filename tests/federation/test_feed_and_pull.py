@@ -227,3 +227,9 @@ def test_the_token_is_kept_sealed_and_hashed(subscription, granted):
     assert granted.encode() not in bytes(subscription.token_sealed)
     assert SectionAccess.objects.get().key_hash != granted and subscription.token == granted
     assert json.dumps(list(SectionAccess.objects.values("key_hash", "prefix"))).count(granted) == 0
+
+
+def test_a_token_scoped_to_reports_only_may_not_read_the_feed(client, granted, section):
+    SectionAccess.objects.filter(section=section).update(scope_feed=False)
+    answer, _ = feed(client, granted)
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "forbidden"

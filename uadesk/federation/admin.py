@@ -27,7 +27,7 @@ class DeskKeyShown:
 class SectionAccessForm(forms.ModelForm):
     class Meta:
         model = SectionAccess
-        fields = ["section", "desk_key"]
+        fields = ["section", "desk_key", "scope_feed", "scope_report"]
 
     def clean_desk_key(self):
         try:
@@ -40,13 +40,21 @@ class SectionAccessForm(forms.ModelForm):
 @admin.register(SectionAccess)
 class SectionAccessAdmin(DeskKeyShown, admin.ModelAdmin):
     form = SectionAccessForm
-    list_display = ["section", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "section",
+        "prefix",
+        "scope_feed",
+        "scope_report",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["section", ("revoked_at", admin.EmptyFieldListFilter)]
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def get_fields(self, request, obj=None):
-        return ["section", "desk_key", *(self.readonly_fields if obj else [])]
+        return ["section", "desk_key", "scope_feed", "scope_report", *(self.readonly_fields if obj else [])]
 
     def get_readonly_fields(self, request, obj=None):
         # An access is revoked and another given, never edited: the section's key and token go together.

@@ -32,6 +32,10 @@ class SectionAccess(models.Model):
         _("the section desk's key"), max_length=60,
         help_text=_("As the section's desk shows it under Federation, “ed25519:…”."),
     )  # fmt: skip
+    # Its scopes: the token opens these two doors of this desk, for its section only, and no other
+    # (not the API, not the staff desk).
+    scope_feed = models.BooleanField(_("reads the feed"), default=True)
+    scope_report = models.BooleanField(_("sends reports"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         editable=False,

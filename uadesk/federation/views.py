@@ -27,9 +27,12 @@ def section_access(request) -> SectionAccess | None:
 
 @require_GET
 def feed(request):
-    if section_access(request) is None:
+    access = section_access(request)
+    if access is None:
         return error_response(401, "unauthorized", "The token is unknown or revoked.",
                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})  # fmt: skip
+    if not access.scope_feed:
+        return error_response(403, "forbidden", "This token may not read the feed.")
     nonce = request.headers.get("Uadesk-Nonce", "")
     if not 16 <= len(nonce) <= 64 or not nonce.isalnum():
         return error_response(400, "invalid", "Send a fresh Uadesk-Nonce (16 to 64 letters and digits) "
