@@ -233,3 +233,19 @@ def test_a_token_scoped_to_reports_only_may_not_read_the_feed(client, granted, s
     SectionAccess.objects.filter(section=section).update(scope_feed=False)
     answer, _ = feed(client, granted)
     assert answer.status_code == 403 and answer.json()["error"]["code"] == "forbidden"
+
+
+def test_on_the_section_desk_the_action_is_the_sections_version_linking_the_original(
+    client, subscription, office_action, section
+):
+    subscription_pull(subscription)
+    local = FeedEntry.objects.get().action
+    local.status = Action.Status.PUBLISHED
+    local.save()
+    answer = client.get(f"/en/actions/{local.slug}/?text=fr")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/en/sections/de/actions/{local.slug}/?text=fr"
+    page = client.get(answer["Location"]).content.decode()
+    assert "Localised by Deutsche Sektion" in page
+    # "The international action" is the office's own page, on the office's desk.
+    assert f'href="{subscription.office_origin}/en/actions/{office_action.slug}/"' in page

@@ -203,7 +203,8 @@ class OfficeReadOnly:
     edit here. The section adds its own in its localisation."""
 
     def _from_office(self, obj) -> bool:
-        return obj is not None and obj.from_office()
+        # On a section's own form (LocalisationAdmin) the parent is the localisation: the section's own.
+        return isinstance(obj, Action) and obj.from_office()
 
     def has_add_permission(self, request, obj=None):
         return not self._from_office(obj) and super().has_add_permission(request, obj)

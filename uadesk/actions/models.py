@@ -457,6 +457,13 @@ class Action(models.Model):
         """It came from an office desk's feed (uadesk/federation): the office's text is read-only here."""
         return self.pk is not None and hasattr(self, "feed_entry")
 
+    def home_localisation(self) -> "Localisation | None":
+        """The section's version that is this action's page on this desk: for an action from an office
+        desk's feed, the localisation of the section the desk subscribed as; else none."""
+        if not self.from_office():
+            return None
+        return self.localisations.filter(section_id=self.feed_entry.subscription.section_id).first()
+
     def email_subject(self, letter: "ModelLetter | None" = None) -> str:
         """The subject a letter by email carries unless the supporter changes it: the one staff set on
         the model letter of its language, else the title as a sentence (a UA's title is often in

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 
 from uadesk import pagecache
@@ -42,6 +42,11 @@ def action_detail(request, slug, section=None):
     # enough, as on the staff desk); nobody else learns that it exists.
     if action.status == Action.Status.DRAFT and not _may_preview(request.user):
         raise Http404
+    if section is None and (home := action.home_localisation()) is not None:
+        # An action from an office desk's feed is here for this desk's section: its page is the
+        # section's version (its deadline, its officials), wherever a link came from.
+        query = request.GET.urlencode()
+        return redirect(home.get_absolute_url() + (f"?{query}" if query else ""))
     localisation = (
         get_object_or_404(
             Localisation.objects.select_related("section"), action=action, section__code=section
@@ -69,6 +74,10 @@ def action_detail(request, slug, section=None):
             "action": action,
             "case": case,
             "localisation": localisation,
+            # From an office desk's feed, the international action is the office's own page.
+            "original_url": action.feed_entry.document.get("url")
+            if action.from_office()
+            else action.get_absolute_url(),
             "deadline": version.effective_deadline,
             "is_open": version.is_open(today),
             "ending_outcomes": action.ending_outcomes(),
