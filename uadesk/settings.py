@@ -403,6 +403,8 @@ STATUS_MAX_DUE_SECONDS = envint("STATUS_MAX_DUE_SECONDS", 15 * 60)
 STATUS_WORKER_SILENCE_SECONDS = envint("STATUS_WORKER_SILENCE_SECONDS", 5 * 60)
 STATUS_MAX_TASK_LAG_SECONDS = envint("STATUS_MAX_TASK_LAG_SECONDS", 5 * 60)
 STATUS_MAX_FAILED_MESSAGES = envint("STATUS_MAX_FAILED_MESSAGES", 10)
+# An office desk's feed that failed to be pulled for this long makes the section's desk unhealthy.
+STATUS_MAX_FEED_SILENCE_SECONDS = envint("STATUS_MAX_FEED_SILENCE_SECONDS", 60 * 60)
 # Reminders go this many days before an action's deadline, to supporters who asked and have not acted.
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 REMINDER_RATE_PER_ADDRESS = envint("REMINDER_RATE_PER_ADDRESS", 10)

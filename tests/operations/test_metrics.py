@@ -192,3 +192,16 @@ def test_the_text_format_escapes_label_values():
         "uadesk_x 2\n"
     )
     assert parse(text)[("uadesk_x", frozenset({("kind", 'a\\"b\\\\c\\nd')}))] == 1.5
+
+
+def test_the_federation_figures(client):
+    from uadesk.actions.models import Section
+    from uadesk.federation.models import Subscription
+
+    subscription = Subscription(name="Office", feed_url="http://127.0.0.1:9/federation/feed", office_key="x",
+                                section=Section.objects.create(code="de", name="DE"), failures=3)  # fmt: skip
+    subscription.set_token("uadf_t")
+    subscription.save()
+    text = scrape(client).content.decode()
+    assert 'uadesk_federation_pull_failures{subscription="Office"} 3' in text
+    assert "uadesk_federation_pull_age_seconds" in text and "uadf_t" not in text

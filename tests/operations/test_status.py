@@ -100,3 +100,27 @@ def test_a_malformed_database_url_is_one_line_and_exit_status_2(uadesk_bin, proc
         "because some of its parts is not properly urllib.parse.quote()'ed."
     ]
     assert "s3cret" not in result.stderr
+
+
+def test_an_office_feed_failing_for_an_hour_is_unhealthy_a_blip_is_not(uadesk_bin, process_env):
+    from uadesk.actions.models import Section
+    from uadesk.federation.models import Subscription
+
+    worker_just_ran()
+    subscription = Subscription(name="Office", feed_url="http://127.0.0.1:9/federation/feed", office_key="x",
+                                section=Section.objects.create(code="de", name="DE"), failures=1,
+                                last_error="the office desk did not answer: refused")  # fmt: skip
+    subscription.set_token("uadf_t")
+    subscription.pulled_at = timezone.now() - datetime.timedelta(minutes=5)
+    subscription.save()
+    blip = status(uadesk_bin, process_env)
+    assert blip.returncode == 0, blip.stdout
+    assert "feed Office: 1 failed pulls (the office desk did not answer: refused)" in blip.stdout
+    Subscription.objects.filter(pk=subscription.pk).update(
+        failures=12, pulled_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    broken = status(uadesk_bin, process_env)
+    assert broken.returncode == 1
+    assert broken.stdout.splitlines()[-1].startswith(
+        "unhealthy: the feed of Office has not been pulled for 72"
+    )

@@ -225,6 +225,25 @@ def cache_figures() -> list[Metric]:
     return [hits, misses]
 
 
+def federation_figures(now: datetime.datetime) -> list[Metric]:
+    from uadesk.federation.models import SectionReport, Subscription
+
+    failures = Metric("uadesk_federation_pull_failures", "gauge",
+                      "Pulls of an office desk's feed that failed in a row, by subscription.")  # fmt: skip
+    age = Metric("uadesk_federation_pull_age_seconds", "gauge",
+                 "Seconds since an office desk's feed was last pulled whole, by subscription.")  # fmt: skip
+    for name, failed, pulled_at in Subscription.objects.values_list("name", "failures", "pulled_at"):
+        failures.add(failed, subscription=name)
+        age.add(seconds(now, pulled_at), subscription=name)
+    reports = Metric("uadesk_federation_section_reports", "gauge",
+                     "Actions a section's desk has reported on to this desk, by section.")  # fmt: skip
+    for row in (
+        SectionReport.objects.values("section__code").annotate(n=Count("pk")).order_by("section__code")
+    ):
+        reports.add(row["n"], section=row["section__code"])
+    return [failures, age, reports]
+
+
 def figures_all(now: datetime.datetime | None = None) -> list[Metric]:
     now = now or timezone.now()
     return [
@@ -234,6 +253,7 @@ def figures_all(now: datetime.datetime | None = None) -> list[Metric]:
         *signature_figures(now),
         *task_figures(now),
         *cache_figures(),
+        *federation_figures(now),
     ]
 
 

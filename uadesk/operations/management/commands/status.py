@@ -41,6 +41,7 @@ class Command(BaseCommand):
         try:
             problems += self.check_workers(now)
             problems += self.check_outbox(now)
+            problems += self.check_federation(now)
         except DatabaseError as error:
             self.stdout.write(f"database: failed during the checks ({short(error)})")
             problems.append("database failed during the checks")
@@ -107,4 +108,19 @@ class Command(BaseCommand):
         )
         if recent > settings.STATUS_MAX_FAILED_MESSAGES:
             problems.append(f"{recent} messages of the last day failed")
+        return problems
+
+    def check_federation(self, now: datetime.datetime) -> list[str]:
+        from uadesk.federation.models import Subscription
+
+        silence = settings.STATUS_MAX_FEED_SILENCE_SECONDS
+        problems = []
+        for subscription in Subscription.objects.filter(failures__gt=0):
+            waited = int((now - (subscription.pulled_at or subscription.created_at)).total_seconds())
+            self.stdout.write(
+                f"feed {subscription.name}: {subscription.failures} failed pulls ({subscription.last_error})"
+            )
+            # One failed pull is a blip (the office restarting); an hour of them is a broken link.
+            if waited > silence:
+                problems.append(f"the feed of {subscription.name} has not been pulled for {waited} s")
         return problems
