@@ -3,6 +3,7 @@
 from uadesk.actions.tasks import close_expired_actions
 from uadesk.appeals.tasks import expire_unconfirmed_appeals
 from uadesk.delivery.tasks import deliver_messages
+from uadesk.federation.tasks import federation_pull, federation_report
 from uadesk.network.tasks import mailings_tick
 from uadesk.petitions.tasks import petitions_housekeeping, submissions_drain
 from uadesk.supporters.tasks import forget_inactive_supporters, queue_reminders
@@ -24,6 +25,11 @@ SCHEDULE = [
     # Signing forms the per-second kick missed; then spent challenges and unconfirmed signatures.
     (submissions_drain, 30),
     (petitions_housekeeping, 3600),
+    # New and changed actions of the office desks this desk subscribed to (docs/federation.md, The feed).
+    (federation_pull, 300),
+    # Each office desk hears what this desk's members did on its actions: counts that changed, a report
+    # a day while an action is open, the final one when it closes (docs/federation.md, Reports).
+    (federation_report, 900),
     # Tasks whose worker died, or whose database connection was cut, run again.
     (requeue_interrupted_tasks, 60),
 ]

@@ -112,6 +112,8 @@ def _access(request) -> SectionAccess:
             401, "unauthorized", "The token is unknown or revoked.",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )  # fmt: skip
+    if not access.scope_report:
+        raise ApiError(403, "forbidden", "This token may not send reports.")
     return access
 
 
