@@ -81,6 +81,10 @@ def feed_item(action: Action, absolute) -> dict:
         "url": absolute(action.get_absolute_url()),
         "earlier_id": action.earlier_id,
         "document": action_document(action),
+        # The ingest contract knows only the document's own deadline; an extension the office gave
+        # (a demo action's, or one staff gave for a late answer) keeps the sections' copies open too.
+        "deadline_extended_to": action.deadline_extended_to and action.deadline_extended_to.isoformat(),
+        "deadline_extension_reason": action.deadline_extension_reason,
         "target_ids": [t.pk for t in own_targets],
         "translations": [
             {

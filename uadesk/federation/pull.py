@@ -97,6 +97,9 @@ def subscription_pull(subscription: Subscription) -> PullResult:
             page = feed_get(subscription, since)
             result.pages += 1
             with transaction.atomic():
+                # One pull of a subscription at a time (the worker's every five minutes, staff's command):
+                # a second waits here, then finds what the first made instead of making it again.
+                Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
                 for item in page["items"]:
                     entry_apply(subscription, item, result)
                 cursor = page["cursor"] if not page["more"] else page["next"]
@@ -170,6 +173,11 @@ def _entry_create(subscription, item, remote_id, updated_at, document) -> FeedEn
     ).first()
     if earlier is not None:
         Action.objects.filter(pk=action.pk).update(earlier=earlier.action_id)
+    _extension_put(action, item)
+    Action.objects.filter(pk=action.pk).update(
+        deadline_extended_to=action.deadline_extended_to,
+        deadline_extension_reason=action.deadline_extension_reason,
+    )
     targets = list(Target.objects.filter(action=action).order_by("position", "pk"))
     target_ids = {str(t.pk): remote for t, remote in zip(targets, item["target_ids"], strict=True)}
     for letter in letters[1:]:
@@ -193,13 +201,18 @@ def _entry_change(entry: FeedEntry, item: dict, updated_at, document: dict) -> N
     before = entry.document
     changed = sorted(
         {key for key in document if document.get(key) != (before.get("document") or {}).get(key)}
-        | {key for key in ("translations", "letters", "status") if item.get(key) != before.get(key)}
+        | {
+            key
+            for key in ("translations", "letters", "status", "deadline_extended_to")
+            if item.get(key) != before.get(key)
+        }
     )
     action = entry.action
     for key, name in OFFICE_FIELDS.items():
         setattr(action, name, document.get(key) or "")
     action.issued_on = parse_date(document.get("issued_on") or "") or action.issued_on
     action.deadline = parse_date(document.get("deadline") or "")
+    _extension_put(action, item)
     action.asks = "\n".join(document.get("asks") or [])
     action.delivery_notes = "\n".join(document.get("delivery_notes") or [])
     action.preferred_languages = ", ".join(document.get("preferred_languages") or [])
@@ -234,6 +247,20 @@ def _entry_change(entry: FeedEntry, item: dict, updated_at, document: dict) -> N
     entry.changed_fields = sorted(set(entry.changed_fields) | set(changed))
     entry.pulled_at = timezone.now()
     entry.save()
+
+
+def _extension_put(action: Action, item: dict) -> None:
+    """The office's extension of the deadline, if it gave one that the database can hold (later than
+    the deadline); none clears it, as the office cleared it."""
+    try:
+        until = parse_date(_text(item.get("deadline_extended_to")))
+    except ValueError:  # well formed, but no day of the calendar
+        until = None
+    if until is None or action.deadline is None or until <= action.deadline:
+        action.deadline_extended_to, action.deadline_extension_reason = None, ""
+        return
+    action.deadline_extended_to = until
+    action.deadline_extension_reason = _text(item.get("deadline_extension_reason"), 300)
 
 
 def _target_fill(target: Target, data: dict, position: int) -> None:
