@@ -16,7 +16,7 @@ def test_every_route_is_documented_with_exactly_its_methods(client):
     routes = {"/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern)) for p in urls.urlpatterns[:-1]}
     assert routes == set(document["paths"])
     for path, operations in document["paths"].items():
-        url = "/api" + path.replace("{slug}", "x").replace("{target_id}", "1")
+        url = "/api" + path.replace("{slug}", "x").replace("{target_id}", "1").replace("{action_id}", "1")
         # A method a view does not take is answered 405 with the ones it does take.
         refused = client.generic("OPTIONS", url)
         assert refused.status_code == 405

@@ -7,6 +7,7 @@ from django.conf import settings
 from uadesk.actions.models import Action, Individual, Target
 from uadesk.appeals.models import Appeal
 from uadesk.network.models import Mailing
+from uadesk.reports.feedback import OFF_DESK_CHANNELS, ON_DESK_CHANNELS
 
 from .http import ID_MAX, PAGE_MAX
 from .serializers import ingest_schema
@@ -167,6 +168,49 @@ PETITION_INPUT = {
     "campaign": NULL_STR,
 }
 
+# Counts by channel: every channel a desk may report is a key.
+COUNTS_BY_CHANNEL = {"type": "object", "additionalProperties": INT}
+FIGURES = {
+    "on_desk": COUNTS_BY_CHANNEL | {"required": ON_DESK_CHANNELS},
+    "off_desk": COUNTS_BY_CHANNEL | {"required": OFF_DESK_CHANNELS},
+    "on_desk_total": INT,
+    "off_desk_total": INT,
+    "appeals": INT,
+    "signatures": INT,
+    "members_mailed": INT,
+}
+FEEDBACK_DESK = {
+    "section": NULL_STR,
+    "name": STR,
+    "country": STR,
+    "counted_at": NULL_DATETIME,
+    "received_at": NULL_DATETIME,
+    "final": BOOL,
+    **FIGURES,
+}
+FEEDBACK = {
+    "action": obj({"id": INT, "slug": STR, "title": STR, "ua_number": STR,
+                   "status": {"type": "string", "enum": Action.Status.values}}),
+    "sections_reported": INT,
+    "final_sections": INT,
+    "sections": {"type": "array", "items": ref("FeedbackDesk")},
+    "this_desk": ref("FeedbackDesk"),
+    "total": obj(FIGURES),
+    "by_country": {
+        "type": "array",
+        "items": obj({"country": STR, "name": STR, "this_desk": BOOL, "desks": STR_LIST, **FIGURES}),
+    },
+    "by_channel": {
+        "type": "array",
+        "items": obj({"channel": STR, "on_desk": INT, "off_desk": INT, "appeals": INT}),
+    },
+    "by_official": {
+        "type": "array",
+        "items": obj({"target_id": {"type": ["integer", "null"]}, "name": STR, "title": STR, "on_desk": INT,
+                      "off_desk": INT, "appeals": INT}),
+    },
+}  # fmt: skip
+
 
 def schemas() -> dict:
     document = copy.deepcopy(ingest_schema())
@@ -239,6 +283,8 @@ def schemas() -> dict:
             }
         ),
         "AppealPage": paged("Appeal", "osdi:outreaches"),
+        "FeedbackDesk": obj(FEEDBACK_DESK),
+        "Feedback": obj(FEEDBACK),
         "Deleted": obj({"deleted": BOOL, "id": INT}),
     }
     found |= {
@@ -303,6 +349,10 @@ SLUG = param("slug", "path", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}, 
 PETITION_SLUG = param(
     "slug", "path", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}, "The petition's slug."
 )
+ACTION_ID = param(
+    "action_id", "path", {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+    "The action's id (as the federation's feed names it).",
+)  # fmt: skip
 TARGET_ID = param(
     "target_id", "path", {"type": "integer", "minimum": 1, "maximum": ID_MAX}, "The target's id."
 )
@@ -524,6 +574,23 @@ def paths() -> dict:
                 tag="targets",
             ),
         },
+    }
+    found["/actions/{action_id}/feedback"] = {
+        "get": op(
+            "The feedback report (read scope): each section's last report on the action and this desk's "
+            "own counts, the totals in all, and the counts by section country, channel and official.",
+            ok("Feedback", "The report.", cached=True),
+            [400, 401, 403, 404],
+            security=TOKEN,
+            parameters=[ACTION_ID, IF_NONE_MATCH],
+            tag="feedback",
+            description=(
+                "Counts only, no personal data. A section's new report replaces its earlier one, never adds "
+                "to it. Appeals on a desk are those made on the section's desk (or this one); off a desk, "
+                'members\' "I have acted" from a mailing. this_desk is counted as it is asked for '
+                "(counted_at null)."
+            ),
+        )
     }
     found |= {
         "/petitions": {

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from uadesk.actions.models import Action, ModelLetter, Target, Translation, lines
+from uadesk.reports.feedback import OFF_DESK_CHANNELS, ON_DESK_CHANNELS, Feedback
 
 from .http import ApiError
 
@@ -226,6 +227,64 @@ def appeal_data(appeal) -> dict:
         "created_date": appeal.created_at,
         "sent_date": appeal.sent_at,
     }
+
+
+def _figures_data(figures) -> dict:
+    # Every channel a desk may report is a key, 0 or not: a client reads the same shape every time.
+    def by_channel(counts, channels: list[str]) -> dict[str, int]:
+        return {c: counts[c] for c in [*channels, *sorted(set(counts) - set(channels))]}
+
+    return {
+        "on_desk": by_channel(figures.on_desk, ON_DESK_CHANNELS),
+        "off_desk": by_channel(figures.off_desk, OFF_DESK_CHANNELS),
+        "on_desk_total": figures.on_desk_total,
+        "off_desk_total": figures.off_desk_total,
+        "appeals": figures.appeals,
+        "signatures": figures.signatures,
+        "members_mailed": figures.members_mailed,
+    }
+
+
+def _desk_data(desk) -> dict:
+    return {
+        "section": desk.section_code or None,
+        "name": desk.name,
+        "country": desk.country,
+        "counted_at": _iso(desk.counted_at),
+        "received_at": _iso(desk.received_at),
+        "final": desk.final,
+        **_figures_data(desk.figures),
+    }
+
+
+def feedback_data(report: Feedback) -> dict:
+    """An action's feedback report (uadesk/reports/feedback.py): counts and the officials' public names
+    only. This desk's line is counted as it is asked for, so it has no counted_at: the answer's ETag
+    changes only when a figure does."""
+    action = report.action
+    return {
+        "action": {"id": action.pk, "slug": action.slug, "title": action.title, "ua_number": action.ua_number,
+                   "status": action.status},
+        "sections_reported": len(report.sections),
+        "final_sections": report.final_sections,
+        "sections": [_desk_data(desk) for desk in report.sections],
+        "this_desk": _desk_data(report.this_desk),
+        "total": _figures_data(report.total),
+        "by_country": [
+            {"country": c.code, "name": c.name, "this_desk": c.this_desk, "desks": c.desks,
+             **_figures_data(c.figures)}
+            for c in report.by_country
+        ],
+        "by_channel": [
+            {"channel": c.channel, "on_desk": c.on_desk, "off_desk": c.off_desk, "appeals": c.appeals}
+            for c in report.by_channel
+        ],
+        "by_official": [
+            {"target_id": o.target_id, "name": o.name, "title": o.title, "on_desk": o.on_desk,
+             "off_desk": o.off_desk, "appeals": o.appeals}
+            for o in report.by_official
+        ],
+    }  # fmt: skip
 
 
 # -- What the API accepts ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ urlpatterns = [
         views.campaign_target,
         name="campaign-target",
     ),
+    path("actions/<int:action_id>/feedback", views.action_feedback, name="action-feedback"),
     path("petitions", views.petitions, name="petitions"),
     path("petitions/<slug:slug>", views.petition, name="petition"),
     path("petitions/<slug:slug>/signatures", views.petition_signatures, name="petition-signatures"),

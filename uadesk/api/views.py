@@ -11,6 +11,7 @@ from uadesk.appeals.models import Appeal
 from uadesk.network.mailings import mailing_report
 from uadesk.network.models import ActedReport, Mailing
 from uadesk.petitions.models import Petition, Signature
+from uadesk.reports.feedback import feedback
 
 from . import serializers, services
 from .http import (
@@ -183,6 +184,13 @@ def campaign_appeals(request, slug: str):
     data, headers = page(request, appeals, embed="osdi:outreaches", render=serializers.appeal_data)
     audit(request, len(data["_embedded"]["osdi:outreaches"]))
     return json_ok(request, data, personal=True, headers=headers)
+
+
+@endpoint(GET="read")
+def action_feedback(request, action_id: int):
+    """The feedback report: totals per section and in all, by section country, channel and official."""
+    action = get_object_or_404(Action, pk=check_id(action_id))
+    return json_ok(request, serializers.feedback_data(feedback(action)))
 
 
 # -- Petitions ---------------------------------------------------------------------------------------

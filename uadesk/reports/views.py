@@ -4,6 +4,7 @@ import io
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -13,8 +14,18 @@ from uadesk.formats.sheets import csv_text, workbook
 from uadesk.staff.decorators import staff_required
 
 from . import charts
+from .feedback import (
+    NO_SECTION_YET,
+    OFF_DESK_CHANNELS,
+    ON_DESK_CHANNELS,
+    actions_with_reports,
+    channel_name,
+    feedback,
+    feedback_summaries,
+    feedback_tables,
+)
 from .forms import PeriodForm
-from .pdf import report_pdf
+from .pdf import feedback_pdf, report_pdf
 from .services import appeal_report, export_rows
 
 EXPORT_HEADER = ["day", "action", "target", "channel", "event", "appeals"]
@@ -84,6 +95,61 @@ def export(request, fmt, slug=None):
                 xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+FEEDBACK_PER_PAGE = 50
+
+
+@staff_required
+def feedback_list(request):
+    """The UAs sections reported on, the latest report first: where staff find a UA's feedback."""
+    _allowed(request)
+    page = Paginator(actions_with_reports(), FEEDBACK_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Feedback from sections"),
+        "page": page,
+        "summaries": feedback_summaries(list(page.object_list)),
+    }
+    return render(request, "reports/feedback_list.html", context)
+
+
+@staff_required
+def feedback_page(request, slug):
+    _allowed(request)
+    action = get_object_or_404(Action, slug=slug)
+    report = feedback(action)
+    context = {
+        **admin.site.each_context(request),
+        "title": action.title,
+        "action": action,
+        "report": report,
+        "no_section_yet": NO_SECTION_YET,
+        "on_desk_channels": [channel_name(c) for c in ON_DESK_CHANNELS],
+        "off_desk_channels": [channel_name(c) for c in OFF_DESK_CHANNELS],
+        "on_desk_span": len(ON_DESK_CHANNELS) + 1,
+        "off_desk_span": len(OFF_DESK_CHANNELS) + 1,
+        "desks": [(desk, report.columns(desk.figures)) for desk in report.desks],
+        "total": report.columns(report.total),
+    }
+    return render(request, "reports/feedback.html", context)
+
+
+@staff_required
+def feedback_export(request, slug, fmt):
+    _allowed(request)
+    action = get_object_or_404(Action, slug=slug)
+    report = feedback(action)
+    if fmt == "pdf":
+        response = HttpResponse(feedback_pdf(report), content_type="application/pdf")
+    else:
+        # The page's tables one after another, each under its name, a blank line between them.
+        rows = [["feedback", action.slug, action.ua_number, action.title]]
+        for name, header, table in feedback_tables(report):
+            rows += [[], [name], header, *table]
+        response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="uadesk-feedback-{action.slug}.{fmt}"'
     return response
 
 
