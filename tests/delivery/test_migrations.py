@@ -17,6 +17,7 @@ BEFORE = [
     ("api", "0003_remove_apiauditentry"),
     ("delivery", "0001_outbox"),
     ("network", None),  # built on later actions migrations: not there yet
+    ("federation", None),  # likewise
 ]
 OLD_TASK = "uadesk.{}.tasks.{}"
 

@@ -105,6 +105,17 @@ def world(seed_action, django_user_model):
     Member.objects.create(supporter=supporter, status=Member.Status.ACTIVE)
     Suppression.add(supporter.email_hash, Suppression.Reason.COMPLAINT)
     Suppression.add(crypto.email_hash("bounced@example.org"), Suppression.Reason.HARD_BOUNCE)
+    from uadesk.federation import keys
+    from uadesk.federation.models import Subscription
+    from uadesk.federation.services import access_grant
+
+    access_grant(section=section, desk_key=keys.desk_public_text())
+    subscription = Subscription(
+        name="International office", feed_url="https://office.example.org/federation/feed", section=section,
+        office_key=keys.desk_public_text(),
+    )  # fmt: skip
+    subscription.set_token("uadf_" + "x" * 40)
+    subscription.save()
     users = {}
     for role in ROLES:
         user = django_user_model.objects.create_user(f"{role.lower()}-user", is_staff=True)
