@@ -141,7 +141,7 @@ def test_an_auto_reply_changes_nothing(bounce_domain, monkeypatch):
 def test_after_erasure_the_member_is_gone_and_the_suppression_stays(client, smtp_server):
     mailbox, _ = smtp_server
     member = member_make("ada@example.org", consent_origin="paper forms")
-    assert supporter_data(member.supporter)["member"]["consent_origin"] == "paper forms"
+    assert supporter_data(member.supporter)["memberships"][0]["consent_origin"] == "paper forms"
     from uadesk.network.members import leave_path
 
     client.post(leave_path(member))

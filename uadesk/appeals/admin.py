@@ -1,5 +1,6 @@
 """Staff see every appeal with its state and the log of its delivery attempts; failures come first to hand.
-And every target with the letters that bounced from its email, where they correct the address."""
+And every target with the letters that bounced from its email, where they correct the address. A
+section's staff see the letters written from their section's version of an action, and their replies."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -12,13 +13,16 @@ from django.utils.translation import ngettext
 from uadesk.actions.admin import target_saved
 from uadesk.actions.models import Target
 from uadesk.staff import audit
+from uadesk.staff.sections import SectionScopedAdmin
 
 from .models import Appeal, Reply, TargetBounce
 from .services import appeals_hold, appeals_release, appeals_retry
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(SectionScopedAdmin, admin.ModelAdmin):
+    # A letter carries its writer's name and town: a section's staff see those written on its pages.
+    section_path = "localisation__section"
     list_display = [
         "created_at",
         "action",
@@ -94,8 +98,10 @@ class AppealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(SectionScopedAdmin, admin.ModelAdmin):
     """Answers from targets, as supporters reported them: a sign of what the letters did."""
+
+    section_path = "appeal__localisation__section"
 
     list_display = ["target", "action", "received_on", "created_at"]
     list_filter = ["appeal__action", "appeal__target__name", "received_on"]

@@ -1,10 +1,12 @@
-"""The network on the staff desk: members (their import, themes, addresses not to mail) and mailings
-(audience, preview, test, send, pause, cancel, print run, report)."""
+"""The network on the staff desk: members (their import, export, themes, addresses not to mail) and
+mailings (audience, preview, test, send, pause, cancel, print run, report). A section's staff see and act
+on their own section's only (uadesk.staff.sections); each look at members is in the audit log."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -19,28 +21,30 @@ from uadesk.delivery.models import Message
 from uadesk.delivery.services import message_queue
 from uadesk.formats.sheets import csv_text
 from uadesk.staff import audit
+from uadesk.staff.audited import list_filters
 from uadesk.staff.readonly import ReadOnlyAdmin
+from uadesk.staff.sections import SectionScopedAdmin, staff_section
 from uadesk.supporters.admin import exact_address_search
 
 from . import mailings
 from .admin_print import print_urls
 from .forms import MemberImportForm
 from .imports import ImportFileError, import_stash, import_unstash, members_check, members_import
-from .members import suppressions_lift
+from .members import members_table, suppressions_lift
 from .models import Mailing, Member, Suppression
 from .sending import PERSONAL, mailing_letter, personal
 
 
 @admin.register(Member)
-class MemberAdmin(ReadOnlyAdmin):
+class MemberAdmin(SectionScopedAdmin, ReadOnlyAdmin):
     # No address in the list or on the page; members change their own choices from their own link.
     list_display = ["__str__", "status", "channel", "languages", "cases", "joined_at"]
     list_filter = ["status", "channel", "source"]
     date_hierarchy = "joined_at"
     fields = [
-        "status", "source", "languages", "channel", "most_per_30_days", "countries", "themes", "paused_until",
-        "joined_at", "confirmed_at", "left_at", "consent_version", "consented_at", "consent_origin",
-        "consent_text",
+        "section", "status", "source", "languages", "channel", "most_per_30_days", "countries", "themes",
+        "paused_until", "joined_at", "confirmed_at", "left_at", "consent_version", "consented_at",
+        "consent_origin", "consent_text",
     ]  # fmt: skip
     readonly_fields = fields
     search_fields = ["supporter__email_hash"]  # only turns the search box on; see get_search_results
@@ -56,20 +60,60 @@ class MemberAdmin(ReadOnlyAdmin):
             self, request, queryset, search_term, field="supporter__email_hash", obj=Member
         )
 
+    # Who saw which members: a page of the list (with its filters, how many), a member's page, an export.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if request.method == "GET" and changelist is not None:
+            audit.log(
+                "uadesk.member.listed", user=request.user, obj=Member, shown=len(changelist.result_list),
+                found=changelist.result_count, filters=list_filters(changelist),
+                searched=bool(changelist.query),
+            )  # fmt: skip
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            audit.log("uadesk.member.viewed", user=request.user, obj=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def export_view(self, request):
+        """The members the list shows with its filters and search, on every page, as CSV: their choices
+        and consent, no address. Written to the audit log: who, how many, with which filters."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:  # as the list itself answers a filter it does not have
+            return redirect(reverse("admin:network_member_changelist") + "?e=1")
+        rows = members_table(changelist.get_queryset(request))
+        audit.log(
+            "uadesk.member.exported", user=request.user, obj=Member, count=len(rows) - 1,
+            filters=list_filters(changelist), searched=bool(changelist.query),
+        )  # fmt: skip
+        response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="members.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="network_member_import"),
+            path("export.csv", self.admin_site.admin_view(self.export_view), name="network_member_export"),
             *super().get_urls(),
         ]
 
     def import_view(self, request):
-        """Step 1, upload: the report of every bad row, nothing imported. Step 2, confirm: the good rows."""
+        """Step 1, upload: the report of every bad row, nothing imported. Step 2, confirm: the good rows.
+        Into the staff member's own section's network: they choose no other."""
         if not request.user.has_perm("network.add_member"):
             raise PermissionDenied
+        section = staff_section(request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": Member._meta,
             "title": _("Import members"),
+            "section": section,
         }
         if request.method == "POST" and "key" in request.POST:
             stashed = import_unstash(key=request.POST["key"], user=request.user)
@@ -82,14 +126,14 @@ class MemberAdmin(ReadOnlyAdmin):
                 )
             text, origin = stashed
             try:
-                checked = members_check(text.encode())
+                checked = members_check(text.encode(), section=section)
             except ImportFileError as error:  # the themes changed since, say: the file must be checked again
                 return TemplateResponse(
                     request,
                     "network/admin/import.html",
                     context | {"form": MemberImportForm(), "error": str(error)},
                 )
-            done = members_import(checked=checked, origin=origin, user=request.user)
+            done = members_import(checked=checked, origin=origin, user=request.user, section=section)
             self.message_user(
                 request,
                 _(
@@ -108,7 +152,9 @@ class MemberAdmin(ReadOnlyAdmin):
         form = MemberImportForm()
         if request.method == "POST":
             files = request.FILES  # reading the upload first sets upload_too_large, if it was
-            form = MemberImportForm(request.POST, files, too_large=getattr(request, "upload_too_large", None))
+            form = MemberImportForm(
+                request.POST, files, too_large=getattr(request, "upload_too_large", None), section=section
+            )
             if form.is_valid():
                 checked = form.cleaned_data["checked"]
                 key = import_stash(
@@ -132,13 +178,24 @@ class SuppressionAdmin(ReadOnlyAdmin):
     search_help_text = gettext_lazy("An exact email address (in any spelling of it).")
     change_list_template = "network/admin/suppression_change_list.html"
 
+    def get_queryset(self, request):
+        # A section's staff: who left their network, and what stops mail to their own members' addresses.
+        queryset = super().get_queryset(request)
+        section = staff_section(request.user)
+        if section is None:
+            return queryset
+        theirs = Member.objects.filter(section=section, supporter__email_hash=OuterRef("email_hash"))
+        return queryset.filter(
+            Q(reason=Suppression.Reason.UNSUBSCRIBED, section=section)
+            | (~Q(reason=Suppression.Reason.UNSUBSCRIBED) & Exists(theirs))
+        )
+
     def get_search_results(self, request, queryset, search_term):
         return exact_address_search(self, request, queryset, search_term, field="email_hash", obj=Suppression)
 
     def changelist_view(self, request, extra_context=None):
-        counts = {
-            row["reason"]: row["n"] for row in Suppression.objects.values("reason").annotate(n=Count("pk"))
-        }
+        rows = self.get_queryset(request).order_by().values("reason").annotate(n=Count("pk"))
+        counts = {row["reason"]: row["n"] for row in rows}
         by_reason = [(label, counts.get(value, 0)) for value, label in Suppression.Reason.choices]
         return super().changelist_view(request, {"by_reason": by_reason, **(extra_context or {})})
 
@@ -196,14 +253,17 @@ class MailingForm(forms.ModelForm):
 
 
 @admin.register(Mailing)
-class MailingAdmin(admin.ModelAdmin):
+class MailingAdmin(SectionScopedAdmin, admin.ModelAdmin):
     form = MailingForm
     list_display = ["action", "kind", "status", "send_at", "started_at", "finished_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["action"]
     search_fields = ["action__title", "action__ua_number"]
-    fields = ["action", "kind", "outcome", "status", "languages", "countries", "themes", "channel", "send_at"]
-    readonly_fields = ["action", "kind", "outcome", "status"]
+    fields = [
+        "action", "section", "kind", "outcome", "status", "languages", "countries", "themes", "channel",
+        "send_at",
+    ]  # fmt: skip
+    readonly_fields = ["action", "section", "kind", "outcome", "status"]
     change_form_template = "network/admin/mailing_change_form.html"
 
     def has_add_permission(self, request):
@@ -246,7 +306,7 @@ class MailingAdmin(admin.ModelAdmin):
     def preview_view(self, request, pk, language):
         if not request.user.has_perm("network.view_mailing"):
             raise PermissionDenied
-        mailing = get_object_or_404(Mailing.objects.select_related("action"), pk=pk)
+        mailing = get_object_or_404(self.get_queryset(request).select_related("action"), pk=pk)
         letter = personal(mailing_letter(mailing, language), dict.fromkeys(PERSONAL, "#"))
         context = {
             **self.admin_site.each_context(request),
@@ -258,7 +318,7 @@ class MailingAdmin(admin.ModelAdmin):
     def report_view(self, request, pk):
         if not request.user.has_perm("network.view_mailing"):
             raise PermissionDenied
-        mailing = get_object_or_404(Mailing, pk=pk)
+        mailing = get_object_or_404(self.get_queryset(request), pk=pk)
         rows = [["measure", "channel", "count"]]
         for measure, value in mailings.mailing_report(mailing).items():
             for channel, count in value.items() if isinstance(value, dict) else [("", value)]:
@@ -275,7 +335,7 @@ def _do(model_admin, request, pk, verb):
     """The buttons of a mailing's page; each is in the audit log (mailings.py writes it)."""
     if not request.user.has_perm("network.change_mailing"):
         raise PermissionDenied
-    mailing = get_object_or_404(Mailing, pk=pk)
+    mailing = get_object_or_404(model_admin.get_queryset(request), pk=pk)
     back = redirect(reverse("admin:network_mailing_change", args=[pk]))
     if verb == "test":
         email = request.user.email

@@ -1,5 +1,6 @@
 """The print run on the staff desk: a mailing's page for its members by post, with the run and its labels
-to download and "Mark posted". `print_urls` go in the Mailing admin's own URLs (its get_urls)."""
+to download and "Mark posted". `print_urls` go in the Mailing admin's own URLs (its get_urls). A section's
+staff print their own section's mailings only."""
 
 from functools import wraps
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from uadesk.actions.templatetags.actions import language_name
 from uadesk.delivery.printing import PrintError
 from uadesk.staff.decorators import staff_required
+from uadesk.staff.sections import visible
 
 from .models import Mailing
 from .printrun import (
@@ -72,6 +74,12 @@ def _staff(*permissions: str):
 SEE = ("network.view_mailing", "network.view_member")
 
 
+def _mailing(request, pk: int, *related: str) -> Mailing:
+    # Another section's mailing is not found: a section's staff do not learn it is there.
+    mailings = Mailing.objects.select_related(*related) if related else Mailing.objects.all()
+    return get_object_or_404(visible(mailings, request.user), pk=pk)
+
+
 def _url(request, name: str, pk: int) -> str:
     # The views live wherever the admin mounts them (its "admin" namespace): links stay in that namespace.
     namespace = request.resolver_match.namespace if request.resolver_match else ""
@@ -93,7 +101,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 @_staff(*SEE)
 def mailing_print(request, pk):
-    mailing = get_object_or_404(Mailing.objects.select_related("action"), pk=pk)
+    mailing = _mailing(request, pk, "action")
     run = print_run_recipients(mailing)
     waiting = run.count()
     by_language = run.order_by().values_list("language").annotate(n=Count("pk")).values_list("language", "n")
@@ -123,7 +131,7 @@ def mailing_print(request, pk):
 @require_GET
 @_staff(*SEE)
 def mailing_print_run(request, pk):
-    mailing = get_object_or_404(Mailing.objects.select_related("action", "outcome"), pk=pk)
+    mailing = _mailing(request, pk, "action", "outcome")
     form = RunForm(request.GET)
     if not form.is_valid():
         return _back(request, mailing, _("The print run could not be made: choose A4 or US Letter."))
@@ -142,7 +150,7 @@ def mailing_print_run(request, pk):
 @require_GET
 @_staff(*SEE)
 def mailing_print_labels(request, pk):
-    mailing = get_object_or_404(Mailing, pk=pk)
+    mailing = _mailing(request, pk)
     form = RunForm(request.GET)
     if not form.is_valid():
         return _back(request, mailing, _("The labels could not be made: choose one of the label sheets."))
@@ -159,7 +167,7 @@ def mailing_print_labels(request, pk):
 @require_POST
 @_staff("network.view_mailing", "network.change_mailing")
 def mailing_posted(request, pk):
-    mailing = get_object_or_404(Mailing, pk=pk)
+    mailing = _mailing(request, pk)
     form = RunForm(request.POST)
     if not form.is_valid() or form.cleaned_data["up_to"] is None:
         # Without the run staff saw, members added since would be marked posted unprinted.

@@ -176,9 +176,10 @@ class MemberImportForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, too_large: str | None = None, **kwargs):
+    def __init__(self, *args, too_large: str | None = None, section=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
+        self.section = section  # the network imported into: the staff member's own
 
     def clean(self):
         data = super().clean()
@@ -195,7 +196,7 @@ class MemberImportForm(forms.Form):
                 _("The file is larger than %(limit)s, the most an import may be.") % limit
             )
         try:
-            data["checked"] = imports.members_check(upload.read())
+            data["checked"] = imports.members_check(upload.read(), section=self.section)
         except imports.ImportFileError as error:
             raise forms.ValidationError(str(error)) from None
         return data

@@ -2,10 +2,11 @@
 its line and reason (nothing is guessed: an unknown language, country or theme is a bad row); nothing is
 imported until staff confirm, and then the good rows go in one transaction.
 
-An imported member is the member of that address whatever its spelling: one already there is updated
-(the columns the file has), never doubled. An address not to be mailed (it left, bounced or complained)
-is never imported. Without prior consent an imported member waits for their own confirmation, with a
-welcome email; with it, they are a member at once, the consent's origin kept."""
+Staff import into their own section's network (the office's staff, into the office's). An imported
+member is the member of that address in that network whatever its spelling: one already there is updated
+(the columns the file has), never doubled. An address not to be mailed by that network (it left it,
+bounced or complained) is never imported. Without prior consent an imported member waits for their own
+confirmation, with a welcome email; with it, they are a member at once, the consent's origin kept."""
 
 import csv
 import io
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from uadesk.actions.models import Theme
+from uadesk.actions.models import Section, Theme
 from uadesk.countries import country_codes
 from uadesk.delivery.models import Message
 from uadesk.delivery.tasks import runs_kick
@@ -203,9 +204,9 @@ def _check_row(values: dict, themes: _Themes) -> tuple[dict, list[str]]:
     return out, reasons
 
 
-def members_check(data: bytes) -> Checked:
-    """Every row of the file, good or bad with its reasons; raises ImportFileError for a file that is
-    not a CSV of members at all."""
+def members_check(data: bytes, *, section: Section | None = None) -> Checked:
+    """Every row of the file for the network of `section` (None: the office's), good or bad with its
+    reasons; raises ImportFileError for a file that is not a CSV of members at all."""
     text = _text(data)
     records = _records(text)
     __, header = next(records)
@@ -241,7 +242,7 @@ def members_check(data: bytes) -> Checked:
             checked.rows.append(Row(line, email, email_hash, parsed))
     # Addresses never to import: those not to be mailed, and members who left.
     hashes = [row.email_hash for row in checked.rows]
-    suppressed, left = _suppressed(hashes), _left(hashes)
+    suppressed, left = _suppressed(hashes, section), _left(hashes, section)
     for row in [row for row in checked.rows if row.email_hash in suppressed | left]:
         checked.rows.remove(row)
         reason = (
@@ -259,17 +260,20 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
-def _suppressed(hashes: list[str]) -> set[str]:
+def _suppressed(hashes: list[str], section: Section | None) -> set[str]:
     found = set()
     for chunk in _chunks(hashes):
-        found.update(Suppression.objects.filter(email_hash__in=chunk).values_list("email_hash", flat=True))
+        rows = Suppression.against(section).filter(email_hash__in=chunk)
+        found.update(rows.values_list("email_hash", flat=True))
     return found
 
 
-def _left(hashes: list[str]) -> set[str]:
+def _left(hashes: list[str], section: Section | None) -> set[str]:
     found = set()
     for chunk in _chunks(hashes):
-        left = Member.objects.filter(supporter__email_hash__in=chunk, status=Member.Status.LEFT)
+        left = Member.objects.filter(
+            supporter__email_hash__in=chunk, section=section, status=Member.Status.LEFT
+        )
         found.update(left.values_list("supporter__email_hash", flat=True))
     return found
 
@@ -302,13 +306,14 @@ def _apply(member: Member, values: dict, columns: list[str]) -> None:
         member.postal_address, member.postcode = "", ""  # kept only for cases by post
 
 
-def members_import(*, checked: Checked, origin: str, user) -> Imported:
-    """The good rows of a checked file, in one transaction, written to the audit log."""
+def members_import(*, checked: Checked, origin: str, user, section: Section | None = None) -> Imported:
+    """The good rows of a checked file into the network of `section` (None: the office's), in one
+    transaction, written to the audit log."""
     done, now, columns = Imported(), timezone.now(), checked.columns
     with transaction.atomic():
         hashes = [row.email_hash for row in checked.rows]
         # Again, in the transaction: an address that left or bounced since the check is not imported.
-        never = _suppressed(hashes) | _left(hashes)
+        never = _suppressed(hashes, section) | _left(hashes, section)
         rows = [row for row in checked.rows if row.email_hash not in never]
         done.skipped = len(checked.rows) - len(rows)
         supporters = {}
@@ -327,15 +332,16 @@ def members_import(*, checked: Checked, origin: str, user) -> Imported:
             supporters[supporter.email_hash] = supporter
         members = {}
         for chunk in _chunks([s.pk for s in supporters.values()]):
-            members.update({m.supporter_id: m for m in Member.objects.filter(supporter_id__in=chunk)})
+            found = Member.objects.filter(supporter_id__in=chunk, section=section)
+            members.update({m.supporter_id: m for m in found})
         to_create, to_update, themed = [], [], []
         for row in rows:
             supporter = supporters[row.email_hash]
             member = members.get(supporter.pk)
             if member is None:
                 member = Member(
-                    supporter=supporter, source=Member.Source.IMPORT, status=Member.Status.PENDING,
-                    consent_origin=origin, joined_at=now,
+                    supporter=supporter, section=section, source=Member.Source.IMPORT,
+                    status=Member.Status.PENDING, consent_origin=origin, joined_at=now,
                 )  # fmt: skip
                 to_create.append(member)
             else:
@@ -379,7 +385,8 @@ def members_import(*, checked: Checked, origin: str, user) -> Imported:
         done.active = len(to_create) + len(to_update) - done.pending
         done.welcomed = len(welcomes)
         audit.log(
-            "uadesk.member.imported", user=user, obj=Member, origin=origin, rows=len(checked.rows),
+            "uadesk.member.imported", user=user, obj=Member, section=section.code if section else "",
+            origin=origin, rows=len(checked.rows),
             bad_rows=len(checked.bad), created=done.created, updated=done.updated, active=done.active,
             pending=done.pending, welcomed=done.welcomed, skipped=done.skipped,
         )  # fmt: skip

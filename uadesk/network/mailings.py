@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from uadesk.actions.models import Action, Outcome
+from uadesk.actions.models import Action, Outcome, Section
 from uadesk.delivery.models import Message
 from uadesk.delivery.services import messages_cancel, messages_hold, messages_release
 from uadesk.delivery.tasks import runs_kick
@@ -72,10 +72,25 @@ def preview_languages(mailing: Mailing) -> list[str]:
 # Drafting ---------------------------------------------------------------------------------------------
 
 
+def networks() -> list[Section | None]:
+    """The networks of this desk: the office's (None), and each section's with members or staff here."""
+    from uadesk.staff.models import StaffSection
+
+    hosted = Section.objects.filter(
+        Exists(Member.objects.filter(section=OuterRef("pk")))
+        | Exists(StaffSection.objects.filter(section=OuterRef("pk")))
+    )
+    return [None, *hosted.order_by("pk")]
+
+
 def mailing_draft(action: Action, *, kind: str, outcome: Outcome | None = None) -> Mailing:
-    """The draft mailing of a publication: one per action (or per outcome), however often it is saved."""
-    mailing, _ = Mailing.objects.get_or_create(action=action, kind=kind, outcome=outcome)
-    return mailing
+    """The draft mailings of a publication, one per action (or per outcome) and network, however often it
+    is saved; a section that came to the desk since gets its own at the next save. Returns the office's."""
+    drafts = [
+        Mailing.objects.get_or_create(action=action, kind=kind, outcome=outcome, section=section)[0]
+        for section in networks()
+    ]
+    return drafts[0]
 
 
 def kind_of(action: Action) -> str:
@@ -93,25 +108,29 @@ def _listed(field: str, wanted: Iterable[str]) -> Q:
     return q
 
 
-def members_reachable(today: datetime.date | None = None) -> QuerySet[Member]:
-    """Members who may be mailed today: confirmed, not paused, their address on no suppression list."""
+def members_reachable(
+    today: datetime.date | None = None, *, section: Section | int | None = None
+) -> QuerySet[Member]:
+    """The members of one network (a section's, or the office's with None) who may be mailed today:
+    confirmed, not paused, and neither their address (a bounce, a complaint) nor their leaving of that
+    network stops its mail."""
     today = today or timezone.localdate()
-    suppressed = Suppression.objects.filter(email_hash=OuterRef("supporter__email_hash"))
+    suppressed = Suppression.against(section).filter(email_hash=OuterRef("supporter__email_hash"))
     return (
-        Member.objects.filter(status=Member.Status.ACTIVE)
+        Member.objects.filter(status=Member.Status.ACTIVE, section=section)
         .exclude(paused_until__gte=today)
         .exclude(Exists(suppressed))
     )
 
 
 def audience(mailing: Mailing, today: datetime.date | None = None) -> QuerySet[Member]:
-    """Everyone this mailing may reach, before the allocation: the members whose own choices its case
-    matches, narrowed by the filters staff chose.
+    """Everyone this mailing may reach, before the allocation: the members of its network whose own
+    choices its case matches, narrowed by the filters staff chose.
 
     A new UA goes to members who chose none of the countries and themes, or one of its own; an update
     or an outcome goes to the members who received the case before."""
     action = mailing.action
-    members = members_reachable(today)
+    members = members_reachable(today, section=mailing.section_id)
     if mailing.kind == Mailing.Kind.NEW:
         themes = list(action.themes.values_list("pk", flat=True))
         no_interests = Q(countries="") & ~Exists(Member.themes.through.objects.filter(member=OuterRef("pk")))
@@ -341,7 +360,7 @@ def plan_explained(mailing: Mailing) -> list[str]:
 
     from .allocate import plan_for
 
-    if not members_reachable().filter(most_per_30_days__isnull=False).exists():
+    if not members_reachable(section=mailing.section_id).filter(most_per_30_days__isnull=False).exists():
         return []
     return plan_for(mailing).explain(gettext)
 
@@ -369,7 +388,7 @@ def mailing_report(mailing: Mailing) -> dict:
     )
     on_desk = Appeal.objects.counted().filter(
         action=mailing.action,
-        supporter__member__mailed__mailing=mailing,
+        supporter__members__mailed__mailing=mailing,
         created_at__gte=mailing.started_at or mailing.created_at,
     )
     on_desk_by_channel = dict(

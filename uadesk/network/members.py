@@ -1,9 +1,10 @@
 """The network's members: joining with double opt-in, their choices, leaving at once, and the addresses
-never to mail again (bounces, complaints, those who left), whatever staff import or do.
+never to mail again (bounces, complaints, those who left), whatever staff import or do. Each section on
+the desk (and the office) is a network of its own: one joins, confirms and leaves each one apart.
 
 `unsubscribe_url(member)` is the leaving link of every email to a member (and its List-Unsubscribe
-header); `suppress(email_hash, reason)` stops all mail to an address; `member_bounced` is what the
-senders of members' emails do with what comes back to them."""
+header); `suppress(email_hash, reason)` stops all mail to an address (for leaving, one network's);
+`member_bounced` is what the senders of members' emails do with what comes back to them."""
 
 import datetime
 from collections import Counter
@@ -17,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from uadesk.actions.models import Action, Theme
+from uadesk.actions.models import Action, Section, Theme
 from uadesk.delivery.bounces import Kind
 from uadesk.delivery.models import Message
 from uadesk.delivery.services import message_queue
@@ -96,24 +97,32 @@ class Choices:
         member.themes.set(self.themes)
 
 
-def is_suppressed(email_hash: str) -> bool:
-    return Suppression.objects.filter(email_hash=email_hash).exists()
+def network_name(section: Section | None) -> str:
+    """Who the network is, in its emails, pages and consent: the section, or the organisation."""
+    return section.name if section is not None else settings.ORGANISATION_NAME
 
 
-def member_join(*, email: str, choices: Choices, language: str) -> Member | None:
-    """Someone asked to join with this address; anyone can type anyone's. The owner gets an email to
-    confirm, and nothing is mailed to them before. A member already gets an email that says so, with
-    the link to their choices, which a stranger's form never changes; an address not to be mailed gets
-    nothing. Returns the member the email is about, if any."""
-    if is_suppressed(crypto.email_hash(email)):
+def is_suppressed(email_hash: str, section: Section | None = None) -> bool:
+    """Whether the network of `section` (None: the office's) must not mail this address."""
+    return Suppression.against(section).filter(email_hash=email_hash).exists()
+
+
+def member_join(
+    *, email: str, choices: Choices, language: str, section: Section | None = None
+) -> Member | None:
+    """Someone asked to join the network of `section` (None: the office's) with this address; anyone can
+    type anyone's. The owner gets an email to confirm, and nothing is mailed to them before. A member
+    already gets an email that says so, with the link to their choices, which a stranger's form never
+    changes; an address not to be mailed gets nothing. Returns the member the email is about, if any."""
+    if is_suppressed(crypto.email_hash(email), section):
         return None
     with transaction.atomic():
         supporter = Supporter.for_email(email, language=language)
-        member = Member.objects.select_for_update().filter(supporter=supporter).first()
+        member = Member.objects.select_for_update().filter(supporter=supporter, section=section).first()
         if member is not None and member.status == Member.Status.LEFT:
             return None  # they come back from their own page only (the confirm page, by their link)
         if member is None or member.status == Member.Status.PENDING:
-            member = member or Member(supporter=supporter, source=Member.Source.SITE)
+            member = member or Member(supporter=supporter, section=section, source=Member.Source.SITE)
             choices.apply(member)
             member.save()
             choices.apply_themes(member)
@@ -122,12 +131,13 @@ def member_join(*, email: str, choices: Choices, language: str) -> Member | None
 
 
 def member_confirm(*, member: Member, consent_text: str) -> bool:
-    """The owner pressed the button on their own link's page: they are a member, and the consent they
-    were shown is kept word for word with its version and the time. One who left comes back this way
-    (their leaving is lifted); an address that bounced or complained is not mailed: False."""
+    """The owner pressed the button on their own link's page: they are a member of that network, and the
+    consent they were shown is kept word for word with its version and the time. One who left comes back
+    this way (their leaving of this network is lifted); an address that bounced or complained is not
+    mailed: False."""
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("supporter").get(pk=member.pk)
-        suppression = Suppression.objects.filter(email_hash=member.supporter.email_hash).first()
+        suppression = member_suppression(member)
         if suppression is not None and suppression.reason != Suppression.Reason.UNSUBSCRIBED:
             return False
         if member.status == Member.Status.ACTIVE:
@@ -145,6 +155,13 @@ def member_confirm(*, member: Member, consent_text: str) -> bool:
     return True
 
 
+def member_suppression(member: Member) -> Suppression | None:
+    """Why the member's network does not mail them, if it does not: about the address first (a bounce
+    or a complaint), else their leaving of that network."""
+    rows = Suppression.against(member.section_id).filter(email_hash=member.supporter.email_hash)
+    return min(rows, key=lambda row: row.reason == Suppression.Reason.UNSUBSCRIBED, default=None)
+
+
 def member_choices_change(*, member: Member, choices: Choices) -> None:
     with transaction.atomic():
         choices.apply(member)
@@ -153,18 +170,26 @@ def member_choices_change(*, member: Member, choices: Choices) -> None:
     member.supporter.touch()
 
 
-def _link(name: str, supporter: Supporter) -> str:
+def member_path(name: str, member: Member, token: str) -> str:
+    """The path of the member's own page `name` ("network:member", "network:confirm") on the link
+    `token` of their data page: a section's membership is found by its code in the path."""
+    kwargs = {"token": token} | ({"section": member.section.code} if member.section_id else {})
+    return reverse(name, kwargs=kwargs)
+
+
+def _link(name: str, member: Member) -> str:
+    supporter = member.supporter
     with translation.override(supporter.page_language):
-        return f"{settings.LINK_BASE_URL}{reverse(name, kwargs={'token': token_for(supporter)})}"
+        return f"{settings.LINK_BASE_URL}{member_path(name, member, token_for(supporter))}"
 
 
-def preferences_url(supporter: Supporter) -> str:
+def preferences_url(member: Member) -> str:
     """The member's own page of choices, by the signed link of their data page."""
-    return _link("network:member", supporter)
+    return _link("network:member", member)
 
 
-def confirm_url(supporter: Supporter) -> str:
-    return _link("network:confirm", supporter)
+def confirm_url(member: Member) -> str:
+    return _link("network:confirm", member)
 
 
 class LeaveInvalid(Exception):
@@ -202,9 +227,10 @@ def leave_read(token: str) -> tuple[Member, int | None]:
 
 
 def member_leave(*, member: Member, recipient_pk: int | None = None) -> None:
-    """Off the network at once: no email waiting for them goes, and their address is never mailed again
-    by an import or by staff. Safe to do twice (a mail app's one-click POST, then the person's click).
-    From a mailing's link, that mailing counts it (Recipient.unsubscribed_at, the mailings' field)."""
+    """Off the member's network at once: no email of it waiting for them goes, and that network never
+    mails their address again, by an import or by staff; another section where they are a member too
+    goes on. Safe to do twice (a mail app's one-click POST, then the person's click). From a mailing's
+    link, that mailing counts it (Recipient.unsubscribed_at, the mailings' field)."""
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("supporter").get(pk=member.pk)
         if member.status != Member.Status.LEFT:
@@ -214,7 +240,7 @@ def member_leave(*, member: Member, recipient_pk: int | None = None) -> None:
                 Recipient.objects.filter(pk=recipient_pk, member=member).update(
                     unsubscribed_at=member.left_at
                 )
-        suppress(member.supporter.email_hash, Suppression.Reason.UNSUBSCRIBED)
+        suppress(member.supporter.email_hash, Suppression.Reason.UNSUBSCRIBED, section=member.section)
 
 
 def member_messages(member: Member) -> QuerySet[Message]:
@@ -226,13 +252,16 @@ def member_messages(member: Member) -> QuerySet[Message]:
     )
 
 
-def suppress(email_hash: str, reason: str) -> None:
-    """This address is not mailed again: what waits in the outbox for its member is cancelled, and
-    their planned places in mailings are given up. The first reason stays."""
+def suppress(email_hash: str, reason: str, *, section: Section | None = None) -> None:
+    """This address is not mailed again, by any network for a bounce or a complaint, by the network of
+    `section` (None: the office's) for leaving: what waits in the outbox for its members there is
+    cancelled, and their planned places in mailings are given up. The first reason stays."""
     with transaction.atomic():
-        Suppression.add(email_hash, reason)
-        member = Member.objects.filter(supporter__email_hash=email_hash).first()
-        if member is not None:
+        Suppression.add(email_hash, reason, section)
+        members = Member.objects.filter(supporter__email_hash=email_hash)
+        if reason == Suppression.Reason.UNSUBSCRIBED:
+            members = members.filter(section=section)
+        for member in members:
             member_messages(member).cancel()
             Recipient.objects.filter(
                 member=member, status__in=[Recipient.Status.PLANNED, Recipient.Status.QUEUED]
@@ -288,3 +317,24 @@ def member_bounced(*, member: Member, message: Message, kind: str) -> str:
             suppress(email_hash, Suppression.Reason.SOFT_BOUNCES)
             return f"temporary failure {member.soft_bounces} in a row; the address is not mailed again"
     return f"temporary failure {member.soft_bounces} in a row; nothing else changed"
+
+
+# The columns of staff's export of members: their choices and the record of their consent, never their
+# address (email or postal): staff who need one find it by the address, or print the run.
+EXPORT_COLUMNS = (
+    "member", "section", "status", "source", "languages", "channel", "cases_per_month", "countries", "themes",
+    "paused_until", "joined", "confirmed", "left", "consent_version", "consent_given", "consent_origin",
+)  # fmt: skip
+
+
+def members_table(members: QuerySet[Member]) -> list[list]:
+    """The members as rows under EXPORT_COLUMNS (the header first)."""
+    rows: list[list] = [list(EXPORT_COLUMNS)]
+    members = members.select_related("section").prefetch_related("themes").order_by("pk")
+    for m in members.iterator(chunk_size=1000):
+        rows.append([
+            m.pk, m.section.code if m.section_id else "", m.status, m.source, m.languages, m.channel,
+            m.most_per_30_days or "", m.countries, ", ".join(t.slug for t in m.themes.all()), m.paused_until,
+            m.joined_at, m.confirmed_at, m.left_at, m.consent_version, m.consented_at, m.consent_origin,
+        ])  # fmt: skip
+    return rows

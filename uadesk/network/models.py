@@ -1,4 +1,8 @@
-"""The network: its members and their choices, the addresses never to mail, and the mailings of each case."""
+"""The network: its members and their choices, the addresses never to mail, and the mailings of each case.
+
+On a desk that hosts several sections each section is a network of its own: a member, a mailing and the
+leaving of one belong to one section (or, with no section, to the office), and a mailing reaches the
+members of its own section only. One person may be a member of two, each with their own consent."""
 
 import datetime
 
@@ -8,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from uadesk.actions.models import Action, Outcome, Theme
+from uadesk.actions.models import Action, Outcome, Section, Theme
 from uadesk.supporters import crypto
 from uadesk.supporters.models import Supporter
 
@@ -19,8 +23,9 @@ def codes(text: str) -> list[str]:
 
 
 class Member(models.Model):
-    """One person in the network: a supporter (one row whatever the spelling of their address) who
-    agreed to receive cases, with what they chose. Their address stays on the supporter, sealed."""
+    """One person in one section's network (or the office's): a supporter (one row whatever the spelling
+    of their address) who agreed to receive that network's cases, with what they chose. Their address
+    stays on the supporter, sealed."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
@@ -35,7 +40,12 @@ class Member(models.Model):
         SITE = "site", _("Joined on the site")
         IMPORT = "import", _("Imported by staff")
 
-    supporter = models.OneToOneField(Supporter, on_delete=models.CASCADE, related_name="member")
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="members")
+    # Empty: the office's own network. PROTECT: a section's members are never the office's by accident.
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="members",
+    )  # fmt: skip
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     source = models.CharField(_("joined by"), max_length=10, choices=Source.choices, default=Source.SITE)
     # What they agreed to, word for word and by version, and when: the proof of consent.
@@ -78,7 +88,20 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(most_per_30_days__isnull=True) | Q(most_per_30_days__gte=1),
                 name="member_at_least_one_case",
-            )
+            ),
+            # One person is one member of a network whatever the spelling of their address (the supporter
+            # is one row per address): once in each section, and once in the office's. Two conditional
+            # constraints, as NULLs are distinct in a plain one on every database.
+            models.UniqueConstraint(
+                fields=["supporter", "section"],
+                condition=Q(section__isnull=False),
+                name="one_member_per_section",
+            ),  # fmt: skip
+            models.UniqueConstraint(
+                fields=["supporter"],
+                condition=Q(section__isnull=True),
+                name="one_office_member_per_supporter",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +136,11 @@ class Member(models.Model):
 
 class Suppression(models.Model):
     """An address never to mail again, by its keyed hash: it outlives the member, an erasure and every
-    import, so that nobody who left is mailed again whatever staff do."""
+    import, so that nobody who left is mailed again whatever staff do.
+
+    A bounce or a spam complaint is about the address: no network on the desk mails it. Leaving is from
+    one network, the section's (or, with no section, the office's) whose member left: a section where the
+    same person is a member too still mails them, on their own consent to it."""
 
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", _("Left the network")
@@ -121,8 +148,13 @@ class Suppression(models.Model):
         SOFT_BOUNCES = "soft_bounces", _("Bounced again and again")
         COMPLAINT = "complaint", _("Marked as spam")
 
-    email_hash = models.CharField(max_length=64, unique=True, editable=False)
+    email_hash = models.CharField(max_length=64, db_index=True, editable=False)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    # Only for leaving: the network left (empty: the office's). PROTECT, as for members.
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="suppressions",
+    )  # fmt: skip
     created_at = models.DateTimeField(_("since"), default=timezone.now)
 
     # A bounce says the address failed once; the owner may mend it. Leaving and a spam complaint are the
@@ -133,21 +165,65 @@ class Suppression(models.Model):
         verbose_name = _("address not to mail")
         verbose_name_plural = _("addresses not to mail")
         permissions = [("lift_suppression", _("Can mail a bounced address again"))]
+        # One row per address for the address itself (the first reason stays), and one per network left.
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason="unsubscribed") | Q(section__isnull=True),
+                name="suppression_section_if_left",
+            ),
+            models.UniqueConstraint(
+                fields=["email_hash"], condition=~Q(reason="unsubscribed"), name="one_address_suppression"
+            ),
+            models.UniqueConstraint(
+                fields=["email_hash"],
+                condition=Q(reason="unsubscribed", section__isnull=True),
+                name="one_office_leaving",
+            ),  # fmt: skip
+            models.UniqueConstraint(
+                fields=["email_hash", "section"],
+                condition=Q(reason="unsubscribed", section__isnull=False),
+                name="one_section_leaving",
+            ),  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.get_reason_display()
 
     @classmethod
-    def holds(cls, email: str) -> bool:
-        return cls.objects.filter(email_hash=crypto.email_hash(email)).exists()
+    def against(cls, section: "Section | int | None") -> models.QuerySet:
+        """The rows that stop mail from this section's network (None: the office's): every bounce and
+        complaint, and who left that network."""
+        return cls.objects.filter(~Q(reason=cls.Reason.UNSUBSCRIBED) | Q(section=section))
 
     @classmethod
-    def add(cls, email_hash: str, reason: str) -> None:
-        cls.objects.get_or_create(email_hash=email_hash, defaults={"reason": reason})
+    def stops(cls, members: list["Member"]) -> set[int]:
+        """The ids of the members (their supporters loaded) whose own network must not mail their address."""
+        hashes = {member.supporter.email_hash for member in members}
+        rows = cls.objects.filter(email_hash__in=hashes).values_list("email_hash", "reason", "section_id")
+        everywhere = {h for h, reason, _section in rows if reason != cls.Reason.UNSUBSCRIBED}
+        left = {(h, section) for h, reason, section in rows if reason == cls.Reason.UNSUBSCRIBED}
+        return {
+            m.pk
+            for m in members
+            if m.supporter.email_hash in everywhere or (m.supporter.email_hash, m.section_id) in left
+        }
+
+    @classmethod
+    def add(cls, email_hash: str, reason: str, section: "Section | None" = None) -> None:
+        """`section` is the network left, for UNSUBSCRIBED; any other reason is about the address."""
+        if reason == cls.Reason.UNSUBSCRIBED:
+            cls.objects.get_or_create(email_hash=email_hash, reason=reason, section=section)
+        else:
+            cls.objects.exclude(reason=cls.Reason.UNSUBSCRIBED).get_or_create(
+                email_hash=email_hash, defaults={"reason": reason}
+            )
 
 
 class Mailing(models.Model):
-    """One action, update or outcome sent to the network's members: drafted on publishing, sent by staff."""
+    """One action, update or outcome sent to one network's members, a section's or (with no section) the
+    office's: drafted on publishing, one for each network on the desk, and sent by that network's staff.
+    Its audience is its own network's members only: they gave their consent to that network, not to the
+    desk, and each network paces its members on its own (the allocation counts its own mailings)."""
 
     class Kind(models.TextChoices):
         NEW = "new", _("New Urgent Action")
@@ -169,6 +245,10 @@ class Mailing(models.Model):
     outcome = models.ForeignKey(
         Outcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="mailings"
     )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="mailings",
+    )  # fmt: skip
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # The audience: each empty filter takes everyone.
     languages = models.CharField(_("languages"), max_length=100, blank=True)

@@ -13,7 +13,7 @@ from uadesk.delivery.models import Message
 from uadesk.delivery.outbox import Envelope, Sender, sender_register
 from uadesk.supporters.links import data_url
 
-from .members import confirm_url, member_bounced, preferences_url, unsubscribe_url
+from .members import confirm_url, member_bounced, network_name, preferences_url, unsubscribe_url
 from .models import Member, Suppression
 
 
@@ -23,17 +23,14 @@ class MemberSender(Sender):
     about = "network.member"
 
     def envelopes(self, messages):
-        members = Member.objects.select_related("supporter").in_bulk(m.ref for m in messages)
-        hashes = [member.supporter.email_hash for member in members.values()]
-        suppressed = set(
-            Suppression.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True)
-        )
+        members = Member.objects.select_related("supporter", "section").in_bulk(m.ref for m in messages)
+        suppressed = Suppression.stops(list(members.values()))
         found = {}
         for message in messages:
             member = members.get(message.ref)
             if member is None:
                 found[message.pk] = None  # erased
-            elif member.supporter.email_hash in suppressed:
+            elif member.pk in suppressed:
                 found[message.pk] = "the address is not to be mailed"
             elif member.status == Member.Status.LEFT:
                 found[message.pk] = "the member left"
@@ -51,9 +48,9 @@ class MemberSender(Sender):
         with translation.override(supporter.page_language):
             context = {
                 "member": member,
-                "organisation": settings.ORGANISATION_NAME,
-                "preferences_url": preferences_url(supporter),
-                "confirm_url": confirm_url(supporter),
+                "organisation": network_name(member.section),
+                "preferences_url": preferences_url(member),
+                "confirm_url": confirm_url(member),
                 "data_url": data_url(supporter),
                 "site_url": settings.LINK_BASE_URL,
             }

@@ -18,6 +18,7 @@ from uadesk.delivery.printing.run import PrintRun, RunCase, RunLetter, RunReader
 from uadesk.languages import for_every_reader
 from uadesk.staff import audit
 
+from .members import network_name
 from .models import Mailing, Member, Recipient
 from .sending import acted_urls
 
@@ -214,7 +215,7 @@ def print_run_pdf(
         PrintRun(
             paper=PAPERS[paper.lower()],
             date=today,
-            organisation=settings.ORGANISATION_NAME,
+            organisation=network_name(mailing.section),
             sender=settings.NETWORK_RETURN_ADDRESS,
             cases=cases,
             # Streamed from the database: a member's address is unsealed only as their page is made.

@@ -143,10 +143,7 @@ class MailingSender(Sender):
         mailings = Mailing.objects.select_related("action").in_bulk(
             {r.mailing_id for r in recipients.values()}
         )
-        hashes = [r.member.supporter.email_hash for r in recipients.values() if r.member is not None]
-        suppressed = set(
-            Suppression.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True)
-        )
+        suppressed = Suppression.stops([r.member for r in recipients.values() if r.member is not None])
         found: dict[int, Envelope | str] = {}
         for m in messages:
             if m.params.get("test"):
@@ -159,7 +156,7 @@ class MailingSender(Sender):
             if member.status != Member.Status.ACTIVE:
                 found[m.pk] = "the member left or is not confirmed"
                 continue
-            if member.supporter.email_hash in suppressed:
+            if member.pk in suppressed:
                 found[m.pk] = "the address is not to be mailed"
                 continue
             acted = acted_urls(recipient)

@@ -1,10 +1,12 @@
-"""The network's public pages: joining, confirming, a member's own choices, and leaving."""
+"""The network's public pages: joining, confirming, a member's own choices, and leaving; a section's
+network has its own, with its code in the path (urls.py)."""
 
 import re
 
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from uadesk.actions.models import Section
 from uadesk.ratelimit import allow, allow_request
 from uadesk.supporters import crypto
 from uadesk.supporters.views import by_link
@@ -25,19 +28,28 @@ from .members import (
     member_confirm,
     member_join,
     member_leave,
+    member_suppression,
+    network_name,
 )
 from .models import ActedReport, Member, Suppression
 from .sending import ActedInvalid, acted_read, acted_record
 
 
-def consent_context() -> dict:
-    return {"organisation": settings.ORGANISATION_NAME, "consent_version": settings.NETWORK_CONSENT_VERSION}
+def consent_context(section: Section | None = None) -> dict:
+    # The consent names the network it is given to: a section's is not the office's, nor another's.
+    return {
+        "organisation": network_name(section),
+        "section": section,
+        "consent_version": settings.NETWORK_CONSENT_VERSION,
+    }
 
 
-def join(request):
-    """Always the same answer, known address or not: the page never tells whether someone is a member."""
+def join(request, section=None):
+    """Always the same answer, known address or not: the page never tells whether someone is a member.
+    On a section's page (its code in the path) they join that section's network."""
+    section = get_object_or_404(Section, code=section) if section else None
     form = JoinForm(request.POST if request.method == "POST" else None)
-    context = {"form": form} | consent_context()
+    context = {"form": form} | consent_context(section)
     if request.method != "POST":
         return render(request, "network/join.html", context)
     if not form.is_valid():
@@ -58,7 +70,7 @@ def join(request):
         limit=settings.NETWORK_JOIN_EMAILS_PER_EMAIL,
         window=3600,
     ):
-        member_join(email=email, choices=form.choices(), language=get_language() or "")
+        member_join(email=email, choices=form.choices(), language=get_language() or "", section=section)
     return redirect("network:join_sent")
 
 
@@ -66,51 +78,65 @@ def join_sent(request):
     return render(request, "network/join_sent.html")
 
 
+def _membership(supporter, token: str, code: str | None) -> tuple[Member | None, dict]:
+    """The supporter's membership of the page's network (a section's by the code in its path, else the
+    office's), and the addresses of its pages."""
+    members = Member.objects.filter(supporter=supporter).select_related("supporter", "section")
+    member = members.filter(section__code=code).first() if code else members.filter(section=None).first()
+    named = {"section": code} if code else {}
+    urls = {
+        "member_url": reverse("network:member", kwargs={"token": token} | named),
+        "confirm_url": reverse("network:confirm", kwargs={"token": token} | named),
+        "join_url": reverse("network:join", kwargs=named),
+    }
+    return member, {"member": member, "token": token} | urls
+
+
 @by_link
-def member(request, supporter, token):
+def member(request, supporter, token, section=None):
     """The member's own page, by the link of their data page: their choices, a pause, and leaving."""
-    member = Member.objects.filter(supporter=supporter).select_related("supporter").first()
+    member, context = _membership(supporter, token, section)
     if member is None or member.status == Member.Status.LEFT:
-        return render(request, "network/member.html", {"member": member, "token": token})
+        return render(request, "network/member.html", context)
     form = MemberForm(request.POST if request.method == "POST" else None, member=member)
     saved = False
     if request.method == "POST" and form.is_valid():
         member_choices_change(member=member, choices=form.choices())
         saved = True
         form = MemberForm(member=member)
-    context = {
-        "member": member,
+    context |= {
         "form": form,
-        "token": token,
         "saved": saved,
         "leave_path": leave_path(member),
-        "suppression": Suppression.objects.filter(email_hash=supporter.email_hash).first(),
+        "suppression": member_suppression(member),
     }
     return render(request, "network/member.html", context, status=400 if form.errors else 200)
 
 
-def consent_text(request) -> str:
+def consent_text(request, section: Section | None = None) -> str:
     """The consent as the page shows it beside the button, as plain text: what is kept as its proof."""
-    html = render_to_string("network/_consent.html", consent_context(), request=request)
+    html = render_to_string("network/_consent.html", consent_context(section), request=request)
     return re.sub(r"\s+", " ", strip_tags(html)).strip()
 
 
 # The link's token is the secret, and mail apps open links in browsers that keep no cookie of ours.
 @csrf_exempt
 @by_link
-def confirm(request, supporter, token):
-    """GET shows the choices, the consent and a button; the POST makes them a member. Mail scanners
-    open links: opening one changes nothing."""
-    member = Member.objects.filter(supporter=supporter).first()
+def confirm(request, supporter, token, section=None):
+    """GET shows the choices, the consent and a button; the POST makes them a member of the page's
+    network. Mail scanners open links: opening one changes nothing."""
+    member, context = _membership(supporter, token, section)
     if member is None:
-        return render(request, "network/member.html", {"member": None, "token": token})
+        return render(request, "network/member.html", context)
     if member.status == Member.Status.ACTIVE:
-        return redirect("network:member", token=token)
-    suppression = Suppression.objects.filter(email_hash=supporter.email_hash).first()
-    context = {"member": member, "token": token, "suppression": suppression} | consent_context()
+        return redirect(context["member_url"])
+    suppression = member_suppression(member)
+    context |= {"suppression": suppression} | consent_context(member.section)
     if suppression is not None and suppression.reason != Suppression.Reason.UNSUBSCRIBED:
         return render(request, "network/confirm.html", context, status=410)
-    if request.method == "POST" and member_confirm(member=member, consent_text=consent_text(request)):
+    if request.method == "POST" and member_confirm(
+        member=member, consent_text=consent_text(request, member.section)
+    ):
         return render(request, "network/confirmed.html", context)
     return render(request, "network/confirm.html", context)
 

@@ -1,4 +1,6 @@
-"""Staff: petitions with their counts and the CSV export; signatures without emails; the export log."""
+"""Staff: petitions with their counts and the CSV export; signatures without emails; the export log.
+Petitions are the office's: a signature names no section, so a section's staff neither see nor export
+signers."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uadesk.staff import audit
 from uadesk.staff.readonly import ReadOnlyAdmin
+from uadesk.staff.sections import is_office
 
 from .models import Petition, Signature, SignatureExport
 from .services import signatures_export
@@ -68,7 +71,7 @@ class PetitionAdmin(admin.ModelAdmin):
 
     def export_view(self, request, pk):
         """Confirmed signatures as CSV; ?emails=1 adds addresses, for those allowed. Each export is logged."""
-        if not request.user.has_perm("petitions.view_signature"):
+        if not (request.user.has_perm("petitions.view_signature") and is_office(request.user)):
             raise PermissionDenied
         petition = get_object_or_404(Petition, pk=pk)
         with_emails = request.GET.get("emails") == "1"
@@ -122,6 +125,10 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.display(description=_("name"))
     def shown_name(self, signature):
         return signature.name_shown or _("(counted without the name)")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if is_office(request.user) else queryset.none()
 
     def get_search_results(self, request, queryset, search_term):
         found, duplicates = super().get_search_results(request, queryset, search_term)

@@ -1,6 +1,6 @@
 """The audit log in the staff desk: what staff, tokens and the command line did, readable, and editable by
 nobody; failed sign-ins, cleared only by those who may delete them; second factors, issued by
-administrators."""
+administrators, as is the section each account works for."""
 
 import json
 
@@ -17,8 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .models import AuditEntry
+from .models import AuditEntry, StaffSection
 from .readonly import ReadOnlyAdmin
+from .sections import is_office
 from .services import ENROLMENT_MAX_AGE, enrolment_issue, needs_enrolment
 
 
@@ -91,9 +92,31 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class StaffSectionInline(admin.StackedInline):
+    model = StaffSection
+    can_delete = False
+    fields = ["section"]
+    verbose_name_plural = _("Section")
+
+    # Only the office's staff place accounts: a section's administrator who could would see every section.
+    def has_add_permission(self, request, obj=None):
+        return is_office(request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_office(request.user) and super().has_change_permission(request, obj)
+
+
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
     actions = ["issue_enrolment"]
+    inlines = [StaffSectionInline]
+    list_display = [*UserAdmin.list_display, "section"]
+    list_select_related = ["staff_section__section"]
+
+    @admin.display(description=_("section"), ordering="staff_section__section__name")
+    def section(self, user):
+        row = getattr(user, "staff_section", None)
+        return row.section if row is not None and row.section_id else _("the office")
 
     def has_enrol_permission(self, request):
         return request.user.has_perm("otp_totp.add_totpdevice")

@@ -59,3 +59,20 @@ def audited(admin_class: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
         return admin_class
     namespace = {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
     return type(admin_class.__name__, (AuditedAdmin, admin_class), namespace)
+
+
+def list_filters(changelist) -> dict:
+    """The filters of an admin list page, for its audit entry: those of the page's own filter menus and
+    date bar with their values (a status, a section, a year); any other lookup typed into the address by
+    its name only, as its value may be a person's (a postcode). Never the search term: it may be an
+    address, and exact_address_search logs the look-up itself."""
+    menus = {getattr(f, "parameter_name", f) for f in changelist.list_filter if isinstance(f, str | type)}
+    menus |= {f[0] for f in changelist.list_filter if isinstance(f, tuple | list)}
+    menus.add(changelist.date_hierarchy)
+    shown = {}
+    for key, values in sorted(changelist.get_filters_params().items()):
+        if key.split("__")[0] in menus:
+            shown[key] = values[0] if len(values) == 1 else list(values)
+        else:
+            shown[key] = "…"
+    return shown

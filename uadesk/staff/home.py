@@ -1,5 +1,6 @@
 """The staff home: the desk's day (open actions, drafts, letters held, failed deliveries, replies and
-outcomes), each part shown only to a staff member whose permissions let them open it."""
+outcomes), each part shown only to a staff member whose permissions let them open it, and of letters and
+replies a section's staff see their own section's."""
 
 from dataclasses import dataclass, field
 
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from uadesk.actions.models import Action, Outcome, local_today
 from uadesk.appeals.models import Appeal, Reply
 from uadesk.delivery.models import Message
+
+from .sections import visible
 
 # Long lists belong on their own pages: the home shows the first few and links to the rest.
 SHOWN = 8
@@ -50,7 +53,7 @@ def desk_day(*, user) -> DeskDay:
     if may("actions.view_action"):
         _actions(day, may("reports.view_reports"))
     if may("appeals.view_appeal"):
-        _held(day)
+        _held(day, visible(Appeal.objects.all(), user, "localisation__section"))
     if may("delivery.view_message"):
         failed = (
             Message.objects.filter(status=Message.Status.FAILED)
@@ -64,8 +67,9 @@ def desk_day(*, user) -> DeskDay:
         day.urls["failed"] = reverse("admin:delivery_message_changelist") + "?status__exact=failed"
         day.urls["outbox"] = reverse("admin:delivery_message_changelist") + "?attention=yes"
     if may("appeals.view_reply"):
+        replies = visible(Reply.objects.all(), user, "appeal__localisation__section")
         day.replies = list(
-            Reply.objects.select_related("appeal__target", "appeal__action").order_by("-created_at")[:5]
+            replies.select_related("appeal__target", "appeal__action").order_by("-created_at")[:5]
         )
         day.urls["replies"] = reverse("admin:appeals_reply_changelist")
     if may("actions.view_outcome"):
@@ -93,9 +97,9 @@ def _actions(day: DeskDay, with_reports: bool) -> None:
     day.urls["actions"] = changelist
 
 
-def _held(day: DeskDay) -> None:
+def _held(day: DeskDay, appeals) -> None:
     held = (
-        Appeal.objects.filter(status=Appeal.Status.HELD)
+        appeals.filter(status=Appeal.Status.HELD)
         .values("action_id", "action__title")
         .annotate(n=Count("pk"))
         .order_by("-n", "action__title")

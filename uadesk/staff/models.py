@@ -1,4 +1,5 @@
-"""The staff app's one table, the audit log; roles are Django groups and second factors django-otp's."""
+"""The staff app's tables, the audit log and each account's section; roles are Django groups and second
+factors django-otp's."""
 
 import re
 
@@ -62,3 +63,26 @@ class AuditEntry(models.Model):
     @staticmethod
     def is_code(code: str) -> bool:
         return isinstance(code, str) and re.fullmatch(CODE_PATTERN, code, re.ASCII) is not None
+
+
+class StaffSection(models.Model):
+    """The section a staff account works for: on a desk that hosts several sections, its staff see, mail
+    and export only their section's members, mailings and supporters. An account without this row, or
+    with no section in it, works for the office and sees every section's (so a desk of one is unchanged)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.CASCADE,
+        related_name="staff_section",
+    )  # fmt: skip
+    # PROTECT: deleting a section must not turn its staff into office staff, who see every section's people.
+    section = models.ForeignKey(
+        "actions.Section", verbose_name=_("section"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="staff_accounts", help_text=_("Empty: the office, which sees every section's."),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("section of the account")
+        verbose_name_plural = _("section of the account")
+
+    def __str__(self) -> str:
+        return str(self.section) if self.section_id else str(_("the office"))

@@ -1,9 +1,11 @@
-"""Staff see supporters without their addresses, find one by exact address, and erase on request."""
+"""Staff see supporters without their addresses, find one by exact address, and erase on request; a
+section's staff, only the supporters of their section."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,6 +13,7 @@ from django.utils.translation import ngettext
 from uadesk.numbers import parse_int
 from uadesk.staff import audit
 from uadesk.staff.readonly import ReadOnlyAdmin
+from uadesk.staff.sections import staff_section
 
 from . import crypto
 from .models import Erasure, PrivacyNotice, Supporter
@@ -53,6 +56,21 @@ class SupporterAdmin(ReadOnlyAdmin):
     actions = ["erase_selected"]
     # The audit log says uadesk.supporter.erased: the admin's deletion here is always an erasure.
     audit_verbs = {"deleted": "erased"}
+
+    def get_queryset(self, request):
+        """A section's staff see the supporters the data ties to their section: its network's members, and
+        who wrote from its version of an action. A signature (petitions are the office's) or a letter from
+        the office's page ties no one to a section: those supporters stay the office's to see."""
+        queryset = super().get_queryset(request)
+        section = staff_section(request.user)
+        if section is None:
+            return queryset
+        from uadesk.appeals.models import Appeal
+        from uadesk.network.models import Member
+
+        member = Member.objects.filter(supporter=OuterRef("pk"), section=section)
+        wrote = Appeal.objects.filter(supporter=OuterRef("pk"), localisation__section=section)
+        return queryset.filter(Exists(member) | Exists(wrote))
 
     def get_search_results(self, request, queryset, search_term):
         return exact_address_search(self, request, queryset, search_term, field="email_hash", obj=Supporter)

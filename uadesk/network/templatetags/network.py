@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from uadesk.countries import country_name
 
 from ..forms import cases_label as _cases_label
+from ..members import member_path, network_name
 from ..models import Member
 
 register = template.Library()
@@ -14,8 +15,15 @@ register = template.Library()
 
 @register.inclusion_tag("network/_membership.html")
 def membership(supporter, token: str) -> dict:
-    """Their membership on their data page, with the link to their choices (the same token)."""
-    return {"member": Member.objects.filter(supporter=supporter).first(), "token": token}
+    """Their memberships on their data page, the office's first, each with the link to its choices (the
+    same token)."""
+    members = Member.objects.filter(supporter=supporter).select_related("section").order_by("pk")
+    return {
+        "memberships": [
+            {"member": m, "network": network_name(m.section), "url": member_path("network:member", m, token)}
+            for m in sorted(members, key=lambda m: m.section_id is not None)
+        ],
+    }
 
 
 @register.simple_tag
