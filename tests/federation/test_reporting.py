@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.conftest import free_port
 from tests.network.member_fixtures import member_make
-from uadesk.actions.models import Action, Target
+from uadesk.actions.models import Action, Section, Target
 from uadesk.federation import reporting
 from uadesk.federation.models import FeedEntry, SectionReport
 from uadesk.federation.reporting import entry_counts, report_send, reports_due
@@ -72,10 +72,21 @@ def test_the_counts_name_the_offices_officials_by_its_ids_and_the_sections_own_b
         )
     new = Mailing.objects.create(action=local, kind=Mailing.Kind.NEW, status=Mailing.Status.SENT)
     update = Mailing.objects.create(action=local, kind=Mailing.Kind.UPDATE, status=Mailing.Status.SENT)
-    anna, ben, cleo = (member_make(f"{name}@example.org") for name in ("anna", "ben", "cleo"))
+    # On a desk hosting several sections: this section's own mailing counts, another section's not.
+    ours = Mailing.objects.create(
+        action=local, kind=Mailing.Kind.NEW, section=entry.subscription.section, status=Mailing.Status.SENT
+    )
+    other = Section.objects.create(code="at", name="Austria", country="AT")
+    theirs = Mailing.objects.create(
+        action=local, kind=Mailing.Kind.NEW, section=other, status=Mailing.Status.SENT
+    )
+    anna, ben, cleo, dora, emil = (
+        member_make(f"{name}@example.org") for name in ("anna", "ben", "cleo", "dora", "emil")
+    )
     for mailing, member, status in [
         (new, anna, "sent"), (update, anna, "sent"), (new, ben, "sent"), (new, cleo, "planned"),
         (new, None, "sent"),  # a member erased since
+        (ours, dora, "sent"), (theirs, emil, "sent"),
     ]:  # fmt: skip
         Recipient.objects.create(
             mailing=mailing, member=member, language="de", channel="email", status=status
@@ -86,8 +97,8 @@ def test_the_counts_name_the_offices_officials_by_its_ids_and_the_sections_own_b
     assert payload == {
         "action_id": open_action.pk,
         "final": False,
-        # Anna got the case and its update: one member mailed.
-        "members_mailed": 3,
+        # Anna got the case and its update: one member mailed. Dora by this section; Emil by another.
+        "members_mailed": 4,
         "signatures": 2,
         "counts": [
             {"channel": "email", "on_desk": True, "target_id": office_target(open_action).pk, "official": "",

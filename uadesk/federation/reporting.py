@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from uadesk.actions.models import Action
@@ -65,7 +65,13 @@ def entry_counts(entry: FeedEntry, *, now: datetime.datetime | None = None) -> d
             lines.items(), key=lambda item: (item[0][0], not item[0][1], item[0][2] or 0, item[0][3])
         )
     ]
-    sent = Recipient.objects.filter(mailing__action=action, status=Recipient.Status.SENT)
+    # On a desk that hosts several sections, each mails its own network: this section's members count,
+    # and the desk's own network's (no section), never another section's.
+    section = entry.subscription.section_id
+    sent = Recipient.objects.filter(
+        Q(mailing__section=section) | Q(mailing__section__isnull=True),
+        mailing__action=action, status=Recipient.Status.SENT,
+    )  # fmt: skip
     # A member mailed the case and then its update is one member mailed; an erased member's rows no
     # longer say who they were, so each counts.
     members_mailed = (
