@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from uadesk.actions.models import Action
@@ -263,8 +264,9 @@ def feedback(action: Action) -> Feedback:
 
 def _by_country(sections: list[Desk], this_desk: Desk) -> list[Country]:
     countries: dict[str, Country] = {}
+    language = get_language() or "en"  # the reader's: the page, the CSV and the PDF say the names in it
     for desk in sections:
-        name = country_name(desk.country) or desk.country or str(_("No country given"))
+        name = country_name(desk.country, language) or desk.country or str(_("No country given"))
         country = countries.setdefault(desk.country, Country(desk.country, name, [], Figures()))
         country.desks.append(desk.name)
         country.figures.add(desk.figures)
