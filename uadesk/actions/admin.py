@@ -553,6 +553,8 @@ class SectionTargetInline(CompactTargetFields, admin.StackedInline):
 
 class SectionTranslationInline(TranslationInline):
     fk_name = "localisation"
+    # Open, not folded as on the action: translating is most of what a section does here.
+    classes = []
 
     def officials(self, obj) -> list[Target]:
         return [t for t in obj.action.targets_for(obj) if t.localisation_id is None] if obj else []
