@@ -3,6 +3,7 @@ characters: none for a page in Latin script, a few KB for a Chinese address, not
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -52,8 +53,22 @@ def test_a_page_with_a_chinese_address_links_its_faces_and_a_latin_page_none(cli
     # A page in Latin script alone links no font; the language menu's own scripts do not count.
     join = client.get("/en/network/join/").content.decode()
     assert "简体中文" in join and fonts_linked(join) == []
-    # The staff desk uses the admin's fonts: nothing linked there.
+    # The staff desk too: its sign-in page in Latin script links nothing.
     assert fonts_linked(client.get("/staff/login/").content.decode()) == []
+
+
+@pytest.mark.django_db
+def test_the_staff_desk_links_the_faces_of_an_actions_officials(staff_client, seed_action):
+    from django.urls import reverse
+
+    html = staff_client.get(reverse("admin:actions_action_change", args=[seed_action.pk])).content.decode()
+    [stylesheet] = fonts_linked(html)
+    css = staff_client.get(stylesheet).content.decode()
+    # The native address's characters, among them 中 of 中南海, in the face the page's language asks for.
+    assert "U+4E2D" in css and "cjk-sc" in webfonts.needed(html)
+    # staff.css names the served faces after the admin's own, or the browser would never use them.
+    staff_css = (Path(webfonts.__file__).parent / "static/uadesk/staff.css").read_text()
+    assert f'"{webfonts.FAMILY}"' in staff_css.split("--font-family-primary:")[1].split(";")[0]
 
 
 @pytest.mark.django_db

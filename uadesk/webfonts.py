@@ -1,4 +1,4 @@
-"""The Noto faces a public page's scripts need, served by the desk as WOFF2 subsets of that page's own
+"""The Noto faces a page's scripts need, served by the desk as WOFF2 subsets of that page's own
 characters, so that a device without Chinese or Arabic fonts still shows the address to copy.
 
 A page in Latin script alone names no font and downloads none. A page with other letters links one
@@ -194,9 +194,10 @@ def with_faces(html: str) -> str:
 
 
 class WebFontMiddleware:
-    """Links the stylesheet of the faces a public HTML page needs into its <head>. The staff desk is
-    left out: its pages use the admin's own fonts; so is a page kept by uadesk/pagecache.py, linked when
-    it was kept."""
+    """Links the stylesheet of the faces an HTML page needs into its <head>, the staff desk's included:
+    its staff read the officials' names and addresses in their own scripts too, on laptops that may lack
+    the fonts (staff.css names the faces in the admin's list). A page kept by uadesk/pagecache.py was
+    linked when it was kept."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -208,7 +209,6 @@ class WebFontMiddleware:
             or response.streaming
             or getattr(response, "faces_linked", False)
             or not response.get("Content-Type", "").startswith("text/html")
-            or request.path.startswith("/staff/")
         ):
             return response
         html = response.content.decode(response.charset)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import STAFF_PASSWORD, staff_sign_in, superuser_with_authenticator
+from tests.browser.test_scripts import fonts_drawing
 from uadesk.actions.models import Action, Section, Target
 from uadesk.federation.keys import desk_public_text
 from uadesk.federation.models import FeedEntry, SectionAccess
@@ -49,6 +50,15 @@ def test_a_sections_staff_localise_and_publish_the_offices_action(
     office_page = original.get_attribute("href")
     assert office_page.startswith(desk.url) and office_page.endswith(f"/actions/{open_action.slug}/")
     screenshot(page, "draft-from-the-office")
+    # The officials' Chinese address, read-only here, is drawn by the face the desk serves: this machine
+    # has no Chinese font of its own, as a section's laptop may not.
+    xi = local.targets.get(name="Xi Jinping")
+    address = page.locator("div.readonly", has_text=xi.native_address_block[0])
+    page.wait_for_function(
+        "[...document.fonts].length > 0 && [...document.fonts].every(f => f.status == 'loaded')"
+    )
+    drawn = {f["familyName"]: f["isCustomFont"] for f in fonts_drawing(page, address)}
+    assert drawn.get("Noto Sans CJK SC") is True
 
     # Localise it: the section's localisation the pull made, filled in.
     page.get_by_role("link", name="Localise it: the section's deadline, officials and translations").click()
