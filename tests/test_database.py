@@ -184,3 +184,27 @@ def test_a_data_link_asked_as_the_connection_is_lost_is_sent_once(client, then_l
     response = client.post(reverse("supporters:link"), {"email": "ada@example.org"})
     assert response.status_code == 302 and response["Location"].endswith(reverse("supporters:link_sent"))
     assert Message.objects.filter(kind="data-link").count() == 1
+
+
+def test_a_link_asked_for_as_its_message_committed_and_the_connection_was_lost_goes_once(client, cut):
+    """The worst moment of a cut: the server committed the message's INSERT, the answer never came. The
+    view runs again on a new connection, finds the first run's message by the request's key, adds none."""
+    from uadesk.delivery.models import Message
+
+    def committed_then_lost(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('INSERT INTO "delivery_message"'):
+            context["connection"].execute_wrappers.remove(committed_then_lost)
+            cause = psycopg.OperationalError("server closed the connection unexpectedly")
+            raise OperationalError(*cause.args) from cause
+        return result
+
+    connection.ensure_connection()
+    connection.execute_wrappers.append(committed_then_lost)
+    try:
+        response = client.post(reverse("supporters:link"), {"email": "ada@example.org"})
+    finally:
+        if committed_then_lost in connection.execute_wrappers:
+            connection.execute_wrappers.remove(committed_then_lost)
+    assert response.status_code == 302 and response["Location"] == reverse("supporters:link_sent")
+    assert Message.objects.filter(kind=Message.Kind.DATA_LINK).count() == 1

@@ -33,10 +33,14 @@ def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(
     # Both queue the same message, which carries the keyed hash and never the address.
     messages = list(Message.objects.order_by("pk"))
     assert [(m.kind, m.ref) for m in messages] == [("data-link", 0), ("data-link", 0)]
-    assert [m.params for m in messages] == [
-        {"email_hash": crypto.email_hash("ana.silva@example.org")},
-        {"email_hash": crypto.email_hash("nobody@example.org")},
+    assert [m.params["email_hash"] for m in messages] == [
+        crypto.email_hash("ana.silva@example.org"),
+        crypto.email_hash("nobody@example.org"),
     ]
+    # Besides it, only each request's own random key (a second run of the request finds its message).
+    assert all(set(m.params) == {"email_hash", "request"} for m in messages)
+    assert all(re.fullmatch(r"[0-9a-f]{32}", m.params["request"]) for m in messages)
+    assert messages[0].params["request"] != messages[1].params["request"]
 
 
 def test_a_bad_address_is_told_so(client):

@@ -12,10 +12,11 @@ from .links import data_url
 from .models import Supporter
 
 
-def data_link_queue(email_hash: str) -> Message:
+def data_link_queue(email_hash: str, *, request_key: str = "") -> Message:
     """Asked for by an address, known or not: the request does the same work either way, so the message
-    names no row (ref 0) but the address's keyed hash, and its supporter is found when it goes."""
-    return message_queue(Message.Kind.DATA_LINK, 0, params={"email_hash": email_hash})
+    names no row (ref 0) but the address's keyed hash, and its supporter is found when it goes. The
+    request's key (random, per request) lets a second run of the request find the first's message."""
+    return message_queue(Message.Kind.DATA_LINK, 0, params={"email_hash": email_hash, "request": request_key})
 
 
 class DataLinkSender(Sender):

@@ -4,6 +4,7 @@ import contextlib
 import datetime
 import functools
 import json
+import uuid
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from uadesk.actions.models import Action
 from uadesk.database import rerun_safe
+from uadesk.delivery.models import Message
 from uadesk.ratelimit import allow, allow_request, client_address, network_of
 
 from . import crypto, services
@@ -125,8 +127,13 @@ def erased(request):
 @rerun_safe  # its one write, the email's message, is made once: a second run finds the first's mark
 def link_request(request):
     """Always the same answer, known address or not: the page never tells whether someone is a supporter."""
-    if getattr(request, "_link_queued", False):
-        # Run again after its connection was lost: the first run's message is committed; answer as it would.
+    # Run again after its connection was lost: answer as the first run would if its message is committed,
+    # which a connection cut as the INSERT committed leaves unknown but to a look for the request's key.
+    key = request.__dict__.setdefault("_link_key", uuid.uuid4().hex)
+    if getattr(request, "_link_queued", False) or (
+        getattr(request, "_db_retried", False)
+        and Message.objects.filter(kind=Message.Kind.DATA_LINK, params__request=key).exists()
+    ):
         return redirect("supporters:link_sent")
     form = LinkRequestForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
@@ -158,7 +165,7 @@ def link_request(request):
     ) and allow(
         "supporter-link:email", email_hash, limit=settings.SUPPORTER_LINK_RATE_PER_EMAIL, window=hour
     ):
-        data_link_queue(email_hash)
+        data_link_queue(email_hash, request_key=key)
         request._link_queued = True
     return redirect("supporters:link_sent")
 
