@@ -124,13 +124,13 @@ def erased(request):
     return render(request, "supporters/erased.html")
 
 
-@rerun_safe  # its one write, the email's message, is made once: a second run finds the first's mark
+@rerun_safe  # its one write, the email's message, is made once: a second run finds it by the request's key
 def link_request(request):
     """Always the same answer, known address or not: the page never tells whether someone is a supporter."""
-    # Run again after its connection was lost: answer as the first run would if its message is committed,
-    # which a connection cut as the INSERT committed leaves unknown but to a look for the request's key.
+    # Run again after its connection was lost: whether the first run's message was committed is known
+    # only to the database (a cut as its INSERT committed leaves the answer lost), so look it up.
     key = request.__dict__.setdefault("_link_key", uuid.uuid4().hex)
-    if getattr(request, "_link_queued", False) or (
+    if (
         getattr(request, "_db_retried", False)
         and Message.objects.filter(kind=Message.Kind.DATA_LINK, params__request=key).exists()
     ):
@@ -166,7 +166,6 @@ def link_request(request):
         "supporter-link:email", email_hash, limit=settings.SUPPORTER_LINK_RATE_PER_EMAIL, window=hour
     ):
         data_link_queue(email_hash, request_key=key)
-        request._link_queued = True
     return redirect("supporters:link_sent")
 
 
