@@ -208,3 +208,32 @@ def test_a_link_asked_for_as_its_message_committed_and_the_connection_was_lost_g
             connection.execute_wrappers.remove(committed_then_lost)
     assert response.status_code == 302 and response["Location"] == reverse("supporters:link_sent")
     assert Message.objects.filter(kind=Message.Kind.DATA_LINK).count() == 1
+
+
+def test_a_confirmation_whose_answer_was_lost_after_it_committed_shows_what_it_confirmed(
+    client, open_action, then_lose, settings
+):
+    """The confirm button committed, then the connection went: the view's second run finds the link
+    spent by the first and shows the confirmed letters, instead of an error or "this link was used"."""
+    from uadesk.appeals import views
+    from uadesk.appeals.models import EmailConfirmation
+
+    settings.APPEAL_RATE_PER_ADDRESS = settings.APPEAL_RATE_PER_NETWORK = 0
+    xi = open_action.targets.get(name="Xi Jinping")
+    key = str(uuid.uuid4())
+    form = {
+        "key": key, "targets": [xi.pk], "language": "en", "channel": "email", "step": "send",
+        "body": "Please release everyone detained in Xinjiang.", "name": "Ada Lovelace",
+        "email": "ada@example.org",
+    }  # fmt: skip
+    assert client.post(reverse("appeals:compose", kwargs={"slug": open_action.slug}), form).status_code == 302
+    token = EmailConfirmation.objects.get(submission=key).new_link_token()
+
+    then_lose(views, "appeals_confirm")
+    response = client.post(reverse("appeals:confirm_email", kwargs={"token": token}))
+    page = response.content.decode()
+    assert response.status_code == 200 and "your email is confirmed" in page
+    assert "<strong>Xi Jinping</strong>: Being sent" in page
+    [appeal] = Appeal.objects.filter(submission=key)
+    assert appeal.status == Appeal.Status.QUEUED and appeal.supporter is not None
+    assert not EmailConfirmation.objects.waiting().exists()

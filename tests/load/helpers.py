@@ -133,8 +133,8 @@ class Load:
                     self.note("confirm", type(error).__name__)
                     continue
                 self.note("confirm", answer.status)
-                # 410: a link sent twice, confirmed from its newer copy (or, after a lost answer, by
-                # the press whose answer was lost). A lost answer: pressed again on the next round.
+                # 410: a link sent twice, confirmed from its newer copy. A lost answer: pressed again
+                # on the next round, which shows what the lost press confirmed (200).
                 if answer.status < 500:
                     self.confirmed.add(message["Message-ID"])
                 if self.ask_links and answer.status == 200 and message["To"] not in self.linked:

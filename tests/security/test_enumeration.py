@@ -124,12 +124,15 @@ def test_once_confirmed_the_letter_goes_and_one_over_the_limit_is_withdrawn(
     [letter] = [m for m in mailbox.wait_for(2) if m["Message-ID"].startswith("<appeal-")]
     assert letter["Reply-To"] == VICTIM and letter.envelope_recipients == ["english@mail.gov.cn"]
     assert Appeal.objects.get(submission=mine).status == "sent"
-    assert client.post(my_link).status_code == 410  # once only
+    # Once only: pressed again, the link shows the letter as it stands and sends nothing more.
+    again = client.post(my_link).content.decode()
+    assert "<strong>Xi Jinping</strong>: Sent" in again and "the desk is sending" not in again
 
     # Were the owner to confirm the letters written in their name too, both are over their limit now.
     page = client.post(their_link).content.decode()
     assert "You have already written to Xi Jinping, Ma Xingrui for this action" in page
     assert set(Appeal.objects.filter(submission=theirs).values_list("status", flat=True)) == {"withdrawn"}
+    assert "You have already written to Xi Jinping, Ma Xingrui" in client.post(their_link).content.decode()
     run_worker(uadesk_bin, worker_env)
     assert Appeal.objects.filter(status="sent").count() == 1  # the owner's letter, no more
     assert Appeal.objects.filter(supporter=supporter).count() == 4

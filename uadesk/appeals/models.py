@@ -278,13 +278,21 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class EmailConfirmationQuerySet(models.QuerySet):
+    def waiting(self):
+        """Those whose owner has not confirmed yet: a spent one has no address left."""
+        return self.filter(confirmed_at__isnull=True)
+
+
 class EmailConfirmation(models.Model):
     """The email given with one compose form, until its owner confirms it from the email sent there.
 
     Anyone can type anyone's address. Until the owner's click, the form's letters belong to nobody:
     they count against no one, refuse no one, show on no data page and bring no news, and the desk's
     own sends wait (Appeal.Status.UNCONFIRMED). The address is sealed and found by its keyed hash, as
-    on Supporter; the row goes once confirmed, or after APPEAL_CONFIRM_DAYS."""
+    on Supporter. Once confirmed the address goes and the row stays, spent (`confirmed_at`), so that
+    the link shows what it confirmed when clicked again or when the answer to the click was lost with
+    the database connection; every row goes after APPEAL_CONFIRM_DAYS."""
 
     submission = models.UUIDField(unique=True, editable=False)
     email_sealed = models.BinaryField(editable=False)
@@ -292,6 +300,9 @@ class EmailConfirmation(models.Model):
     language = models.CharField(max_length=20, blank=True)
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EmailConfirmationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("email waiting for confirmation")
@@ -326,15 +337,26 @@ class EmailConfirmation(models.Model):
 
     @classmethod
     def take(cls, token: str, now: datetime.datetime | None = None) -> "EmailConfirmation | None":
-        """The confirmation of this link, spent: the row is deleted in the caller's transaction, so a
-        second click, or two at once, finds nothing. None for a link unknown, used or expired."""
+        """The confirmation of this link, spent in the caller's transaction: its address is erased, so
+        a second click, or two at once, takes nothing. None for a link unknown, used or expired."""
         if not token or len(token) > 64:
             return None
-        found = cls.objects.filter(token_hash=token_hash(token)).first()
+        found = cls.objects.waiting().filter(token_hash=token_hash(token)).first()
         if found is None or found.is_expired(now):
             return None
-        deleted, _ = cls.objects.filter(pk=found.pk, token_hash=found.token_hash).delete()
-        return found if deleted else None
+        spent = (
+            cls.objects.waiting()
+            .filter(pk=found.pk, token_hash=found.token_hash)
+            .update(confirmed_at=now or timezone.now(), email_sealed=b"", email_hash="")
+        )
+        return found if spent else None
+
+    @classmethod
+    def spent(cls, token: str) -> "EmailConfirmation | None":
+        """The confirmation this link already confirmed, if any."""
+        if not token or len(token) > 64:
+            return None
+        return cls.objects.filter(token_hash=token_hash(token), confirmed_at__isnull=False).first()
 
 
 def written_from(appeals: list[Appeal]):

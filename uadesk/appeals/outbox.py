@@ -119,7 +119,7 @@ class ConfirmationSender(Sender):
     kind = Message.Kind.LETTERS_CONFIRMATION
 
     def envelopes(self, messages: list[Message]) -> dict[int, Envelope | str | None]:
-        rows = EmailConfirmation.objects.in_bulk(m.ref for m in messages)
+        rows = EmailConfirmation.objects.waiting().in_bulk(m.ref for m in messages)
         return {m.pk: self.envelope(rows.get(m.ref)) for m in messages}
 
     def envelope(self, confirmation: EmailConfirmation | None) -> Envelope | None:

@@ -123,6 +123,11 @@ class Confirmed:
     closed: list[Appeal]
 
 
+# Why confirming withdrew a letter, as its record says (Appeal.last_error).
+WITHDRAWN_OVER_LIMIT = "withdrawn when confirmed: over the supporter's limit"
+WITHDRAWN_CLOSED = "withdrawn when confirmed: the action closed"
+
+
 def appeals_confirm(token: str) -> Confirmed | None:
     """The owner of the address opened the link: the form's letters become theirs. Letters over their
     limit per target (counted over confirmed letters only), or to an action closed since, are
@@ -156,9 +161,9 @@ def appeals_confirm(token: str) -> Confirmed | None:
             else:
                 kept.append(appeal)
                 written[appeal.target_id] = written.get(appeal.target_id, 0) + 1
-        for withdrawn, reason in ((over_limit, "over the supporter's limit"), (closed, "the action closed")):
+        for withdrawn, reason in ((over_limit, WITHDRAWN_OVER_LIMIT), (closed, WITHDRAWN_CLOSED)):
             Appeal.objects.filter(pk__in=[a.pk for a in withdrawn]).update(
-                status=Appeal.Status.WITHDRAWN, last_error=f"withdrawn when confirmed: {reason}"
+                status=Appeal.Status.WITHDRAWN, last_error=reason
             )
         desk = [a for a in kept if a.status == Appeal.Status.UNCONFIRMED]
         held = any(appeal_needs_review(action=action, language=a.language, letter=a.body) for a in desk)
@@ -175,6 +180,24 @@ def appeals_confirm(token: str) -> Confirmed | None:
     for appeal in appeals:
         appeal.refresh_from_db()
     return Confirmed(appeals, over_limit, closed)
+
+
+def appeals_confirmed_before(token: str) -> Confirmed | None:
+    """What a link already used confirmed, as its letters stand now: for a second click, and for the
+    second run of a click whose first run committed but whose answer was lost with the connection."""
+    spent = EmailConfirmation.spent(token)
+    if spent is None:
+        return None
+    appeals = list(
+        Appeal.objects.filter(submission=spent.submission)
+        .select_related("action", "target")
+        .order_by("target__position")
+    )
+    return Confirmed(
+        appeals,
+        over_limit=[a for a in appeals if a.last_error == WITHDRAWN_OVER_LIMIT],
+        closed=[a for a in appeals if a.last_error == WITHDRAWN_CLOSED],
+    )
 
 
 def appeals_expire_unconfirmed(*, now=None) -> int:

@@ -23,7 +23,7 @@ from uadesk.supporters import crypto
 
 from .forms import ComposeForm, ReplyForm
 from .models import Appeal, EmailConfirmation, Reply, written_from
-from .services import AppealRefused, Writer, appeal_submit, appeals_confirm
+from .services import AppealRefused, Writer, appeal_submit, appeals_confirm, appeals_confirmed_before
 
 
 def _localisation(action, request):
@@ -185,7 +185,7 @@ def sent(request, slug, key):
     written = {a.target_id for a in appeals}
     localisation = written_from(appeals)
     # The same words whoever's address it is: the page never tells whether it is known.
-    unconfirmed = EmailConfirmation.objects.filter(submission=key).exists()
+    unconfirmed = EmailConfirmation.objects.waiting().filter(submission=key).exists()
     return render(
         request,
         "appeals/sent.html",
@@ -224,7 +224,7 @@ def status(request, slug, key):
                 }
                 for a in appeals
             ],
-            "unconfirmed": EmailConfirmation.objects.filter(submission=key).exists(),
+            "unconfirmed": EmailConfirmation.objects.waiting().filter(submission=key).exists(),
             "on_its_way": any(a.is_on_its_way() for a in appeals),
         }
     )
@@ -232,11 +232,13 @@ def status(request, slug, key):
 
 # The link's token is the secret; a cross-site form cannot know it, so CSRF adds nothing here.
 @csrf_exempt
+@rerun_safe  # a second run finds the link spent by the first and shows what it confirmed
 def confirm_email(request, token):
-    """GET shows a button, POST confirms: mail scanners that open links must not confirm for anyone."""
+    """GET shows a button, POST confirms: mail scanners that open links must not confirm for anyone.
+    A link already used shows its letters as they stand."""
     if request.method != "POST":
         return render(request, "appeals/confirm_email.html", {"token": token})
-    confirmed = appeals_confirm(token)
+    confirmed = appeals_confirm(token) or appeals_confirmed_before(token)
     if confirmed is None:
         return render(request, "appeals/confirm_email_failed.html", status=410)
     first = confirmed.appeals[0] if confirmed.appeals else None
