@@ -366,7 +366,7 @@ DEFAULT_FROM_EMAIL = DEFAULT_FROM_EMAIL or "uadesk <appeals@localhost>"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "uadesk.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }

@@ -1,8 +1,10 @@
-"""Cache hits and misses come from Redis, which counts them; the database cache counts nothing."""
+"""Cache hits and misses come from Redis, which counts them; the database cache counts nothing. And the
+desk's Redis backend (uadesk/cache.py): one client for every call and thread."""
 
 import shutil
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -44,7 +46,7 @@ def test_the_database_cache_gives_no_figure():
 
 def test_redis_counts_hits_and_misses(settings, redis_url):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "uadesk.cache.RedisCache", "LOCATION": redis_url}
     }
     cache.set("petition-count:1", 5)
     cache.get("petition-count:1")
@@ -53,3 +55,21 @@ def test_redis_counts_hits_and_misses(settings, redis_url):
     hits, misses = cache_figures()
     assert (hits.name, hits.kind, hits.samples) == ("uadesk_cache_hits_total", "counter", [({}, 2)])
     assert (misses.name, misses.samples) == ("uadesk_cache_misses_total", [({}, 1)])
+
+
+def test_the_desks_redis_cache_keeps_one_client_that_serves_every_thread(settings, redis_url):
+    settings.CACHES = {"default": {"BACKEND": "uadesk.cache.RedisCache", "LOCATION": redis_url}}
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.set("counted", 0)
+
+    def count():
+        for _ in range(200):
+            cache.incr("counted")
+
+    threads = [threading.Thread(target=count) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert cache.get("counted") == 1600
+    assert cache.get_many(["counted", "none"]) == {"counted": 1600}

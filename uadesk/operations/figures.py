@@ -5,7 +5,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db.models import Case, Count, F, Max, Min, Q, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -208,10 +209,10 @@ def cache_figures() -> list[Metric]:
     """Hits and misses where the cache counts them: Redis does, server-wide. The database cache counts
     nothing, and counts kept in each web process would differ from scrape to scrape (a scrape reaches
     one process of several), so with it there is no figure rather than a wrong one."""
-    client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache" or not client:
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
         return []
-    stats = client().info("stats")
+    stats = backend._cache.get_client().info("stats")
     hits = Metric(
         "uadesk_cache_hits_total", "counter", "Reads the Redis cache answered (the Redis server's, all keys)."
     )
