@@ -341,9 +341,11 @@ def web_server(args: list[str], env: dict, port: int, *, output=None):
 def fresh_cache(request, monkeypatch):
     """Each test starts with no rate-limit counts, as a new web process would (they are kept in memory
     between flushes), and tests with real commits with an empty cache (a cached petition count)."""
-    from uadesk import ratelimit
+    from uadesk import pagecache, ratelimit
 
     monkeypatch.setattr(ratelimit, "counter", ratelimit.Counter())
+    # The generation read in the last test, whose cache was rolled back or emptied, is not trusted.
+    monkeypatch.setattr(pagecache, "_read", None)
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         from django.core.cache import cache

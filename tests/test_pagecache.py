@@ -4,6 +4,7 @@ staff shows at the next view, and nothing of one visitor's own reaches another."
 import datetime
 import json
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -50,6 +51,21 @@ def test_a_kept_page_is_served_until_staff_change_the_action_and_the_next_view_s
         seed_action.save()
         assert "FREE THE 48 OF XINJIANG" in html(client, url)
         assert "FREE THE 48 OF XINJIANG" in html(client, reverse("actions:list"))
+
+
+def test_a_change_saved_in_another_web_process_shows_here_once_the_generation_read_is_older_than_trusted(
+    client, seed_action
+):
+    """Another web process saves a change: it writes a new generation to the shared cache, which this
+    process reads again at the first view after GENERATION_TRUSTED, and renders the page afresh."""
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        assert "MISSING AND ARBITRARILY DETAINED IN XINJIANG" in html(client, url)
+        retitle_unseen(seed_action, "SAVED ELSEWHERE")
+        assert "MISSING AND ARBITRARILY DETAINED IN XINJIANG" in html(Client(), url), "kept"
+        cache.set(pagecache.GENERATION, "another-process", None)  # its _new_generation, not ours
+        time.sleep(pagecache.GENERATION_TRUSTED * 2)
+        assert "SAVED ELSEWHERE" in html(Client(), url)
 
 
 def test_a_change_to_an_official_or_a_new_translation_shows_at_the_next_view(client, seed_action):

@@ -3,8 +3,8 @@
 A page is kept per address (language prefix, section, the few query parameters it reads), per local day
 (an action opens and closes with the date) and per *generation*: one value in the cache that any saved
 change to what those pages show replaces, when its transaction commits, so the next view renders afresh
-on every web machine (`pages_changed`). Each entry also lives at most PAGE_CACHE_SECONDS, which bounds
-how old the counts on a page can be.
+(`pages_changed`): in this web process at once, in the others within GENERATION_TRUSTED (50 ms). Each
+entry also lives at most PAGE_CACHE_SECONDS, which bounds how old the counts on a page can be.
 
 The views say which pages are kept (`shared`); PageCacheMiddleware keeps and serves them. Nothing
 personal is kept: a page is served from the cache only to a visitor with no cookie but their CSRF
@@ -60,18 +60,38 @@ def pages_changed(**_) -> None:
 
 
 def _new_generation() -> str:
+    global _read
     generation = secrets.token_hex(8)
     cache.set(GENERATION, generation, None)
+    _read = (time.monotonic(), generation)  # this process's next view shows the change
     return generation
 
 
 def _generation(found: dict) -> str:
-    if generation := found.get(GENERATION):
-        return generation
-    # None yet, or the cache let it go: pages kept before are unknown, so start a new one. add() keeps
-    # the first of several web processes' values, which all then read.
-    cache.add(GENERATION, secrets.token_hex(8), None)
-    return cache.get(GENERATION)
+    global _read
+    if not (generation := found.get(GENERATION)):
+        # None yet, or the cache let it go: pages kept before are unknown, so start a new one. add() keeps
+        # the first of several web processes' values, which all then read.
+        cache.add(GENERATION, secrets.token_hex(8), None)
+        generation = cache.get(GENERATION)
+    _read = (time.monotonic(), generation)
+    return generation
+
+
+# Each web process trusts the generation it read last for this long (seconds) before reading it again.
+# At a surge's rate that spares all but about one read of the shared cache in a hundred, a fifth of a
+# kept page's cost (docs/benchmarks.md, "Action page"). A change made in another web process shows here
+# at most this much later: less than the page's own p99 under that surge, so no later than a view
+# already on its way when staff saved. A change made in this process shows at its next view.
+GENERATION_TRUSTED = 0.05
+_read: tuple[float, str] | None = None  # (time.monotonic() when read, generation)
+
+
+def _trusted_generation() -> str:
+    read = _read
+    if read is not None and time.monotonic() - read[0] < GENERATION_TRUSTED:
+        return read[1]
+    return _generation(cache.get_many([GENERATION]))
 
 
 def watch_changes() -> None:
@@ -177,7 +197,7 @@ def _kept(key: str) -> tuple[tuple | None, str]:
     """The page kept under this key, if any, and the current generation."""
     held = _held.get(key)
     if held is not None and held[1] > time.time():
-        return held, _generation(cache.get_many([GENERATION]))
+        return held, _trusted_generation()
     found = cache.get_many([GENERATION, key])
     entry = found.get(key)
     if entry is not None:
