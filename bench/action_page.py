@@ -5,7 +5,7 @@ loopback pinned to CPU 0; wrk (Debian's, installed by `make test`) loads it from
 connections, as a mailing's readers arriving at once would. Paths, alternating in rounds, medians:
   health    GET /health/ - one SELECT 1, plain text: the baseline
   page      GET /en/actions/<demo>/ - the demo action's public page, kept in the shared cache
-            (uadesk/pagecache.py: the cache read, this visitor's CSRF token filled in)
+            (uadesk/pagecache.py; its forms need no CSRF token, so nothing is filled in)
   uncached  the same page from a second server with PAGE_CACHE_SECONDS=0: every view rendered
 Two setups: the embedded default (SQLite, the cache a table in it) and production's (PostgreSQL, Redis).
 --quick (tests/test_bench.py): SQLite only, one round of a second, no pinning: that it runs, not how fast.
@@ -102,7 +102,9 @@ def load(port: int, path: str, seconds: int) -> tuple[float, float]:
 def check_page(port: int, path: str) -> None:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:
         html = answer.read().decode()
-    assert answer.status == 200 and "Xi Jinping" in html and "csrfmiddlewaretoken" in html, html[:500]
+    # The whole page, its reminder form with it; a reader of it gets no cookie (uadesk/security.py).
+    assert answer.status == 200 and "Xi Jinping" in html and 'class="remind"' in html, html[:500]
+    assert answer.headers["Set-Cookie"] is None, answer.headers["Set-Cookie"]
 
 
 def measure(env: dict) -> dict[str, tuple[float, float]]:

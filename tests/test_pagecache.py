@@ -102,27 +102,47 @@ def test_each_language_and_chosen_text_is_kept_apart_and_other_addresses_are_ren
 
 
 def test_each_visitor_gets_their_own_csrf_token_on_a_kept_page_and_it_works(seed_action):
-    url = seed_action.get_absolute_url()
+    """The letter form's first view is kept and carries a CSRF token: each visitor's own, filled in."""
+    url = compose_url(seed_action)
     tokens = []
     with at(OPEN_DAY):
-        for _ in range(2):
+        for name in ("Ada Lovelace", "Grace Hopper"):
             visitor = Client(enforce_csrf_checks=True)
             page = html(visitor, url)
             assert pagecache.SLOT not in page
             [token] = set(TOKEN.findall(page))
             tokens.append(token)
-            # The language switch of the kept page, posted with this visitor's token and cookie.
-            switched = visitor.post(
-                reverse("set_language"), {"language": "fr", "next": url, "csrfmiddlewaretoken": token}
-            )
-            assert switched.status_code == 302 and switched["Location"].startswith("/fr/")
-    assert tokens[0] != tokens[1]
-    intruder = Client(enforce_csrf_checks=True)
-    html(intruder, url)
-    refused = intruder.post(
-        reverse("set_language"), {"language": "fr", "next": url, "csrfmiddlewaretoken": tokens[0]}
-    )
-    assert refused.status_code == 403, "another visitor's token is not this one's"
+            # The letter form of the kept page, posted with this visitor's token and cookie.
+            data = form_data(seed_action, name=name, step="send") | {"csrfmiddlewaretoken": token}
+            assert visitor.post(url, data).status_code == 302
+        assert tokens[0] != tokens[1]
+        intruder = Client(enforce_csrf_checks=True)
+        html(intruder, url)
+        data = form_data(seed_action, step="send") | {"csrfmiddlewaretoken": tokens[0]}
+        assert intruder.post(url, data).status_code == 403, "another visitor's token is not this one's"
+
+
+def test_a_reader_of_the_kept_pages_gets_no_cookie_and_their_forms_work_without_a_token(seed_action):
+    """The action page, the list and the home page hold only forms that need no CSRF token
+    (uadesk/security.py, same_site_form): a visitor who reads them is given no cookie."""
+    from uadesk.actions.models import Reminder
+
+    url = seed_action.get_absolute_url()
+    with at(OPEN_DAY):
+        for page in (url, reverse("actions:list"), "/"):
+            Client().get(page)  # kept
+            reader = Client(enforce_csrf_checks=True)
+            response = reader.get(page, follow=True)
+            assert response.status_code == 200 and not reader.cookies, page
+            assert "csrfmiddlewaretoken" not in response.content.decode()
+        page = html(reader, url)
+        assert 'class="remind"' in page and 'action="/i18n/setlang/"' in page
+        switched = reader.post(reverse("set_language"), {"language": "fr", "next": url})
+        assert switched.status_code == 302 and switched["Location"].startswith("/fr/")
+        reminded = reader.post(
+            reverse("supporters:remind", args=[seed_action.slug]), {"email": "ada@example.org"}
+        )
+        assert reminded.status_code == 200 and Reminder.objects.filter(action=seed_action).count() == 1
 
 
 def test_a_writer_the_form_remembers_sees_their_own_details_and_nobody_else_does(client, seed_action):
@@ -154,9 +174,9 @@ def test_staff_signed_in_see_fresh_pages_and_their_preview_of_a_draft_is_never_k
         assert "A TITLE NOBODY SAVED" in html(staff, url)
 
 
-def test_an_error_page_rendered_for_the_cache_holds_the_visitors_token_not_the_slot(client, seed_action):
+def test_an_error_page_rendered_for_the_cache_holds_no_slot(client, seed_action):
     page = html(client, reverse("actions:detail", kwargs={"slug": "no-such-action"}), status=404)
-    assert pagecache.SLOT not in page and TOKEN.search(page)
+    assert "Page not found" in page and pagecache.SLOT not in page and pagecache.KEY_SLOT not in page
 
 
 def test_closing_the_expired_actions_shows_at_once(client, seed_action):
@@ -253,7 +273,7 @@ def test_a_page_served_in_front_of_the_stack_has_the_headers_of_one_rendered_and
 def test_a_visitor_keeps_the_csrf_secret_of_their_cookie_and_a_newcomer_gets_one(seed_action, settings):
     from django.middleware.csrf import _unmask_cipher_token
 
-    url = seed_action.get_absolute_url()
+    url = compose_url(seed_action)
     with at(OPEN_DAY):
         Client().get(url)  # kept
         newcomer = Client()

@@ -9,7 +9,9 @@ entry also lives at most PAGE_CACHE_SECONDS, which bounds how old the counts on 
 The views say which pages are kept (`shared`); PageCacheMiddleware keeps and serves them. Nothing
 personal is kept: a page is served from the cache only to a visitor with no cookie but their CSRF
 secret and language (not signed in, not a remembered writer), and the CSRF token and each form's
-one-time key, which differ per visitor, are rendered as slots and filled in for each response.
+one-time key, which differ per visitor, are rendered as slots and filled in for each response. The
+action page, the list and the home page hold no form that needs a CSRF token (uadesk/security.py,
+same_site_form): their readers are given no cookie.
 """
 
 import contextlib

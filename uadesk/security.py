@@ -1,8 +1,16 @@
-"""Middleware Django does not have: the Permissions-Policy header, and refusing forms in other charsets."""
+"""What Django does not have: the Permissions-Policy header, refusing forms in other charsets, and
+refusing an anonymous form posted from another site without a CSRF token."""
+
+import functools
+import logging
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.views.csrf import csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import ERROR_PAGE_TEMPLATE
+
+log = logging.getLogger("django.security.csrf")
 
 
 class PermissionsPolicyMiddleware:
@@ -37,3 +45,33 @@ class FormCharsetMiddleware:
         if charset is not None and charset.strip().lower() != "utf-8":
             return HttpResponseBadRequest(ERROR_PAGE_TEMPLATE % {"title": "Bad Request (400)", "details": ""})
         return self.get_response(request)
+
+
+def same_site_form(view):
+    """For an anonymous form on the pages kept for every visitor (uadesk/pagecache.py): the language
+    switch and the reminder. Their pages carry no CSRF token, so a visitor who only reads gets no cookie
+    at all, and a kept page costs no secret drawn for each newcomer (docs/benchmarks.md, "Action page").
+
+    Neither form acts for anyone signed in, or changes what a person has: a language, or a reminder to
+    an address anyone may type. What a token would stop is a page on another site making its readers'
+    browsers post the form, many addresses at once past the rate limits. Browsers say where a post comes
+    from (Sec-Fetch-Site, else Origin), and one from another site is refused. A post with neither header,
+    from an old browser or a script, is taken, as the form takes one from anyone."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.method == "POST" and not _from_this_site(request):
+            log.warning("Forbidden (a form posted from another site): %s", request.path)
+            return csrf_failure(request, reason="This form was posted from another site.")
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(checked)
+
+
+def _from_this_site(request) -> bool:
+    if (fetch_site := request.headers.get("Sec-Fetch-Site")) is not None:
+        return fetch_site in ("same-origin", "none")  # "none": typed, or from a bookmark
+    if (origin := request.headers.get("Origin")) is None:
+        return True
+    scheme = "https" if request.is_secure() else "http"
+    return origin == f"{scheme}://{request.get_host()}" or origin in settings.CSRF_TRUSTED_ORIGINS

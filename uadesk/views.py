@@ -8,6 +8,8 @@ from django.utils import translation
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
+from uadesk.security import same_site_form
+
 
 def health(request):
     """For a load balancer or a monitor: 200 when the desk can reach its database."""
@@ -16,6 +18,7 @@ def health(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+@same_site_form
 @require_POST
 def language_switch(request):
     """Django's set_language, with the page to go back to read in its own language: Django resolves

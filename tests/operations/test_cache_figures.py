@@ -45,9 +45,7 @@ def test_the_database_cache_gives_no_figure():
 
 
 def test_redis_counts_hits_and_misses(settings, redis_url):
-    settings.CACHES = {
-        "default": {"BACKEND": "uadesk.cache.RedisCache", "LOCATION": redis_url}
-    }
+    settings.CACHES = {"default": {"BACKEND": "uadesk.cache.RedisCache", "LOCATION": redis_url}}
     cache.set("petition-count:1", 5)
     cache.get("petition-count:1")
     cache.get("petition-count:1")

@@ -22,6 +22,7 @@ from uadesk.actions.models import Action
 from uadesk.database import rerun_safe
 from uadesk.delivery.models import Message
 from uadesk.ratelimit import allow, allow_request, client_address, network_of
+from uadesk.security import same_site_form
 
 from . import crypto, services
 from .forms import LinkRequestForm, ReminderForm
@@ -173,6 +174,7 @@ def link_sent(request):
     return render(request, "supporters/link_sent.html")
 
 
+@same_site_form
 @require_POST
 @rerun_safe  # reminder_ask finds the supporter and the reminder of the action it made: a second run adds none
 def remind(request, slug):
