@@ -8,7 +8,7 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -285,3 +285,48 @@ def test_a_visitor_keeps_the_csrf_secret_of_their_cookie_and_a_newcomer_gets_one
     for response in (first, again):
         [token] = set(TOKEN.findall(response.content.decode()))
         assert _unmask_cipher_token(token) == secret
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_one_thread_renders_a_page_whose_time_is_up_the_others_serve_the_page_held(
+    open_action, settings, monkeypatch
+):
+    """A surge's threads do not all render the page at once when its time is up: one does, the others
+    serve the page the process held (its generation unchanged: staff saved nothing) until it is done."""
+    import threading
+
+    from uadesk import webfonts
+
+    settings.PAGE_CACHE_SECONDS = 1
+    url = open_action.get_absolute_url()
+    assert open_action.title in html(Client(), url)
+    retitle_unseen(open_action, "COUNTS MOVED ON")
+    time.sleep(1.2)  # the page's time is up, here and in the shared cache
+
+    rendering, finish = threading.Event(), threading.Event()
+    with_faces = webfonts.with_faces
+
+    def slow_render(text):
+        rendering.set()
+        assert finish.wait(30)
+        return with_faces(text)
+
+    monkeypatch.setattr(webfonts, "with_faces", slow_render)
+    first = []
+
+    def ask_first():
+        try:
+            first.append(html(Client(), url))
+        finally:
+            connection.close()  # this thread's own
+
+    renderer = threading.Thread(target=ask_first)
+    renderer.start()
+    assert rendering.wait(30)
+    meanwhile = html(Client(), url)  # served while the first thread renders: the held page
+    monkeypatch.setattr(webfonts, "with_faces", with_faces)
+    finish.set()
+    renderer.join(30)
+    assert open_action.title in meanwhile and "COUNTS MOVED ON" not in meanwhile
+    assert "COUNTS MOVED ON" in first[0]
+    assert "COUNTS MOVED ON" in html(Client(), url), "kept by the thread that rendered it"

@@ -18,6 +18,7 @@ import contextlib
 import functools
 import hashlib
 import secrets
+import threading
 import time
 import uuid
 
@@ -209,6 +210,20 @@ def _kept(key: str) -> tuple[tuple | None, str]:
     return entry, _generation(found)
 
 
+# The keys of pages a thread of this process is rendering afresh for the cache.
+_rendering: set[str] = set()
+_rendering_lock = threading.Lock()
+
+
+def _rendering_claimed(key: str) -> bool:
+    """True when this thread may render the page for the cache: no other one of the process is."""
+    with _rendering_lock:
+        if key in _rendering:
+            return False
+        _rendering.add(key)
+        return True
+
+
 class PageCacheMiddleware:
     """Answers a kept page before the rest of the stack (sessions, locale, CSRF, authentication, the
     URLs), as Django's own FetchFromCacheMiddleware does: a kept page costs a cache read and its slots
@@ -227,18 +242,37 @@ class PageCacheMiddleware:
     def __call__(self, request):
         lifetime = settings.PAGE_CACHE_SECONDS
         key = _key(request) if lifetime > 0 else None
+        generation = None
         if key is not None:
             try:
                 entry, generation = _kept(key)
             except DatabaseError:
                 # The cache's table and its lost connection (a database restart): the stack below
                 # answers on a new one (uadesk/database.py), the page not kept this time.
-                entry, key = None, None
+                return self._rendered(request, None, lifetime, None)
             if entry is not None and entry[0] == generation:
-                _, _, status, headers, text, view = entry
-                request.kept_page_of = view  # for its line in the log
-                self.csrf.process_request(request)
-                return self._filled(request, HttpResponse(status=status, headers=headers), text)
+                return self._served(request, entry)
+            if not _rendering_claimed(key):
+                # Its time is up and another thread of this process is rendering it afresh: rather than
+                # each thread rendering it at once (a surge's p99, docs/benchmarks.md), the page it
+                # held, unchanged by staff (its generation), a render's time older.
+                if (held := _held.get(key)) is not None and held[0] == generation:
+                    return self._served(request, held)
+                return self._rendered(request, None, lifetime, None)  # kept by the other thread
+        try:
+            return self._rendered(request, key, lifetime, generation)
+        finally:
+            if key is not None:
+                _rendering.discard(key)
+
+    def _served(self, request, entry: tuple) -> HttpResponse:
+        _, _, status, headers, text, view = entry
+        request.kept_page_of = view  # for its line in the log
+        self.csrf.process_request(request)
+        return self._filled(request, HttpResponse(status=status, headers=headers), text)
+
+    def _rendered(self, request, key: str | None, lifetime: int, generation: str | None) -> HttpResponse:
+        """The stack's answer, with its slots filled in; kept under `key` when the view says it may be."""
         response = self.get_response(request)
         if not getattr(response, "slotted", False):
             return response
