@@ -226,8 +226,9 @@ def _rendering_claimed(key: str) -> bool:
 
 class PageCacheMiddleware:
     """Answers a kept page before the rest of the stack (sessions, locale, CSRF, authentication, the
-    URLs), as Django's own FetchFromCacheMiddleware does: a kept page costs a cache read and its slots
-    filled in, which is what lets one core serve a surge (docs/benchmarks.md, "Action page"). The page
+    URLs), as Django's own FetchFromCacheMiddleware does: a kept page the process holds costs its slots
+    filled in and, once in GENERATION_TRUSTED, a read of the generation, which is what lets one core
+    serve a surge (docs/benchmarks.md, "Action page"). The page
     is kept here too, on its way out, with the headers the inner middleware gave it: the same for every
     visitor. It stands after SecurityMiddleware (its redirect to HTTPS) and the policies' headers."""
 
