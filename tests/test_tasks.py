@@ -157,3 +157,35 @@ def test_a_worker_cut_off_while_claiming_a_task_lives_on_and_runs_the_next(worke
         _, stderr = worker.communicate(timeout=60)
     assert worker.returncode == 0, stderr.decode()[-3000:]
     assert "lost its database connection" in stderr.decode()
+
+
+def test_a_claim_left_by_a_lost_connection_is_ready_again_when_the_worker_connects_again():
+    """The server took the claim's COMMIT as the connection went: the task is marked running by a
+    worker that runs none. When that worker next loses its connection and connects again, the task is
+    run then, by it, not when its lease ends; another worker's running task is left alone."""
+    import psycopg
+    from django.db import OperationalError
+
+    from uadesk.management.commands.worker import Worker
+
+    stuck, busy = task_row("RUNNING"), task_row("RUNNING", workers=2)  # "worker-0"; "worker-1" runs
+    worker = Worker(
+        queue_names=["*"], excluded_queue_names=[], interval=0.01, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="worker-0",
+    )  # fmt: skip
+
+    def lost_once(execute, sql, params, many, context):
+        context["connection"].execute_wrappers.remove(lost_once)
+        cause = psycopg.OperationalError("server closed the connection unexpectedly")
+        raise OperationalError(*cause.args) from cause
+
+    connection.ensure_connection()
+    connection.execute_wrappers.append(lost_once)
+    try:
+        worker.run()  # loses its connection at its first statement, connects again, runs what is ready
+    finally:
+        if lost_once in connection.execute_wrappers:
+            connection.execute_wrappers.remove(lost_once)
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.worker_ids) == ("SUCCESSFUL", ["worker-0"])  # run once, by it
+    assert status(busy) == "RUNNING"

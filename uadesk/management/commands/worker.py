@@ -1,11 +1,14 @@
 """`uadesk worker`: django-tasks-db's db_worker that outlives a lost database connection."""
 
+import contextlib
 import logging
 import time
 
 from django.core.management.base import CommandError
 from django.db import InterfaceError, OperationalError, connections
+from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
 from uadesk.database import connection_lost
 from uadesk.logs import task_outcome
@@ -29,6 +32,29 @@ class Worker(db_worker.Worker):
                 for db in connections.all(initialized_only=True):
                     db.close()
                 time.sleep(self.interval or 1)
+                with contextlib.suppress(OperationalError, InterfaceError):  # else at the next loss
+                    self.release_lost_claims()
+
+    def release_lost_claims(self) -> int:
+        """Tasks marked running by this worker while it runs none: a claim whose COMMIT the server took
+        as the connection went, the answer lost (the task never ran), or a run whose outcome could not
+        be recorded (run again, as uadesk/tasks.py runs a task cut off from the database). Ready again
+        now rather than when their lease ends (TASK_LEASE_SECONDS: a letter would wait 15 minutes)."""
+        released = 0
+        for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
+            if result.worker_ids[-1:] != [self.worker_id]:
+                continue
+            same = DBTaskResult.objects.filter(
+                pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at
+            )
+            if same.update(status=TaskResultStatus.READY, started_at=None, worker_ids=result.worker_ids[:-1]):
+                released += 1
+                log.warning(
+                    "task %s (%s) claimed as the connection was lost: ready again",
+                    result.pk,
+                    result.task_path,
+                )
+        return released
 
     def run_task(self, db_task_result) -> None:
         # Its lines carry the id of the request that queued it; one line if it did something.
