@@ -169,6 +169,9 @@ def test_a_claim_left_by_a_lost_connection_is_ready_again_when_the_worker_connec
     from uadesk.management.commands.worker import Worker
 
     stuck, busy = task_row("RUNNING"), task_row("RUNNING", workers=2)  # "worker-0"; "worker-1" runs
+    spent = task_row("RUNNING", workers=MAX_RUNS)  # its last claim is "worker-2"
+    spent.worker_ids = ["worker-0"] * MAX_RUNS
+    spent.save()
     worker = Worker(
         queue_names=["*"], excluded_queue_names=[], interval=0.01, batch=True, backend_name="default",
         startup_delay=False, max_tasks=None, worker_id="worker-0",
@@ -187,5 +190,7 @@ def test_a_claim_left_by_a_lost_connection_is_ready_again_when_the_worker_connec
         if lost_once in connection.execute_wrappers:
             connection.execute_wrappers.remove(lost_once)
     stuck.refresh_from_db()
-    assert (stuck.status, stuck.worker_ids) == ("SUCCESSFUL", ["worker-0"])  # run once, by it
+    # Run once, by it; the lost claim counts among its runs (MAX_RUNS).
+    assert (stuck.status, stuck.worker_ids) == ("SUCCESSFUL", ["worker-0", "worker-0"])
     assert status(busy) == "RUNNING"
+    assert status(spent) == "RUNNING"  # its runs are spent: failed at its lease's end, not run again

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from uadesk.database import connection_lost
 from uadesk.logs import task_outcome
 from uadesk.requestid import task_context
+from uadesk.tasks import MAX_RUNS
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,14 @@ class Worker(db_worker.Worker):
         now rather than when their lease ends (TASK_LEASE_SECONDS: a letter would wait 15 minutes)."""
         released = 0
         for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
-            if result.worker_ids[-1:] != [self.worker_id]:
+            # Its claim stays counted among its runs, so that a task that cuts the connection every
+            # time still ends failed after MAX_RUNS (at its lease's end, by uadesk/tasks.py).
+            if result.worker_ids[-1:] != [self.worker_id] or len(result.worker_ids) >= MAX_RUNS:
                 continue
             same = DBTaskResult.objects.filter(
                 pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at
             )
-            if same.update(status=TaskResultStatus.READY, started_at=None, worker_ids=result.worker_ids[:-1]):
+            if same.update(status=TaskResultStatus.READY, started_at=None):
                 released += 1
                 log.warning(
                     "task %s (%s) claimed as the connection was lost: ready again",
